@@ -1,0 +1,494 @@
+//! A streaming reader of the decrypted inner zip (`iexec_out.zip`): walks the local file headers
+//! in order, inflates each entry once, checks its CRC-32 and sizes as the bytes go by, hands the
+//! bytes to an [`EntrySink`], then cross-checks the central directory at the end.
+//!
+//! Why not a seekable zip library: the plaintext only exists as a stream coming out of AES; a
+//! second pass over a written copy would double the I/O. Zip layout per PKWARE APPNOTE 6.3.x
+//! sections 4.3.7 (local header), 4.3.9 (data descriptor), 4.3.12 (central directory), 4.5.3
+//! (ZIP64 extra) and 4.6.9 (Info-ZIP Unicode Path extra). What the enclave writes
+//! (DESIGN.md 1.1): Deflate entries, no data descriptors, no ZIP64; the iExec SDK's JSZip writes
+//! data descriptors, and the `zip` tool writes directory entries: all are read here.
+
+use std::collections::HashSet;
+use std::io::{BufRead, Read};
+
+use flate2::bufread::DeflateDecoder;
+
+use crate::archive::names::{decode_name, safe_relative_path, SafePath};
+use crate::error::{Result, VaultError};
+
+/// Limits that stop zip bombs and absurd inputs ([`ErrorKind::UnsafeArchive`](crate::ErrorKind)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most bytes all entries may inflate to (default 1 TiB).
+    pub max_total_bytes: u64,
+    /// Most entries (default 100,000).
+    pub max_entries: usize,
+    /// Highest inflated/compressed ratio of one entry, applied once it inflated past
+    /// `ratio_floor_bytes` (default 1,100: Deflate cannot exceed 1,032:1, so only a crafted or
+    /// non-Deflate entry reaches it).
+    pub max_ratio: u64,
+    /// Size under which the ratio is not checked (default 64 MiB).
+    pub ratio_floor_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_total_bytes: 1 << 40,
+            max_entries: 100_000,
+            max_ratio: 1_100,
+            ratio_floor_bytes: 64 << 20,
+        }
+    }
+}
+
+/// Where the entries' bytes go (a folder being extracted, or nowhere when only checking).
+pub trait EntrySink {
+    /// A file entry begins at `path` (already checked to stay inside the output).
+    fn begin_file(&mut self, path: &SafePath) -> Result<()>;
+    /// Inflated bytes of the current file.
+    fn write(&mut self, data: &[u8]) -> Result<()>;
+    /// The current file is complete and its CRC matched.
+    fn end_file(&mut self) -> Result<()>;
+    /// A directory entry (`name/`).
+    fn directory(&mut self, path: &SafePath) -> Result<()>;
+}
+
+/// A sink that keeps nothing: the entries are only checked.
+pub struct CheckOnly;
+
+impl EntrySink for CheckOnly {
+    fn begin_file(&mut self, _: &SafePath) -> Result<()> {
+        Ok(())
+    }
+    fn write(&mut self, _: &[u8]) -> Result<()> {
+        Ok(())
+    }
+    fn end_file(&mut self) -> Result<()> {
+        Ok(())
+    }
+    fn directory(&mut self, _: &SafePath) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// One file of the result, as found in the inner zip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InnerFile {
+    /// Path inside the result, `/`-separated, as stored (after Unicode decoding).
+    pub path: String,
+    /// Inflated size in bytes.
+    pub size: u64,
+}
+
+const LOCAL_SIG: u32 = 0x0403_4b50;
+const CENTRAL_SIG: u32 = 0x0201_4b50;
+const EOCD_SIG: u32 = 0x0605_4b50;
+const ZIP64_EOCD_SIG: u32 = 0x0606_4b50;
+const DD_SIG: u32 = 0x0807_4b50;
+/// Largest central directory accepted in memory (about 600,000 entries of short names).
+const MAX_CENTRAL_BYTES: usize = 64 << 20;
+
+struct LocalEntry {
+    name: String,
+    crc: u32,
+}
+
+/// Reads a whole inner zip from `input`, giving every entry to `sink`. Returns the files.
+///
+/// Errors: `damaged_contents` for anything structurally wrong (bad signature, CRC or size
+/// mismatch, corrupt Deflate data, unsupported method, central directory disagreeing with the
+/// entries); `unsafe_archive` for unsafe names, duplicates, symbolic links or a limit passed; and
+/// whatever the sink or the input reader return (the input's errors are mapped by
+/// [`map_input_error`]).
+pub fn read_inner_zip<R: BufRead>(
+    input: &mut R,
+    sink: &mut dyn EntrySink,
+    limits: &Limits,
+) -> Result<Vec<InnerFile>> {
+    let mut files = Vec::new();
+    let mut locals: Vec<LocalEntry> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut total: u64 = 0;
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let sig =
+            match read_u32_or_eof(input)? {
+                None if locals.is_empty() => {
+                    return Err(VaultError::damaged_contents(
+                        "The decrypted result is empty: it is not a zip.",
+                    ))
+                }
+                None => return Err(VaultError::damaged_contents(
+                    "The decrypted result ends before its table of contents (central directory).",
+                )),
+                Some(s) => s,
+            };
+        match sig {
+            LOCAL_SIG => {
+                if locals.len() >= limits.max_entries {
+                    return Err(VaultError::unsafe_archive(format!("The result has more than {} files.", limits.max_entries)));
+                }
+                let h = read_local_header(input)?;
+                let safe = safe_relative_path(&h.name)?;
+                if !seen.insert(safe.normalized.clone()) {
+                    return Err(VaultError::unsafe_archive(format!("Two entries of the result are named \"{}\": the second would replace the first.", h.name)));
+                }
+                if safe.is_dir {
+                    if h.compressed_size.unwrap_or(0) != 0 || h.uncompressed_size.unwrap_or(0) != 0 {
+                        return Err(VaultError::damaged_contents(format!("The folder entry \"{}\" has contents.", h.name)));
+                    }
+                    if h.has_descriptor {
+                        read_descriptor(input, false)?;
+                    }
+                    sink.directory(&safe)?;
+                    locals.push(LocalEntry { name: h.name, crc: 0 });
+                    continue;
+                }
+                sink.begin_file(&safe)?;
+                let (crc, size, csize) = copy_entry(input, &h, sink, limits, &mut total, &mut buf)?;
+                let (want_crc, want_size, want_csize) = if h.has_descriptor {
+                    let d = read_descriptor(input, h.zip64)?;
+                    (d.0, Some(d.2), Some(d.1))
+                } else {
+                    (h.crc, h.uncompressed_size, h.compressed_size)
+                };
+                if crc != want_crc {
+                    return Err(VaultError::damaged_contents(format!("The file \"{}\" is damaged (its checksum does not match).", h.name)));
+                }
+                if want_size.is_some_and(|s| s != size) || want_csize.is_some_and(|s| s != csize) {
+                    return Err(VaultError::damaged_contents(format!("The file \"{}\" is damaged (its size does not match).", h.name)));
+                }
+                sink.end_file()?;
+                files.push(InnerFile { path: safe.normalized.clone(), size });
+                locals.push(LocalEntry { name: h.name, crc });
+            }
+            CENTRAL_SIG | ZIP64_EOCD_SIG | EOCD_SIG => {
+                let mut rest = sig.to_le_bytes().to_vec();
+                input
+                    .take(MAX_CENTRAL_BYTES as u64 + 1)
+                    .read_to_end(&mut rest)
+                    .map_err(map_input_error)?;
+                if rest.len() > MAX_CENTRAL_BYTES {
+                    return Err(VaultError::unsafe_archive("The result's table of contents is unreasonably large."));
+                }
+                check_central_directory(&rest, &locals)?;
+                return Ok(files);
+            }
+            other => {
+                return Err(VaultError::damaged_contents(format!(
+                    "The decrypted result is not a valid zip (unexpected record 0x{other:08x} after {} entries).",
+                    locals.len()
+                )))
+            }
+        }
+    }
+}
+
+struct LocalHeader {
+    method: u16,
+    crc: u32,
+    compressed_size: Option<u64>,
+    uncompressed_size: Option<u64>,
+    name: String,
+    has_descriptor: bool,
+    zip64: bool,
+}
+
+fn read_local_header<R: Read>(input: &mut R) -> Result<LocalHeader> {
+    let mut h = [0u8; 26];
+    read_exact(input, &mut h, "a file header")?;
+    let flags = u16le(&h[2..]);
+    let method = u16le(&h[4..]);
+    let crc = u32le(&h[10..]);
+    let csize32 = u32le(&h[14..]);
+    let usize32 = u32le(&h[18..]);
+    let name_len = u16le(&h[22..]) as usize;
+    let extra_len = u16le(&h[24..]) as usize;
+    let mut raw_name = vec![0u8; name_len];
+    read_exact(input, &mut raw_name, "a file name")?;
+    let mut extra = vec![0u8; extra_len];
+    read_exact(input, &mut extra, "a file header's extra field")?;
+    if flags & 0x0001 != 0 {
+        return Err(VaultError::damaged_contents(
+            "An entry of the result is password-protected, which iExec results never are.",
+        ));
+    }
+    if method != 0 && method != 8 {
+        return Err(VaultError::damaged_contents(format!("An entry of the result uses compression method {method}; iExec results use Deflate (8) or none (0).")));
+    }
+    let has_descriptor = flags & 0x0008 != 0;
+    let mut zip64 = false;
+    let mut csize = Some(csize32 as u64);
+    let mut usize_ = Some(usize32 as u64);
+    // ZIP64 extended information (APPNOTE 4.5.3): present when a 32-bit size is 0xFFFFFFFF.
+    if let Some(z) = find_extra(&extra, 0x0001) {
+        zip64 = true;
+        let mut at = 0;
+        if usize32 == u32::MAX && z.len() >= at + 8 {
+            usize_ = Some(u64le(&z[at..]));
+            at += 8;
+        }
+        if csize32 == u32::MAX && z.len() >= at + 8 {
+            csize = Some(u64le(&z[at..]));
+        }
+    }
+    if has_descriptor {
+        // Sizes and CRC in the local header are zero; the real ones follow the data.
+        csize = None;
+        usize_ = None;
+        if method == 0 {
+            return Err(VaultError::damaged_contents(
+                "An uncompressed entry of the result has no size in its header, which cannot be read as a stream.",
+            ));
+        }
+    }
+    let name = decode_name(&raw_name, flags & 0x0800 != 0, find_extra(&extra, 0x7075));
+    Ok(LocalHeader {
+        method,
+        crc,
+        compressed_size: csize,
+        uncompressed_size: usize_,
+        name,
+        has_descriptor,
+        zip64,
+    })
+}
+
+/// Copies one entry's data to `sink`, returns (crc, inflated size, compressed size).
+fn copy_entry<R: BufRead>(
+    input: &mut R,
+    h: &LocalHeader,
+    sink: &mut dyn EntrySink,
+    limits: &Limits,
+    total: &mut u64,
+    buf: &mut [u8],
+) -> Result<(u32, u64, u64)> {
+    let mut crc = crc32fast::Hasher::new();
+    let mut size: u64 = 0;
+    let declared = h.uncompressed_size;
+    let mut pump = |r: &mut dyn Read, csize_now: &dyn Fn() -> u64| -> Result<u64> {
+        loop {
+            let n = match r.read(buf) {
+                Ok(n) => n,
+                Err(e) => return Err(map_entry_error(e, &h.name)),
+            };
+            if n == 0 {
+                return Ok(size);
+            }
+            size += n as u64;
+            *total += n as u64;
+            if declared.is_some_and(|d| size > d) {
+                return Err(VaultError::damaged_contents(format!(
+                    "The file \"{}\" is longer than its header says.",
+                    h.name
+                )));
+            }
+            if *total > limits.max_total_bytes {
+                return Err(VaultError::unsafe_archive(format!(
+                    "The result would take more than {} bytes once extracted: extraction was stopped.",
+                    limits.max_total_bytes
+                )));
+            }
+            if size > limits.ratio_floor_bytes && size / csize_now().max(1) > limits.max_ratio {
+                return Err(VaultError::unsafe_archive(format!(
+                    "The file \"{}\" is compressed beyond any plausible ratio (a zip bomb?).",
+                    h.name
+                )));
+            }
+            crc.update(&buf[..n]);
+            sink.write(&buf[..n])?;
+        }
+    };
+    let csize = match (h.method, h.compressed_size) {
+        (0, Some(c)) => {
+            let mut r = input.take(c);
+            let got = pump(&mut r, &|| c)?;
+            if got != c {
+                return Err(VaultError::damaged_contents(format!(
+                    "The file \"{}\" is cut short.",
+                    h.name
+                )));
+            }
+            c
+        }
+        (8, Some(c)) => {
+            let limited = input.take(c);
+            let mut d = DeflateDecoder::new(limited);
+            pump(&mut d, &|| c)?;
+            let used = d.total_in();
+            if used != c || d.into_inner().limit() != 0 {
+                // Bytes left over after the end of the Deflate stream: sizes disagree.
+                return Err(VaultError::damaged_contents(format!(
+                    "The file \"{}\" is damaged (its compressed size does not match).",
+                    h.name
+                )));
+            }
+            c
+        }
+        _ => {
+            // Deflate with a data descriptor: the Deflate stream marks its own end, and the
+            // buffered reader keeps whatever follows it.
+            let mut d = DeflateDecoder::new(&mut *input);
+            pump(&mut d, &|| u64::MAX)?;
+            d.total_in()
+        }
+    };
+    Ok((crc.finalize(), size, csize))
+}
+
+/// Reads a data descriptor (optional signature, CRC, sizes); returns (crc, csize, usize).
+fn read_descriptor<R: Read>(input: &mut R, zip64: bool) -> Result<(u32, u64, u64)> {
+    let mut first = [0u8; 4];
+    read_exact(input, &mut first, "a data descriptor")?;
+    let crc = if u32le(&first) == DD_SIG {
+        let mut c = [0u8; 4];
+        read_exact(input, &mut c, "a data descriptor")?;
+        u32le(&c)
+    } else {
+        u32le(&first)
+    };
+    if zip64 {
+        let mut s = [0u8; 16];
+        read_exact(input, &mut s, "a data descriptor")?;
+        Ok((crc, u64le(&s), u64le(&s[8..])))
+    } else {
+        let mut s = [0u8; 8];
+        read_exact(input, &mut s, "a data descriptor")?;
+        Ok((crc, u32le(&s) as u64, u32le(&s[4..]) as u64))
+    }
+}
+
+/// Checks that the central directory lists exactly the entries seen, with the same CRCs, and
+/// that none is a symbolic link.
+fn check_central_directory(cd: &[u8], locals: &[LocalEntry]) -> Result<()> {
+    let bad = || {
+        VaultError::damaged_contents(
+            "The result's table of contents (central directory) is damaged.",
+        )
+    };
+    let mut at = 0usize;
+    let mut count = 0usize;
+    while at + 4 <= cd.len() && u32le(&cd[at..]) == CENTRAL_SIG {
+        let h = cd.get(at..at + 46).ok_or_else(bad)?;
+        let made_by_host = h[5];
+        let flags = u16le(&h[8..]);
+        let crc = u32le(&h[16..]);
+        let name_len = u16le(&h[28..]) as usize;
+        let extra_len = u16le(&h[30..]) as usize;
+        let comment_len = u16le(&h[32..]) as usize;
+        let external = u32le(&h[38..]);
+        let raw_name = cd.get(at + 46..at + 46 + name_len).ok_or_else(bad)?;
+        let extra = cd
+            .get(at + 46 + name_len..at + 46 + name_len + extra_len)
+            .ok_or_else(bad)?;
+        let name = decode_name(raw_name, flags & 0x0800 != 0, find_extra(extra, 0x7075));
+        let local = locals.get(count).ok_or_else(|| {
+            VaultError::damaged_contents(format!(
+                "The table of contents lists \"{name}\", which is not in the result."
+            ))
+        })?;
+        if local.name != name || (!name.ends_with('/') && local.crc != crc) {
+            return Err(VaultError::damaged_contents(format!(
+                "The table of contents does not match the entry \"{}\".",
+                local.name
+            )));
+        }
+        // Unix host (3) with S_IFLNK in the high 16 bits of the external attributes.
+        if made_by_host == 3 && (external >> 16) & 0o170000 == 0o120000 {
+            return Err(VaultError::unsafe_archive(format!(
+                "The entry \"{name}\" is a symbolic link; Result Vault never creates links."
+            )));
+        }
+        count += 1;
+        at += 46 + name_len + extra_len + comment_len;
+    }
+    if count != locals.len() {
+        return Err(VaultError::damaged_contents(format!(
+            "The table of contents lists {count} entries, but the result holds {}.",
+            locals.len()
+        )));
+    }
+    // What follows must be an end record (ZIP64 end or plain end of central directory).
+    let tail = &cd[at..];
+    let ends_well = tail.len() >= 22
+        && (u32le(tail) == EOCD_SIG || u32le(tail) == ZIP64_EOCD_SIG)
+        && tail.windows(4).any(|w| u32le(w) == EOCD_SIG);
+    if !ends_well {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+fn find_extra(extra: &[u8], id: u16) -> Option<&[u8]> {
+    let mut at = 0;
+    while at + 4 <= extra.len() {
+        let hid = u16le(&extra[at..]);
+        let len = u16le(&extra[at + 2..]) as usize;
+        let body = extra.get(at + 4..at + 4 + len)?;
+        if hid == id {
+            return Some(body);
+        }
+        at += 4 + len;
+    }
+    None
+}
+
+fn read_u32_or_eof<R: Read>(input: &mut R) -> Result<Option<u32>> {
+    let mut b = [0u8; 4];
+    let n = crate::archive::cipher::read_full(input, &mut b).map_err(map_input_error)?;
+    match n {
+        0 => Ok(None),
+        4 => Ok(Some(u32le(&b))),
+        _ => Err(VaultError::damaged_contents(
+            "The decrypted result ends in the middle of a record.",
+        )),
+    }
+}
+
+fn read_exact<R: Read>(input: &mut R, buf: &mut [u8], what: &str) -> Result<()> {
+    let n = crate::archive::cipher::read_full(input, buf).map_err(map_input_error)?;
+    if n < buf.len() {
+        return Err(VaultError::damaged_contents(format!(
+            "The decrypted result ends in the middle of {what}."
+        )));
+    }
+    Ok(())
+}
+
+/// Turns an error from the plaintext stream back into the [`VaultError`] it carries (the
+/// decrypting side sends its errors through the stream), or `damaged_contents`.
+pub fn map_input_error(e: std::io::Error) -> VaultError {
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<VaultError>())
+    {
+        Some(v) => v.clone(),
+        None => {
+            VaultError::damaged_contents(format!("The decrypted result could not be read: {e}."))
+        }
+    }
+}
+
+fn map_entry_error(e: std::io::Error, name: &str) -> VaultError {
+    if e.get_ref()
+        .and_then(|inner| inner.downcast_ref::<VaultError>())
+        .is_some()
+    {
+        return map_input_error(e);
+    }
+    VaultError::damaged_contents(format!(
+        "The file \"{name}\" is damaged (its compressed data is corrupt)."
+    ))
+}
+
+fn u16le(b: &[u8]) -> u16 {
+    u16::from_le_bytes([b[0], b[1]])
+}
+fn u32le(b: &[u8]) -> u32 {
+    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+}
+fn u64le(b: &[u8]) -> u64 {
+    u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+}

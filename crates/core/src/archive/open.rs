@@ -1,0 +1,485 @@
+//! Opening a result archive end to end: classify, unwrap the AES key, stream the ciphertext
+//! through AES on one thread while another checks (and writes or extracts) the inner zip.
+//!
+//! Memory is bounded by the pipeline: [`CHUNK`] × ([`DEPTH`] + 2) bytes of plaintext in flight
+//! whatever the archive size. Nothing reaches the target path before everything was checked.
+
+use std::fs::File;
+use std::io::{BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::archive::cipher::{read_full, AesKey, Decryptor, ReadFailure, SkipWhitespace};
+use crate::archive::inner::{
+    map_input_error, read_inner_zip, CheckOnly, EntrySink, InnerFile, Limits,
+};
+use crate::archive::outer::{ArchiveLayout, OuterArchive, CIPHERTEXT_ENTRY};
+use crate::archive::output::{FolderSink, OutputTarget, PendingOutput};
+use crate::archive::unwrap::unwrap_aes_key;
+use crate::error::{Result, VaultError};
+use crate::keys::KeyCandidate;
+use crate::progress::{CancelToken, ProgressEvent, ProgressFn, Stage, Throttle};
+
+/// Plaintext chunk size handed between the threads (1 MiB: large enough for AES-NI to run at
+/// full speed and for few channel hand-offs, small enough to keep memory flat).
+pub const CHUNK: usize = 1 << 20;
+/// Chunks in flight between the decrypting and the checking thread.
+pub const DEPTH: usize = 4;
+
+/// How the archive was encrypted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum EncryptionFormat {
+    /// DESIGN.md 1.1.
+    #[serde(rename = "aes-256-cbc")]
+    Aes256Cbc,
+    /// DESIGN.md 1.2.
+    #[serde(rename = "legacy-aes-128-ecb")]
+    LegacyAes128Ecb,
+}
+
+/// The two successful outcomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum OpenStatus {
+    /// An encrypted result, decrypted.
+    Decrypted,
+    /// A plain result: nothing to decrypt (a success, not an error).
+    NotEncrypted,
+}
+
+/// One file of the result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ResultFile {
+    /// Path inside the result, `/`-separated.
+    pub path: String,
+    /// Size in bytes.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub size: u64,
+}
+
+/// What opening produced. Also the CLI's `--json` success object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OpenOutcome {
+    /// Decrypted, or not encrypted.
+    pub status: OpenStatus,
+    /// The encryption found (`null` for a plain result).
+    pub format: Option<EncryptionFormat>,
+    /// 64 hex digits: SHA-256 of the SPKI DER of the key that opened it.
+    pub key_fingerprint: Option<String>,
+    /// A name for that key (file name or key ring label).
+    pub key_label: Option<String>,
+    /// Absolute path of what was written (`null` when only checking).
+    pub output: Option<String>,
+    /// The result's files.
+    pub files: Vec<ResultFile>,
+}
+
+/// Options of [`open_result`].
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// What to write.
+    pub target: OutputTarget,
+    /// Replace an existing target (the CLI's `--force`).
+    pub overwrite: bool,
+    /// Zip bomb limits.
+    pub limits: Limits,
+}
+
+impl OpenOptions {
+    /// Options writing `target`, never overwriting, default limits.
+    pub fn new(target: OutputTarget) -> Self {
+        OpenOptions {
+            target,
+            overwrite: false,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Opens the result archive at `archive` with `keys` (tried in order).
+///
+/// Progress: `unwrapping_key`, then `decrypting` with bytes of the stored ciphertext (or of the
+/// plain archive) read, then `finishing`. Cancel at any time: the temporary output is removed and
+/// the error is `cancelled`.
+///
+/// Errors: every kind of DESIGN.md section 5 (see [`ErrorKind`]).
+pub fn open_result(
+    archive: &Path,
+    keys: &[KeyCandidate],
+    opts: &OpenOptions,
+    progress: ProgressFn<'_>,
+    cancel: &CancelToken,
+) -> Result<OpenOutcome> {
+    let outer = OuterArchive::open(archive)?;
+    cancel.check()?;
+    let pending = match &opts.target {
+        OutputTarget::Zip(p) => Some(PendingOutput::create(p, false, opts.overwrite)?),
+        OutputTarget::Folder(p) => Some(PendingOutput::create(p, true, opts.overwrite)?),
+        OutputTarget::CheckOnly => None,
+    };
+    let (status, format, key, files) = match outer.layout {
+        ArchiveLayout::Plain => {
+            let files = stream_plain(
+                archive,
+                pending.as_ref(),
+                &opts.target,
+                &opts.limits,
+                progress,
+                cancel,
+            )?;
+            (OpenStatus::NotEncrypted, None, None, files)
+        }
+        ArchiveLayout::Encrypted | ArchiveLayout::LegacyEncrypted => {
+            progress(ProgressEvent {
+                stage: Stage::UnwrappingKey,
+                done: 0,
+                total: keys.len() as u64,
+            });
+            let unwrapped = unwrap_aes_key(&outer.wrapped_key, keys)?;
+            cancel.check()?;
+            let format = match unwrapped.aes {
+                AesKey::Cbc256(_) => EncryptionFormat::Aes256Cbc,
+                AesKey::Ecb128(_) => EncryptionFormat::LegacyAes128Ecb,
+            };
+            let by = unwrapped.by;
+            let files = stream_encrypted(
+                outer,
+                unwrapped.aes,
+                pending.as_ref(),
+                &opts.target,
+                &opts.limits,
+                progress,
+                cancel,
+            )?;
+            (OpenStatus::Decrypted, Some(format), Some(by), files)
+        }
+    };
+    cancel.check()?;
+    progress(ProgressEvent {
+        stage: Stage::Finishing,
+        done: 0,
+        total: 1,
+    });
+    let output = match pending {
+        Some(p) => Some(p.commit(opts.overwrite)?.display().to_string()),
+        None => None,
+    };
+    progress(ProgressEvent {
+        stage: Stage::Finishing,
+        done: 1,
+        total: 1,
+    });
+    Ok(OpenOutcome {
+        status,
+        format,
+        key_fingerprint: key.map(|k| k.fingerprint.to_hex()),
+        key_label: key.map(|k| k.label.clone()),
+        output,
+        files: files
+            .into_iter()
+            .map(|f| ResultFile {
+                path: f.path,
+                size: f.size,
+            })
+            .collect(),
+    })
+}
+
+/// A plain result: its bytes are the inner zip already.
+fn stream_plain(
+    archive: &Path,
+    pending: Option<&PendingOutput>,
+    target: &OutputTarget,
+    limits: &Limits,
+    progress: ProgressFn<'_>,
+    cancel: &CancelToken,
+) -> Result<Vec<InnerFile>> {
+    let file = File::open(archive).map_err(|e| VaultError::io("open", archive, &e))?;
+    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+    run_pipeline(
+        total,
+        pending,
+        target,
+        limits,
+        progress,
+        cancel,
+        move |tx, throttle, cancel| {
+            let mut file = file;
+            let mut done = 0u64;
+            loop {
+                let mut buf = tx.take_buffer();
+                buf.resize(CHUNK, 0);
+                let n = match read_full(&mut file, &mut buf) {
+                    Ok(n) => n,
+                    Err(e) => return Err(VaultError::io("read", archive, &e)),
+                };
+                buf.truncate(n);
+                if n == 0 {
+                    return Ok(());
+                }
+                done += n as u64;
+                throttle.update(done);
+                cancel.check()?;
+                if !tx.send(buf) {
+                    return Ok(());
+                }
+            }
+        },
+    )
+}
+
+fn stream_encrypted(
+    mut outer: OuterArchive,
+    aes: AesKey,
+    pending: Option<&PendingOutput>,
+    target: &OutputTarget,
+    limits: &Limits,
+    progress: ProgressFn<'_>,
+    cancel: &CancelToken,
+) -> Result<Vec<InnerFile>> {
+    let total = outer.ciphertext_size();
+    if let AesKey::Cbc256(_) = aes {
+        if total < 32 || (total - 16) % 16 != 0 {
+            return Err(VaultError::damaged_ciphertext(format!(
+                "The encrypted part is {total} bytes: an IV followed by whole 16-byte AES blocks was expected."
+            )));
+        }
+    }
+    run_pipeline(
+        total,
+        pending,
+        target,
+        limits,
+        progress,
+        cancel,
+        move |tx, throttle, cancel| {
+            let entry = outer.zip.by_name(CIPHERTEXT_ENTRY).map_err(|e| {
+                VaultError::incomplete(format!(
+                    "The entry `{CIPHERTEXT_ENTRY}` cannot be read: {e}."
+                ))
+            })?;
+            let counted = Counted {
+                inner: entry,
+                count: Arc::new(std::sync::atomic::AtomicU64::new(0)),
+            };
+            let count = counted.count.clone();
+            let source: Box<dyn Read + Send + '_> = match aes {
+                AesKey::Cbc256(_) => Box::new(counted),
+                AesKey::Ecb128(_) => Box::new(base64::read::DecoderReader::new(
+                    SkipWhitespace::new(counted),
+                    &base64::engine::general_purpose::STANDARD,
+                )),
+            };
+            let mut dec = Decryptor::new(source, &aes, CHUNK).map_err(read_failure)?;
+            loop {
+                let mut buf = tx.take_buffer();
+                let more = dec.next_chunk(&mut buf).map_err(read_failure)?;
+                throttle.update(count.load(std::sync::atomic::Ordering::Relaxed));
+                cancel.check()?;
+                if !more {
+                    return Ok(());
+                }
+                if !tx.send(buf) {
+                    // The checking side stopped on an error. Read the rest of the entry so that the
+                    // outer zip's CRC check runs: a damaged download is the likelier root cause.
+                    if !cancel.is_cancelled() {
+                        dec.drain().map_err(read_failure)?;
+                    }
+                    return Ok(());
+                }
+            }
+        },
+    )
+}
+
+/// Maps a failure while reading the ciphertext: the outer zip's reader reports truncation and
+/// CRC mismatches as I/O errors, which mean an incomplete or damaged download.
+fn read_failure(f: ReadFailure) -> VaultError {
+    match f {
+        ReadFailure::Format(e) => e,
+        ReadFailure::Io(e)
+            if e.kind() == std::io::ErrorKind::InvalidData
+                && e.to_string().to_lowercase().contains("base64") =>
+        {
+            VaultError::damaged_ciphertext(
+                "The encrypted part of this legacy result is not valid base64.",
+            )
+        }
+        ReadFailure::Io(e) => VaultError::incomplete(format!(
+            "The encrypted part of the archive is damaged or cut short ({e})."
+        )),
+    }
+}
+
+struct Counted<R> {
+    inner: R,
+    count: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// The producing end of the pipeline: sends plaintext chunks, recycles spent buffers.
+pub(crate) struct ChunkSender {
+    tx: SyncSender<Result<Vec<u8>>>,
+    spare: Receiver<Vec<u8>>,
+}
+
+impl ChunkSender {
+    fn take_buffer(&self) -> Vec<u8> {
+        self.spare
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(CHUNK + 16))
+    }
+    /// Sends a chunk; `false` when the consumer has stopped.
+    fn send(&self, buf: Vec<u8>) -> bool {
+        self.tx.send(Ok(buf)).is_ok()
+    }
+}
+
+/// The consuming end, as a `Read`: errors sent by the producer come out as `io::Error`s that
+/// carry the original [`VaultError`] (see [`map_input_error`]).
+struct ChunkReader {
+    rx: Receiver<Result<Vec<u8>>>,
+    spare: SyncSender<Vec<u8>>,
+    current: Vec<u8>,
+    pos: usize,
+    tee: Option<std::io::BufWriter<File>>,
+    tee_path: PathBuf,
+}
+
+impl Read for ChunkReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos == self.current.len() {
+            match self.rx.recv() {
+                Ok(Ok(chunk)) => {
+                    if let Some(t) = &mut self.tee {
+                        t.write_all(&chunk).map_err(|e| {
+                            std::io::Error::other(VaultError::io("write", &self.tee_path, &e))
+                        })?;
+                    }
+                    let old = std::mem::replace(&mut self.current, chunk);
+                    let _ = self.spare.try_send(old);
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => return Err(std::io::Error::other(e)),
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.current.len() - self.pos);
+        out[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Runs `produce` on a worker thread and the inner zip check (with writing or extraction) on
+/// this one.
+#[allow(clippy::too_many_arguments)]
+fn run_pipeline<'a, F>(
+    total: u64,
+    pending: Option<&PendingOutput>,
+    target: &OutputTarget,
+    limits: &Limits,
+    progress: ProgressFn<'a>,
+    cancel: &CancelToken,
+    produce: F,
+) -> Result<Vec<InnerFile>>
+where
+    F: FnOnce(&ChunkSender, &mut Throttle<'a>, &CancelToken) -> Result<()> + Send,
+{
+    let (tx, rx) = sync_channel::<Result<Vec<u8>>>(DEPTH);
+    let (spare_tx, spare_rx) = sync_channel::<Vec<u8>>(DEPTH + 2);
+    let tee = match (target, pending) {
+        (OutputTarget::Zip(_), Some(p)) => {
+            let f = File::options()
+                .write(true)
+                .truncate(true)
+                .open(p.temp_path())
+                .map_err(|e| VaultError::io("write", p.temp_path(), &e))?;
+            Some(std::io::BufWriter::with_capacity(CHUNK, f))
+        }
+        _ => None,
+    };
+    let tee_path = pending
+        .map(|p| p.temp_path().to_path_buf())
+        .unwrap_or_default();
+    std::thread::scope(|s| {
+        let producer = s.spawn(move || {
+            let sender = ChunkSender {
+                tx,
+                spare: spare_rx,
+            };
+            let mut throttle = Throttle::new(progress, Stage::Decrypting, total);
+            let r = produce(&sender, &mut throttle, cancel);
+            match r {
+                Ok(()) => {
+                    throttle.finish(total);
+                    Ok(())
+                }
+                Err(e) => {
+                    // Tell the consumer, then report.
+                    let _ = sender.tx.send(Err(e.clone()));
+                    Err(e)
+                }
+            }
+        });
+        let mut reader = BufReader::with_capacity(
+            256 * 1024,
+            ChunkReader {
+                rx,
+                spare: spare_tx,
+                current: Vec::new(),
+                pos: 0,
+                tee,
+                tee_path: tee_path.clone(),
+            },
+        );
+        let consumed = match (target, pending) {
+            (OutputTarget::Folder(_), Some(p)) => {
+                let mut sink = FolderSink::new(p.temp_path());
+                read_inner_zip(&mut reader, &mut sink, limits)
+            }
+            _ => read_inner_zip(&mut reader, &mut CheckOnly as &mut dyn EntrySink, limits),
+        };
+        // Whatever follows the end record (a zip comment) still belongs to the written zip, and
+        // reading to the end lets the decrypting side check the padding.
+        let consumed = consumed.and_then(|files| {
+            std::io::copy(&mut reader, &mut std::io::sink()).map_err(map_input_error)?;
+            Ok(files)
+        });
+        let ChunkReader { tee, rx, .. } = reader.into_inner();
+        drop(rx);
+        let produced = producer
+            .join()
+            .unwrap_or_else(|_| Err(VaultError::internal("the decrypting thread panicked")));
+        // The producer's error explains the consumer's (it was forwarded), and a damaged or cut
+        // download explains damaged contents: report the root cause.
+        let files = match (produced, consumed) {
+            (Err(e), _) => return Err(e),
+            (Ok(()), Err(e)) => return Err(e),
+            (Ok(()), Ok(files)) => files,
+        };
+        if let Some(t) = tee {
+            let f = t
+                .into_inner()
+                .map_err(|e| VaultError::io("write", &tee_path, e.error()))?;
+            f.sync_data()
+                .map_err(|e| VaultError::io("write", &tee_path, &e))?;
+        }
+        Ok(files)
+    })
+}

@@ -1,0 +1,244 @@
+//! Typed errors: a kind from a closed list, a message for a person, a hint of what to do.
+//!
+//! The kinds for opening a result follow DESIGN.md section 5 exactly; `cancelled` and `internal`
+//! are added for long work stopped by the user and for bugs. The UI and the CLI's `--json` output
+//! switch on [`ErrorKind`], never on the message text.
+
+use std::fmt;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+/// The closed list of error kinds. Serialised in `snake_case` (`"no_matching_key"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// Not a zip, or a zip that is neither an encrypted nor a plain iExec result (DESIGN.md 1.4).
+    NotAResult,
+    /// The outer zip is truncated or corrupt (missing central directory, CRC or size mismatch).
+    IncompleteArchive,
+    /// A given key file is not an RSA private key (public key, encrypted PEM, garbage).
+    InvalidKeyFile,
+    /// No key given or in the ring unwraps `aes-key.rsa`.
+    NoMatchingKey,
+    /// The AES key was unwrapped, but the ciphertext length or padding is wrong.
+    DamagedCiphertext,
+    /// The decrypted inner zip fails its checks (CRC, sizes, structure).
+    DamagedContents,
+    /// Extraction refused: a path escaping the output folder, a link, or a size/ratio limit.
+    UnsafeArchive,
+    /// The target file or folder exists and overwriting was not confirmed.
+    OutputExists,
+    /// Disk full, permission denied, missing file... (the message names the path).
+    Io,
+    /// The user cancelled the operation; nothing was left behind.
+    Cancelled,
+    /// A bug in Result Vault (should never be seen).
+    Internal,
+}
+
+impl ErrorKind {
+    /// The stable `snake_case` name, as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::NotAResult => "not_a_result",
+            ErrorKind::IncompleteArchive => "incomplete_archive",
+            ErrorKind::InvalidKeyFile => "invalid_key_file",
+            ErrorKind::NoMatchingKey => "no_matching_key",
+            ErrorKind::DamagedCiphertext => "damaged_ciphertext",
+            ErrorKind::DamagedContents => "damaged_contents",
+            ErrorKind::UnsafeArchive => "unsafe_archive",
+            ErrorKind::OutputExists => "output_exists",
+            ErrorKind::Io => "io",
+            ErrorKind::Cancelled => "cancelled",
+            ErrorKind::Internal => "internal",
+        }
+    }
+
+    /// Every kind, in declaration order (for exhaustive tests and UI tables).
+    pub const ALL: [ErrorKind; 11] = [
+        ErrorKind::NotAResult,
+        ErrorKind::IncompleteArchive,
+        ErrorKind::InvalidKeyFile,
+        ErrorKind::NoMatchingKey,
+        ErrorKind::DamagedCiphertext,
+        ErrorKind::DamagedContents,
+        ErrorKind::UnsafeArchive,
+        ErrorKind::OutputExists,
+        ErrorKind::Io,
+        ErrorKind::Cancelled,
+        ErrorKind::Internal,
+    ];
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error a person can act on: `{ kind, message, hint }`, the shape that crosses IPC and the
+/// CLI's `--json` output (`{"error": {...}}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "IpcError"))]
+#[error("{message}")]
+pub struct VaultError {
+    /// What went wrong, from the closed list.
+    pub kind: ErrorKind,
+    /// One or two sentences for a person: what is wrong, naming the file or entry.
+    pub message: String,
+    /// What to do about it.
+    pub hint: String,
+}
+
+impl VaultError {
+    /// Builds an error from its three parts.
+    pub fn new(kind: ErrorKind, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        VaultError {
+            kind,
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
+    /// `not_a_result` with the standard hint.
+    pub fn not_a_result(message: impl Into<String>) -> Self {
+        Self::new(
+            ErrorKind::NotAResult,
+            message,
+            "Check that you chose the result archive of an iExec task (the .zip downloaded from IPFS or by `iexec task show --download`).",
+        )
+    }
+
+    /// `incomplete_archive` with the standard hint.
+    pub fn incomplete(message: impl Into<String>) -> Self {
+        Self::new(
+            ErrorKind::IncompleteArchive,
+            message,
+            "The download was probably cut short or the file was damaged. Download the result again.",
+        )
+    }
+
+    /// `damaged_ciphertext` with the standard hint.
+    pub fn damaged_ciphertext(message: impl Into<String>) -> Self {
+        Self::new(
+            ErrorKind::DamagedCiphertext,
+            message,
+            "The encrypted part of the result is damaged. Download the result again; if it keeps failing, the stored result itself is damaged.",
+        )
+    }
+
+    /// `damaged_contents` with the standard hint.
+    pub fn damaged_contents(message: impl Into<String>) -> Self {
+        Self::new(
+            ErrorKind::DamagedContents,
+            message,
+            "The result was decrypted but its contents are damaged. Download the result again.",
+        )
+    }
+
+    /// `unsafe_archive` with the standard hint.
+    pub fn unsafe_archive(message: impl Into<String>) -> Self {
+        Self::new(
+            ErrorKind::UnsafeArchive,
+            message,
+            "Nothing was written outside the output folder. Do not trust this result; save it as a zip instead of extracting it if you need to examine it.",
+        )
+    }
+
+    /// `invalid_key_file` with a specific hint.
+    pub fn invalid_key(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidKeyFile, message, hint)
+    }
+
+    /// `cancelled`.
+    pub fn cancelled() -> Self {
+        Self::new(
+            ErrorKind::Cancelled,
+            "Cancelled. Nothing was written.",
+            "Start again when you are ready.",
+        )
+    }
+
+    /// `output_exists` for `path`.
+    pub fn output_exists(path: &Path) -> Self {
+        Self::new(
+            ErrorKind::OutputExists,
+            format!("{} already exists.", path.display()),
+            "Choose another place, or confirm that it may be replaced (--force).",
+        )
+    }
+
+    /// `internal`: a bug.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(
+            ErrorKind::Internal,
+            message,
+            "This is a bug in Result Vault. Please report it with the steps that led here.",
+        )
+    }
+
+    /// `io` for an operation on `path`, with a hint chosen from the OS error.
+    pub fn io(action: &str, path: &Path, err: &std::io::Error) -> Self {
+        use std::io::ErrorKind as K;
+        let hint = match err.kind() {
+            K::PermissionDenied | K::ReadOnlyFilesystem => {
+                "Choose a folder you are allowed to write to, or fix the permissions."
+            }
+            K::NotFound => "Check that the file or folder still exists.",
+            K::StorageFull | K::QuotaExceeded => "Free some disk space, or choose another place.",
+            _ => "Check the disk and the path, then try again.",
+        };
+        Self::new(
+            ErrorKind::Io,
+            format!("Could not {action} {}: {err}.", path.display()),
+            hint,
+        )
+    }
+}
+
+/// `Result` with [`VaultError`].
+pub type Result<T, E = VaultError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_serialise_to_their_snake_case_name() {
+        for kind in ErrorKind::ALL {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+        }
+    }
+
+    #[test]
+    fn error_serialises_as_kind_message_hint() {
+        let e = VaultError::not_a_result("x is not a zip");
+        let v: serde_json::Value = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["kind"], "not_a_result");
+        assert_eq!(v["message"], "x is not a zip");
+        assert!(v["hint"].as_str().unwrap().contains("result archive"));
+        assert_eq!(v.as_object().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn io_hint_depends_on_the_os_error() {
+        let p = Path::new("/x");
+        let denied = VaultError::io(
+            "write",
+            p,
+            &std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        );
+        let full = VaultError::io(
+            "write",
+            p,
+            &std::io::Error::from(std::io::ErrorKind::StorageFull),
+        );
+        assert_eq!(denied.kind, ErrorKind::Io);
+        assert_ne!(denied.hint, full.hint);
+        assert!(denied.message.contains("/x"));
+    }
+}

@@ -1,0 +1,16 @@
+//! Result Vault's product logic, with no Tauri dependency: shared by the desktop shell
+//! (`src-tauri`) and the `result-vault` CLI.
+//!
+//! - [`archive`]: open iExec result archives (current, legacy and plain layouts), streaming.
+//! - [`keys`]: beneficiary RSA private keys and their fingerprints.
+//! - [`progress`]: progress events and cancellation for long work.
+//! - [`error`]: the closed list of error kinds with messages and hints.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod archive;
+pub mod error;
+pub mod keys;
+pub mod progress;
+
+pub use error::{ErrorKind, Result, VaultError};
