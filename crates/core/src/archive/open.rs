@@ -299,25 +299,22 @@ fn stream_encrypted(
     )
 }
 
-/// Maps a failure while reading the ciphertext: the outer zip's reader reports truncation and
-/// CRC mismatches as I/O errors, which mean an incomplete or damaged download.
+/// Maps a failure while reading the ciphertext. Errors of the stored entry itself (truncation,
+/// CRC mismatch) were already turned into `incomplete_archive` by [`Counted`]; any other error
+/// comes from the base64 layer of a legacy archive.
 fn read_failure(f: ReadFailure) -> VaultError {
     match f {
         ReadFailure::Format(e) => e,
-        ReadFailure::Io(e)
-            if e.kind() == std::io::ErrorKind::InvalidData
-                && e.to_string().to_lowercase().contains("base64") =>
-        {
-            VaultError::damaged_ciphertext(
-                "The encrypted part of this legacy result is not valid base64.",
-            )
-        }
-        ReadFailure::Io(e) => VaultError::incomplete(format!(
-            "The encrypted part of the archive is damaged or cut short ({e})."
-        )),
+        ReadFailure::Io(e) => match e.get_ref().and_then(|i| i.downcast_ref::<VaultError>()) {
+            Some(v) => v.clone(),
+            None => VaultError::damaged_ciphertext(format!("The encrypted part of this legacy result is not valid base64 ({e}).")),
+        },
     }
 }
 
+/// Counts the bytes read from the stored ciphertext entry (for progress) and marks its errors:
+/// the zip reader reports a cut entry or a CRC mismatch as an I/O error, which means an
+/// incomplete or damaged download.
 struct Counted<R> {
     inner: R,
     count: Arc<std::sync::atomic::AtomicU64>,
@@ -325,7 +322,9 @@ struct Counted<R> {
 
 impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
+        let n = self.inner.read(buf).map_err(|e| {
+            std::io::Error::other(VaultError::incomplete(format!("The encrypted part of the archive is damaged or cut short ({e}).")))
+        })?;
         self.count
             .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
         Ok(n)

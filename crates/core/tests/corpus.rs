@@ -1,0 +1,329 @@
+//! Malformed-input corpus: every case gets its exact error kind, never a panic, and leaves
+//! nothing behind in the output folder.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use result_vault_core::archive::inner::Limits;
+use result_vault_core::archive::{open_result, OpenOptions, OpenOutcome, OpenStatus, OutputTarget};
+use result_vault_core::keys::{load_keys, KeyCandidate};
+use result_vault_core::progress::{no_progress, CancelToken};
+use result_vault_core::{ErrorKind, VaultError};
+
+fn right_key() -> Vec<KeyCandidate> {
+    load_keys(&fixture("expected_key")).unwrap()
+}
+
+/// Opens `bytes` as an archive, extracting into a fresh folder; checks that a failure leaves the
+/// folder's parent empty.
+fn try_open_with(bytes: &[u8], keys: &[KeyCandidate], limits: Limits) -> Result<OpenOutcome, VaultError> {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = write_temp(dir.path(), "archive.zip", bytes);
+    let out_parent = dir.path().join("out");
+    std::fs::create_dir(&out_parent).unwrap();
+    let mut opts = OpenOptions::new(OutputTarget::Folder(out_parent.join("result")));
+    opts.limits = limits;
+    let r = open_result(&archive, keys, &opts, &no_progress, &CancelToken::new());
+    if r.is_err() {
+        let left: Vec<_> = std::fs::read_dir(&out_parent).unwrap().collect();
+        assert!(left.is_empty(), "a failure left files behind: {left:?}");
+    }
+    // The zip output mode must agree with the extraction mode on the outcome kind.
+    let zip_out = dir.path().join("zip-out");
+    std::fs::create_dir(&zip_out).unwrap();
+    let mut zopts = OpenOptions::new(OutputTarget::Zip(zip_out.join("results.zip")));
+    zopts.limits = limits;
+    let rz = open_result(&archive, keys, &zopts, &no_progress, &CancelToken::new());
+    if rz.is_err() {
+        assert_eq!(std::fs::read_dir(&zip_out).unwrap().count(), 0, "zip mode left files behind");
+    }
+    r
+}
+
+fn try_open(bytes: &[u8]) -> Result<OpenOutcome, VaultError> {
+    try_open_with(bytes, &right_key(), Limits::default())
+}
+
+fn kind(bytes: &[u8]) -> ErrorKind {
+    match try_open(bytes) {
+        Ok(o) => panic!("expected an error, got {o:?}"),
+        Err(e) => {
+            assert!(!e.message.is_empty() && !e.hint.is_empty());
+            e.kind
+        }
+    }
+}
+
+#[test]
+fn not_results() {
+    assert_eq!(kind(b""), ErrorKind::NotAResult);
+    assert_eq!(kind(b"just some text\n"), ErrorKind::NotAResult);
+    assert_eq!(kind(b"<!DOCTYPE html><html>504 Gateway Time-out</html>"), ErrorKind::NotAResult);
+    assert_eq!(kind(&std::fs::read(fixture("expected_key.pub")).unwrap()), ErrorKind::NotAResult);
+    assert_eq!(kind(&zip_of(&[("photo.jpg", b"\xff\xd8\xff")])), ErrorKind::NotAResult);
+    let e = try_open(&zip_of(&[("aes-key.rsa", &[1u8; 512])])).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotAResult);
+    assert!(e.message.contains("iexec_out.zip.aes"), "names the missing entry: {}", e.message);
+    let e = try_open(&zip_of(&[("iexec_out.zip.aes", &[1u8; 64])])).unwrap_err();
+    assert!(e.message.contains("aes-key.rsa"));
+    // A gateway's error page gets its own hint.
+    let e = try_open(b"<html><body>504</body></html>").unwrap_err();
+    assert!(e.hint.contains("gateway"), "{}", e.hint);
+}
+
+#[test]
+fn plain_result_is_not_encrypted_success() {
+    let r = try_open(&sample_inner()).unwrap();
+    assert_eq!(r.status, OpenStatus::NotEncrypted);
+    assert_eq!(r.files.len(), 2);
+    assert!(r.key_fingerprint.is_none());
+}
+
+#[test]
+fn truncated_downloads_at_many_cut_points() {
+    let (full, _) = encrypt_current("expected_key.pub", &sample_inner());
+    let mut cuts: Vec<usize> = (4..full.len()).step_by(37).collect();
+    cuts.extend([full.len() - 1, full.len() - 22, full.len() / 2, 30, 600]);
+    for cut in cuts {
+        assert_eq!(kind(&full[..cut]), ErrorKind::IncompleteArchive, "cut at {cut} of {}", full.len());
+    }
+    // Fewer than 4 bytes cannot even look like a zip.
+    assert_eq!(kind(&full[..3]), ErrorKind::NotAResult);
+}
+
+/// Offsets of an entry's data in a zip written by `outer` (local header 30 bytes + name).
+fn data_offset(archive: &[u8], name: &str) -> usize {
+    let pos = archive.windows(name.len()).position(|w| w == name.as_bytes()).unwrap();
+    pos + name.len()
+}
+
+#[test]
+fn flipped_byte_in_each_part() {
+    let (full, _) = encrypt_current("expected_key.pub", &sample_inner());
+    let flip = |at: usize| {
+        let mut b = full.clone();
+        b[at] ^= 0x55;
+        b
+    };
+    // In the wrapped key's data and in the ciphertext's data: the outer CRC catches it.
+    assert_eq!(kind(&flip(data_offset(&full, "aes-key.rsa") + 40)), ErrorKind::IncompleteArchive);
+    assert_eq!(kind(&flip(data_offset(&full, "iexec_out.zip.aes") + 100)), ErrorKind::IncompleteArchive);
+    // In the end-of-central-directory record.
+    assert_eq!(kind(&flip(full.len() - 22)), ErrorKind::IncompleteArchive);
+    // Every single position: an error of a download kind or a success, never a panic.
+    for at in 0..full.len() {
+        match try_open(&flip(at)) {
+            Ok(_) => {}
+            Err(e) => assert!(
+                matches!(e.kind, ErrorKind::IncompleteArchive | ErrorKind::NotAResult | ErrorKind::DamagedCiphertext | ErrorKind::NoMatchingKey),
+                "flip at {at}: {e:?}"
+            ),
+        }
+    }
+}
+
+#[test]
+fn damaged_ciphertexts_in_a_sound_zip() {
+    let key = [0x42u8; 32];
+    let wrapped = public_key("expected_key.pub").encrypt(&mut rand_core(), rsa::Pkcs1v15Encrypt, &key).unwrap();
+    let good = cbc_encrypt(&key, &[1u8; 16], &sample_inner());
+    // Not a multiple of 16.
+    assert_eq!(kind(&outer(&wrapped, &good[..good.len() - 3])), ErrorKind::DamagedCiphertext);
+    // Only the IV.
+    assert_eq!(kind(&outer(&wrapped, &good[..16])), ErrorKind::DamagedCiphertext);
+    // Bad padding: the last block altered (the zip's CRC is recomputed by the writer).
+    let mut bad_pad = good.clone();
+    let n = bad_pad.len();
+    bad_pad[n - 20] ^= 1;
+    assert_eq!(kind(&outer(&wrapped, &bad_pad)), ErrorKind::DamagedCiphertext);
+}
+
+#[test]
+fn damaged_inner_zip_is_damaged_contents() {
+    let mut inner = zip_of(&[("computed.json", b"{}"), ("result.txt", &[b'x'; 5000])]);
+    // Flip a byte inside result.txt's compressed data.
+    let at = data_offset(&inner, "result.txt") + 3;
+    inner[at] ^= 0xff;
+    let (archive, _) = encrypt_current("expected_key.pub", &inner);
+    assert_eq!(kind(&archive), ErrorKind::DamagedContents);
+    // Not a zip at all once decrypted.
+    let (archive, _) = encrypt_current("expected_key.pub", b"hello, I am not a zip at all");
+    assert_eq!(kind(&archive), ErrorKind::DamagedContents);
+    // A CRC that does not match (stored entry, content changed after the fact).
+    let mut stored = zip_with(&[("computed.json", b"{}"), ("result.txt", b"abcdef")], zip::CompressionMethod::Stored);
+    let at = data_offset(&stored, "result.txt");
+    stored[at] = b'z';
+    let (archive, _) = encrypt_current("expected_key.pub", &stored);
+    let e = try_open(&archive).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::DamagedContents);
+    assert!(e.message.contains("result.txt"));
+    // An inner zip cut in the middle (valid encryption of a truncated zip).
+    let inner = sample_inner();
+    let (archive, _) = encrypt_current("expected_key.pub", &inner[..inner.len() - 30]);
+    assert_eq!(kind(&archive), ErrorKind::DamagedContents);
+}
+
+#[test]
+fn key_files_that_are_not_private_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = write_temp(dir.path(), "garbage_key", b"\x00\x01not a key");
+    assert_eq!(load_keys(&garbage).unwrap_err().kind, ErrorKind::InvalidKeyFile);
+    assert_eq!(load_keys(&fixture("expected_key.pub")).unwrap_err().kind, ErrorKind::InvalidKeyFile);
+    let enc = dir.path().join("enc_key");
+    let st = std::process::Command::new("openssl")
+        .args(["pkcs8", "-topk8", "-v2", "aes-256-cbc", "-passout", "pass:secret", "-in"])
+        .arg(fixture("expected_key"))
+        .arg("-out")
+        .arg(&enc)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let e = load_keys(&enc).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidKeyFile);
+    assert!(e.message.contains("password"));
+    // A folder with only public keys.
+    let folder = dir.path().join("beneficiary");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::copy(fixture("expected_key.pub"), folder.join("0xabc_key.pub")).unwrap();
+    assert_eq!(load_keys(&folder).unwrap_err().kind, ErrorKind::InvalidKeyFile);
+}
+
+#[test]
+fn wrong_or_no_key() {
+    let (archive, _) = encrypt_current("expected_key.pub", &sample_inner());
+    let wrong = load_keys(&fixture("unexpected_key")).unwrap();
+    assert_eq!(try_open_with(&archive, &wrong, Limits::default()).unwrap_err().kind, ErrorKind::NoMatchingKey);
+    assert_eq!(try_open_with(&archive, &[], Limits::default()).unwrap_err().kind, ErrorKind::NoMatchingKey);
+    let legacy = encrypt_legacy("expected_key.pub", &sample_inner());
+    assert_eq!(try_open_with(&legacy, &wrong, Limits::default()).unwrap_err().kind, ErrorKind::NoMatchingKey);
+}
+
+#[test]
+fn legacy_made_here_round_trips_and_bad_base64_is_damaged() {
+    let r = try_open(&encrypt_legacy("expected_key.pub", &sample_inner())).unwrap();
+    assert_eq!(r.files.len(), 2);
+    let legacy = encrypt_legacy("expected_key.pub", &sample_inner());
+    // Rebuild with a ciphertext entry that is not base64.
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(legacy)).unwrap();
+    let mut wrapped = Vec::new();
+    std::io::Read::read_to_end(&mut z.by_name("aes-key.rsa").unwrap(), &mut wrapped).unwrap();
+    let e = try_open(&outer(&wrapped, b"@@@@ not base64 @@@@")).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::DamagedCiphertext, "{e:?}");
+}
+
+#[test]
+fn unsafe_entries_are_refused_and_nothing_escapes() {
+    for name in ["../evil.txt", "/abs.txt", "a\\..\\b.txt", "C:/x.txt", "ok/../../evil.txt"] {
+        let inner = zip_of(&[("computed.json", b"{}"), (name, b"pwned")]);
+        let (archive, _) = encrypt_current("expected_key.pub", &inner);
+        assert_eq!(kind(&archive), ErrorKind::UnsafeArchive, "{name}");
+    }
+    // A symbolic link entry.
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    w.start_file("computed.json", zip::write::SimpleFileOptions::default()).unwrap();
+    std::io::Write::write_all(&mut w, b"{}").unwrap();
+    w.add_symlink("link", "/etc/passwd", zip::write::SimpleFileOptions::default()).unwrap();
+    let inner = w.finish().unwrap().into_inner();
+    let (archive, _) = encrypt_current("expected_key.pub", &inner);
+    assert_eq!(kind(&archive), ErrorKind::UnsafeArchive);
+    // Two entries with one name (made by renaming "b.txt" to "a.txt" in place).
+    let inner = zip_of(&[("a.txt", b"first"), ("b.txt", b"second")]);
+    let renamed: Vec<u8> = replace_all(&inner, b"b.txt", b"a.txt");
+    let (archive, _) = encrypt_current("expected_key.pub", &renamed);
+    assert_eq!(kind(&archive), ErrorKind::UnsafeArchive);
+}
+
+fn replace_all(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = hay.to_vec();
+    let mut i = 0;
+    while i + from.len() <= out.len() {
+        if &out[i..i + from.len()] == from {
+            out[i..i + from.len()].copy_from_slice(to);
+        }
+        i += 1;
+    }
+    out
+}
+
+#[test]
+fn size_and_ratio_limits_stop_zip_bombs() {
+    let big = vec![0u8; 4 << 20];
+    let inner = zip_of(&[("computed.json", b"{}"), ("zeros.bin", &big)]);
+    let (archive, _) = encrypt_current("expected_key.pub", &inner);
+    let small_total = Limits { max_total_bytes: 1 << 20, ..Limits::default() };
+    assert_eq!(try_open_with(&archive, &right_key(), small_total).unwrap_err().kind, ErrorKind::UnsafeArchive);
+    let tight_ratio = Limits { max_ratio: 100, ratio_floor_bytes: 1 << 20, ..Limits::default() };
+    assert_eq!(try_open_with(&archive, &right_key(), tight_ratio).unwrap_err().kind, ErrorKind::UnsafeArchive);
+    let few_entries = Limits { max_entries: 1, ..Limits::default() };
+    assert_eq!(try_open_with(&archive, &right_key(), few_entries).unwrap_err().kind, ErrorKind::UnsafeArchive);
+    // With default limits the same archive opens.
+    assert!(try_open(&archive).is_ok());
+}
+
+#[test]
+fn unicode_names_come_out_right() {
+    let inner = zip_of(&[("computed.json", b"{}"), ("résultats/données été.csv", b"a,b\n"), ("日本語.txt", b"x")]);
+    let (archive, _) = encrypt_current("expected_key.pub", &inner);
+    let dir = tempfile::tempdir().unwrap();
+    let a = write_temp(dir.path(), "a.zip", &archive);
+    let out = dir.path().join("out");
+    let r = open_result(&a, &right_key(), &OpenOptions::new(OutputTarget::Folder(out.clone())), &no_progress, &CancelToken::new()).unwrap();
+    assert!(out.join("résultats").join("données été.csv").is_file());
+    assert!(out.join("日本語.txt").is_file());
+    assert!(r.files.iter().any(|f| f.path == "résultats/données été.csv"));
+}
+
+#[test]
+fn existing_output_is_never_overwritten_without_consent() {
+    let (archive, _) = encrypt_current("expected_key.pub", &sample_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let a = write_temp(dir.path(), "a.zip", &archive);
+    let target = write_temp(dir.path(), "results.zip", b"precious");
+    let opts = OpenOptions::new(OutputTarget::Zip(target.clone()));
+    let e = open_result(&a, &right_key(), &opts, &no_progress, &CancelToken::new()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::OutputExists);
+    assert_eq!(std::fs::read(&target).unwrap(), b"precious");
+    let folder = dir.path().join("existing");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("mine.txt"), b"keep").unwrap();
+    let e = open_result(&a, &right_key(), &OpenOptions::new(OutputTarget::Folder(folder.clone())), &no_progress, &CancelToken::new()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::OutputExists);
+    assert!(folder.join("mine.txt").exists());
+    // With consent, both are replaced.
+    let mut force = OpenOptions::new(OutputTarget::Zip(target.clone()));
+    force.overwrite = true;
+    open_result(&a, &right_key(), &force, &no_progress, &CancelToken::new()).unwrap();
+    assert_eq!(&std::fs::read(&target).unwrap()[..2], b"PK");
+    let mut force = OpenOptions::new(OutputTarget::Folder(folder.clone()));
+    force.overwrite = true;
+    open_result(&a, &right_key(), &force, &no_progress, &CancelToken::new()).unwrap();
+    assert!(!folder.join("mine.txt").exists() && folder.join("result.txt").exists());
+    assert_eq!(only_visible_entries(dir.path()), 3, "no temporary or moved-aside file left");
+}
+
+fn only_visible_entries(dir: &Path) -> usize {
+    std::fs::read_dir(dir).unwrap().count()
+}
+
+#[test]
+fn cancelling_leaves_nothing_behind() {
+    let big: Vec<u8> = (0..8u32 << 20).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let (archive, _) = encrypt_current("expected_key.pub", &zip_with(&[("computed.json", b"{}"), ("r.bin", &big)], zip::CompressionMethod::Stored));
+    let dir = tempfile::tempdir().unwrap();
+    let a = write_temp(dir.path(), "a.zip", &archive);
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let cancel = CancelToken::new();
+    let c2 = cancel.clone();
+    // Cancel as soon as decryption reports progress.
+    let on_progress = move |e: result_vault_core::progress::ProgressEvent| {
+        if e.stage == result_vault_core::progress::Stage::Decrypting && e.done > 0 {
+            c2.cancel();
+        }
+    };
+    let e = open_result(&a, &right_key(), &OpenOptions::new(OutputTarget::Zip(out.join("r.zip"))), &on_progress, &cancel).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Cancelled);
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+}
