@@ -1,0 +1,61 @@
+import type { TFunction } from "i18next";
+
+const UNITS = ["B", "kB", "MB", "GB", "TB"] as const;
+
+/**
+ * Human size with decimal units (as file managers show them): 1 234 567 -> "1.2 MB".
+ * `t` is passed in so that callers in templates re-render when the language changes.
+ */
+export function formatBytes(bytes: number, t: TFunction, locale: string): string {
+  let value = Number.isFinite(bytes) && bytes > 0 ? bytes : 0;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  const number = new Intl.NumberFormat(locale, {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: 0,
+  }).format(value);
+  return t("units.value", { value: number, unit: t(`units.${UNITS[unit]}`) });
+}
+
+/**
+ * Fingerprint (64 hex digits) shortened to its first 16 digits, upper case, in groups of four:
+ * "3f2a91c077de0b44..." -> "3F2A 91C0 77DE 0B44".
+ */
+export function shortFingerprint(hex: string): string {
+  const clean = hex.replace(/^0x/i, "").replace(/[^0-9a-fA-F]/g, "").toUpperCase();
+  return (clean.slice(0, 16).match(/.{1,4}/g) ?? []).join(" ");
+}
+
+/** Full fingerprint grouped by four, for a tooltip. */
+export function groupedFingerprint(hex: string): string {
+  const clean = hex.replace(/^0x/i, "").replace(/[^0-9a-fA-F]/g, "").toUpperCase();
+  return (clean.match(/.{1,4}/g) ?? []).join(" ");
+}
+
+/** Last component of a path, whatever the separator. */
+export function baseName(path: string): string {
+  const trimmed = path.replace(/[\\/]+$/, "");
+  const parts = trimmed.split(/[\\/]/);
+  return parts[parts.length - 1] || path;
+}
+
+/**
+ * Joins an absolute output folder and a result-relative path (which uses "/"),
+ * with the separator the folder already uses.
+ */
+export function joinPath(dir: string, relative: string): string {
+  const windows = dir.includes("\\") && !dir.includes("/");
+  const sep = windows ? "\\" : "/";
+  const rel = windows ? relative.replace(/\//g, "\\") : relative;
+  return dir.replace(/[\\/]+$/, "") + sep + rel.replace(/^[\\/]+/, "");
+}
+
+/** Percent 0..100 (integer) of done/total; 0 when the total is unknown. */
+export function percentOf(done: number, total: number): number {
+  if (!(total > 0) || !(done > 0)) return 0;
+  return Math.max(0, Math.min(100, Math.floor((done / total) * 100)));
+}

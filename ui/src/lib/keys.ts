@@ -1,0 +1,80 @@
+import { get, writable, type Readable } from "svelte/store";
+import type { Backend } from "./backend";
+import { toIpcError } from "./backend";
+import type { IpcError, KeyLocation } from "./ipc/bindings";
+
+export type KeysState = {
+  loading: boolean;
+  /** As `key_locations` returns them: remembered paths first, then the usual folders. */
+  locations: KeyLocation[];
+  /** Error of the last key action (loading, remembering), shown in the key area. */
+  error: IpcError | null;
+  /** The location just added, for a short confirmation. */
+  added: KeyLocation | null;
+};
+
+export type Keys = Readable<KeysState> & {
+  refresh(): Promise<void>;
+  chooseFile(): Promise<void>;
+  chooseFolder(): Promise<void>;
+  remember(path: string): Promise<void>;
+  forget(path: string): Promise<void>;
+  /** Paths to hand to `open_archive`, in order. */
+  paths(): string[];
+};
+
+export function createKeys(backend: Backend): Keys {
+  const store = writable<KeysState>({ loading: true, locations: [], error: null, added: null });
+
+  async function refresh() {
+    store.update((s) => ({ ...s, loading: true }));
+    try {
+      const locations = await backend.keyLocations();
+      store.update((s) => ({ ...s, loading: false, locations }));
+    } catch (err) {
+      store.update((s) => ({ ...s, loading: false, error: toIpcError(err) }));
+    }
+  }
+
+  async function remember(path: string) {
+    store.update((s) => ({ ...s, error: null, added: null }));
+    try {
+      const added = await backend.rememberKeyPath(path);
+      const locations = await backend.keyLocations().catch(() => [
+        added,
+        ...get(store).locations.filter((l) => l.path !== added.path),
+      ]);
+      store.update((s) => ({ ...s, locations, added }));
+    } catch (err) {
+      store.update((s) => ({ ...s, error: toIpcError(err) }));
+    }
+  }
+
+  async function choose(picker: () => Promise<string | null>) {
+    let path: string | null;
+    try {
+      path = await picker();
+    } catch (err) {
+      store.update((s) => ({ ...s, error: toIpcError(err) }));
+      return;
+    }
+    if (path) await remember(path);
+  }
+
+  return {
+    subscribe: store.subscribe,
+    refresh,
+    remember,
+    chooseFile: () => choose(() => backend.pickKeyFile()),
+    chooseFolder: () => choose(() => backend.pickKeyFolder()),
+    async forget(path) {
+      try {
+        await backend.forgetKeyPath(path);
+        await refresh();
+      } catch (err) {
+        store.update((s) => ({ ...s, error: toIpcError(err) }));
+      }
+    },
+    paths: () => get(store).locations.map((l) => l.path),
+  };
+}
