@@ -1,0 +1,24 @@
+import { mount } from "svelte";
+import App from "./App.svelte";
+import "./app.css";
+import { isTauri, tauriBackend, type Backend } from "./lib/backend";
+import type { Flow } from "./lib/flow";
+import { translate } from "./lib/i18n";
+
+async function start() {
+  const target = document.getElementById("app");
+  if (!target) throw new Error("#app is missing from index.html");
+  document.title = translate("app.name");
+  let backend: Backend = tauriBackend;
+  let onReady: ((flow: Flow) => void) | undefined;
+  if (!isTauri()) {
+    // Plain browser (`npm run dev`): an in-memory backend, driven by ?demo=...
+    const { createDemo } = await import("./lib/demo");
+    const demo = createDemo(window.location.search);
+    backend = demo.backend;
+    onReady = demo.run;
+  }
+  mount(App, { target, props: { backend, onReady } });
+}
+
+void start();

@@ -1,0 +1,126 @@
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import type { InvokeArgs } from "@tauri-apps/api/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { isTauri, tauriBackend, toIpcError } from "../src/lib/backend";
+import type { ProgressEvent } from "../src/lib/ipc/bindings";
+import { sampleOutcome } from "../src/lib/mockBackend";
+
+afterEach(() => {
+  clearMocks();
+  delete (window as unknown as Record<string, unknown>).__TAURI_INTERNALS__;
+});
+
+describe("toIpcError", () => {
+  it("keeps a well-formed IpcError", () => {
+    expect(toIpcError({ kind: "io", message: "m", hint: "h" })).toEqual({
+      kind: "io",
+      message: "m",
+      hint: "h",
+    });
+  });
+  it("fills a missing hint", () => {
+    expect(toIpcError({ kind: "no_matching_key", message: "m" })).toEqual({
+      kind: "no_matching_key",
+      message: "m",
+      hint: "",
+    });
+  });
+  it("turns unknown kinds, strings, Errors and junk into internal", () => {
+    expect(toIpcError({ kind: "weird", message: "m", hint: "" }).kind).toBe("internal");
+    expect(toIpcError("boom")).toEqual({ kind: "internal", message: "boom", hint: "" });
+    expect(toIpcError(new Error("bad"))).toMatchObject({ kind: "internal", message: "bad" });
+    expect(toIpcError(undefined).kind).toBe("internal");
+    expect(toIpcError(42)).toEqual({ kind: "internal", message: "42", hint: "" });
+  });
+});
+
+describe("tauriBackend", () => {
+  it("is detected through __TAURI_INTERNALS__", () => {
+    expect(isTauri()).toBe(false);
+    mockIPC(() => null);
+    expect(isTauri()).toBe(true);
+  });
+
+  it("invokes the contract's command names with the contract's argument names", async () => {
+    const seen: [string, InvokeArgs | undefined][] = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      if (cmd === "key_locations") return [];
+      if (cmd === "check_drop") return [{ path: "/a", looks_like_zip: true }];
+      if (cmd === "remember_key_path") return { path: "/k", kind: "file", key_count: 1 };
+      return null;
+    });
+    await tauriBackend.inspectArchive("/a.zip");
+    await tauriBackend.cancelJob("j1");
+    await tauriBackend.keyLocations();
+    await tauriBackend.rememberKeyPath("/k");
+    await tauriBackend.forgetKeyPath("/k");
+    await tauriBackend.checkDrop(["/a"]);
+    await tauriBackend.revealOutput("/out");
+    await tauriBackend.openOutputFile("/out/f");
+    expect(seen).toEqual([
+      ["inspect_archive", { path: "/a.zip" }],
+      ["cancel_job", { jobId: "j1" }],
+      ["key_locations", {}],
+      ["remember_key_path", { path: "/k" }],
+      ["forget_key_path", { path: "/k" }],
+      ["check_drop", { paths: ["/a"] }],
+      ["reveal_output", { path: "/out" }],
+      ["open_output_file", { path: "/out/f" }],
+    ]);
+  });
+
+  it("open_archive gets a Channel whose messages reach onProgress", async () => {
+    const outcome = sampleOutcome();
+    mockIPC((cmd, args) => {
+      if (cmd !== "open_archive") return null;
+      const a = args as Record<string, unknown>;
+      expect(a.jobId).toBe("j1");
+      expect(a.archive).toBe("/r.zip");
+      expect(a.keyPaths).toEqual(["/k"]);
+      const channel = a.onProgress as { id: number };
+      const internals = (window as unknown as { __TAURI_INTERNALS__: { runCallback(id: number, d: unknown): void } })
+        .__TAURI_INTERNALS__;
+      internals.runCallback(channel.id, { index: 0, message: { stage: "decrypting", done: 1, total: 2 } });
+      internals.runCallback(channel.id, { index: 1, message: { stage: "finishing", done: 2, total: 2 } });
+      return outcome;
+    });
+    const events: ProgressEvent[] = [];
+    await expect(tauriBackend.openArchive("j1", "/r.zip", ["/k"], (e) => events.push(e))).resolves.toEqual(outcome);
+    expect(events).toEqual([
+      { stage: "decrypting", done: 1, total: 2 },
+      { stage: "finishing", done: 2, total: 2 },
+    ]);
+  });
+
+  it("rejects with IpcError objects, normalising others to internal", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "inspect_archive") throw { kind: "not_a_result", message: "no", hint: "check" };
+      throw "plain string failure";
+    });
+    await expect(tauriBackend.inspectArchive("/x")).rejects.toEqual({
+      kind: "not_a_result",
+      message: "no",
+      hint: "check",
+    });
+    await expect(tauriBackend.keyLocations()).rejects.toEqual({
+      kind: "internal",
+      message: "plain string failure",
+      hint: "",
+    });
+  });
+
+  it("dialogs return the chosen path or null, through the dialog plugin", async () => {
+    const seen: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      const options = (args as { options: { directory?: boolean } }).options;
+      return options.directory ? null : "/home/a/result.zip";
+    });
+    await expect(tauriBackend.pickArchive()).resolves.toBe("/home/a/result.zip");
+    await expect(tauriBackend.pickKeyFolder()).resolves.toBeNull();
+    expect(seen[0][0]).toBe("plugin:dialog|open");
+    expect(seen[0][1]).toMatchObject({ options: { multiple: false, directory: false } });
+    expect(seen[1][1]).toMatchObject({ options: { directory: true } });
+  });
+});
