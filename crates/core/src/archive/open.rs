@@ -307,7 +307,9 @@ fn read_failure(f: ReadFailure) -> VaultError {
         ReadFailure::Format(e) => e,
         ReadFailure::Io(e) => match e.get_ref().and_then(|i| i.downcast_ref::<VaultError>()) {
             Some(v) => v.clone(),
-            None => VaultError::damaged_ciphertext(format!("The encrypted part of this legacy result is not valid base64 ({e}).")),
+            None => VaultError::damaged_ciphertext(format!(
+                "The encrypted part of this legacy result is not valid base64 ({e})."
+            )),
         },
     }
 }
@@ -323,7 +325,9 @@ struct Counted<R> {
 impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf).map_err(|e| {
-            std::io::Error::other(VaultError::incomplete(format!("The encrypted part of the archive is damaged or cut short ({e}).")))
+            std::io::Error::other(VaultError::incomplete(format!(
+                "The encrypted part of the archive is damaged or cut short ({e})."
+            )))
         })?;
         self.count
             .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);

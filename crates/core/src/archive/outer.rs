@@ -2,7 +2,7 @@
 //! to its entries.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 use serde::Serialize;
@@ -65,7 +65,7 @@ pub struct ArchiveInfo {
 /// An opened outer archive and its layout.
 pub struct OuterArchive {
     /// The zip.
-    pub zip: ZipArchive<File>,
+    pub zip: ZipArchive<BufReader<File>>,
     /// The layout found.
     pub layout: ArchiveLayout,
     /// Raw content of `aes-key.rsa` (encrypted layouts; empty for plain).
@@ -100,7 +100,8 @@ impl OuterArchive {
                 file_name(path)
             )));
         }
-        let mut zip = match ZipArchive::new(file) {
+        // Large reads: the zip reader otherwise reads the ciphertext 8 KB per system call.
+        let mut zip = match ZipArchive::new(BufReader::with_capacity(1 << 20, file)) {
             Ok(z) => z,
             Err(e) => return Err(classify_open_error(path, head, e)),
         };
@@ -179,7 +180,11 @@ pub fn inspect(path: &Path) -> Result<ArchiveInfo> {
     Ok(OuterArchive::open(path)?.info())
 }
 
-fn read_small_entry(zip: &mut ZipArchive<File>, name: &str, max: u64) -> Result<Vec<u8>> {
+fn read_small_entry(
+    zip: &mut ZipArchive<BufReader<File>>,
+    name: &str,
+    max: u64,
+) -> Result<Vec<u8>> {
     let entry = zip
         .by_name(name)
         .map_err(|e| VaultError::incomplete(format!("The entry `{name}` cannot be read: {e}.")))?;

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Decryption speed and memory against `cp`, side by side in one run.
+#
+#   benches/decrypt-vs-cp.sh [SIZE_MB ...]      (default: 256 1024)
+#
+# For each size: builds an encrypted archive with ../shared/tools/make-encrypted-result.sh (openssl,
+# as the enclave does), then times, best of 3 with a warm page cache for both:
+#   cp ARCHIVE COPY                                  (the disk's speed)
+#   result-vault decrypt ARCHIVE --output OUT.zip    (release build)
+# and prints the ratio decrypt/cp (target <= 1.5) and the peak RSS from /usr/bin/time -v
+# (target < 64 MB). Work files go to $BENCH_DIR (default: a temporary folder on /var/tmp).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+shared=${RESULT_VAULT_SHARED:-$here/../shared}
+sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(256 1024)
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/tmp/result-vault-target}
+cargo build --quiet --release -p result-vault-cli
+bin=$CARGO_TARGET_DIR/release/result-vault
+work=${BENCH_DIR:-$(mktemp -d /var/tmp/rv-bench.XXXXXX)}; mkdir -p "$work"
+trap 'rm -rf "$work"' EXIT
+key=$shared/fixtures/iexec-sdk/expected_key
+pub=$shared/fixtures/iexec-sdk/expected_key.pub
+
+best_of_3() { # prints the best wall time in seconds of "$@"
+  local best=""
+  for _ in 1 2 3; do
+    local s e t
+    s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N)
+    t=$(echo "$e - $s" | bc -l)
+    if [ -z "$best" ] || (( $(echo "$t < $best" | bc -l) )); then best=$t; fi
+    rm -f "$work/copy" "$work/out.zip"
+  done
+  echo "$best"
+}
+
+printf '%-8s %-10s %-9s %-9s %-7s %-12s %s\n' size_MB archive_MB cp_s decrypt_s ratio MB/s peak_RSS_MB
+for mb in "${sizes[@]}"; do
+  archive=$work/archive-$mb.zip
+  bash "$shared/tools/make-encrypted-result.sh" "$pub" "$mb" "$archive" >/dev/null
+  asize=$(( $(stat -c %s "$archive") / 1048576 ))
+  cat "$archive" > /dev/null   # warm the cache for both contenders
+  tcp=$(best_of_3 cp "$archive" "$work/copy")
+  tdec=$(best_of_3 "$bin" decrypt "$archive" --key "$key" --output "$work/out.zip")
+  rss=$( { /usr/bin/time -v "$bin" decrypt "$archive" --key "$key" --output "$work/out.zip" >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print int($2/1024)}')
+  # The decrypted zip must be the openssl plaintext.
+  want=$(cat "$archive.plain.sha256"); got=$(sha256sum "$work/out.zip" | cut -d' ' -f1)
+  [ "$want" = "$got" ] || { echo "MISMATCH: decrypted zip differs from the openssl plaintext" >&2; exit 1; }
+  rm -f "$work/out.zip" "$archive" "$archive.plain.sha256"
+  ratio=$(echo "$tdec / $tcp" | bc -l)
+  speed=$(echo "$asize / $tdec" | bc -l)
+  printf '%-8s %-10s %-9.3f %-9.3f %-7.2f %-12.0f %s\n' "$mb" "$asize" "$tcp" "$tdec" "$ratio" "$speed" "$rss"
+done

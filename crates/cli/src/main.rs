@@ -1,0 +1,213 @@
+//! `result-vault`: the command line over result-vault-core, for scripts and power users.
+//!
+//! Exit codes: 0 success, 1 a user-facing error (printed with its hint, or as
+//! `{"error":{"kind","message","hint"}}` with `--json`), 2 bad usage (clap's own code).
+
+mod progress_bar;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{ArgGroup, Parser, Subcommand};
+use result_vault_core::archive::{inspect, open_result, OpenOptions, OpenStatus, OutputTarget};
+use result_vault_core::keys::load_key_paths;
+use result_vault_core::progress::{no_progress, CancelToken, ProgressEvent};
+use result_vault_core::VaultError;
+use serde::Serialize;
+
+/// Open iExec confidential-computing task results.
+#[derive(Parser, Debug)]
+#[command(name = "result-vault", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Decrypt a result archive into a zip (--output) or a folder (--extract).
+    #[command(group(ArgGroup::new("target").required(true).args(["output", "extract"])))]
+    Decrypt {
+        /// The result archive (the .zip downloaded for a task).
+        archive: PathBuf,
+        /// A private key file, or a folder like `.secrets/beneficiary` (every `*_key` in it is tried). Repeatable.
+        #[arg(long = "key", value_name = "PATH")]
+        keys: Vec<PathBuf>,
+        /// Write the decrypted result zip here.
+        #[arg(long, value_name = "FILE.zip")]
+        output: Option<PathBuf>,
+        /// Extract the result's files into this new folder.
+        #[arg(long, value_name = "DIR")]
+        extract: Option<PathBuf>,
+        /// Replace the output if it exists.
+        #[arg(long)]
+        force: bool,
+        /// Print exactly one JSON object on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Say what a file is (layout, entry sizes, RSA key size) without any key.
+    Inspect {
+        /// The file to look at.
+        archive: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The `--json` success object of `decrypt` (the contract: `status`, `format`,
+/// `key_fingerprint`, `output`, `files`).
+#[derive(Serialize)]
+struct DecryptJson<'a> {
+    status: OpenStatus,
+    format: Option<result_vault_core::archive::EncryptionFormat>,
+    key_fingerprint: Option<&'a str>,
+    key_label: Option<&'a str>,
+    output: Option<&'a str>,
+    files: &'a [result_vault_core::archive::ResultFile],
+}
+
+#[derive(Serialize)]
+struct ErrorJson<'a> {
+    error: &'a VaultError,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = match &cli.command {
+        Command::Decrypt { json, .. } | Command::Inspect { json, .. } => *json,
+    };
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string(&ErrorJson { error: &e }).unwrap_or_default()
+                );
+            } else {
+                eprintln!("Error: {}\nWhat to do: {}", e.message, e.hint);
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cmd: Command) -> Result<(), VaultError> {
+    match cmd {
+        Command::Decrypt {
+            archive,
+            keys,
+            output,
+            extract,
+            force,
+            json,
+        } => {
+            let target = match (output, extract) {
+                (Some(o), _) => OutputTarget::Zip(o),
+                (None, Some(d)) => OutputTarget::Folder(d),
+                (None, None) => OutputTarget::CheckOnly,
+            };
+            let keys = load_key_paths(&keys)?;
+            let mut opts = OpenOptions::new(target);
+            opts.overwrite = force;
+            let cancel = CancelToken::new();
+            let show_bar = !json && std::io::stderr().is_terminal();
+            let bar = progress_bar::Bar::new(show_bar);
+            let on_progress = |e: ProgressEvent| bar.update(e);
+            let sink: &(dyn Fn(ProgressEvent) + Sync) =
+                if show_bar { &on_progress } else { &no_progress };
+            let outcome = open_result(&archive, &keys, &opts, sink, &cancel);
+            bar.finish();
+            let outcome = outcome?;
+            if json {
+                let j = DecryptJson {
+                    status: outcome.status,
+                    format: outcome.format,
+                    key_fingerprint: outcome.key_fingerprint.as_deref(),
+                    key_label: outcome.key_label.as_deref(),
+                    output: outcome.output.as_deref(),
+                    files: &outcome.files,
+                };
+                println!(
+                    "{}",
+                    serde_json::to_string(&j).map_err(|e| VaultError::internal(e.to_string()))?
+                );
+            } else {
+                match outcome.status {
+                    OpenStatus::Decrypted => println!(
+                        "Decrypted with key {} ({}).",
+                        outcome.key_label.as_deref().unwrap_or("?"),
+                        outcome
+                            .key_fingerprint
+                            .as_deref()
+                            .map(short)
+                            .unwrap_or_default()
+                    ),
+                    OpenStatus::NotEncrypted => {
+                        println!("This result was not encrypted: it was copied as it is.")
+                    }
+                }
+                if let Some(o) = &outcome.output {
+                    println!("Written: {o}");
+                }
+                for f in &outcome.files {
+                    println!("  {:>12}  {}", human_size(f.size), f.path);
+                }
+            }
+            Ok(())
+        }
+        Command::Inspect { archive, json } => {
+            let info = inspect(&archive)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string(&info)
+                        .map_err(|e| VaultError::internal(e.to_string()))?
+                );
+            } else {
+                let layout = match info.layout {
+                    result_vault_core::archive::ArchiveLayout::Encrypted => {
+                        "an encrypted iExec result (RSA + AES-256-CBC)"
+                    }
+                    result_vault_core::archive::ArchiveLayout::LegacyEncrypted => {
+                        "an encrypted iExec result, legacy format (base64, AES-128-ECB)"
+                    }
+                    result_vault_core::archive::ArchiveLayout::Plain => {
+                        "a plain (not encrypted) iExec result"
+                    }
+                };
+                println!("{} is {layout}.", archive.display());
+                if let Some(bits) = info.rsa_key_bits {
+                    println!("Encrypted for an RSA-{bits} key.");
+                }
+                for e in &info.entries {
+                    println!("  {:>12}  {}", human_size(e.size), e.path);
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn short(hex: &str) -> String {
+    result_vault_core::keys::group4(&hex.get(..16).unwrap_or(hex).to_uppercase())
+}
+
+/// Bytes in binary units, one decimal (`1.5 MiB`).
+fn human_size(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
