@@ -50,7 +50,7 @@ describe("idle screen", () => {
   it("shows the key in use and how many keys it holds", async () => {
     setup();
     const area = screen.getByTestId("key-status");
-    await within(area).findByText("Using the key folder beneficiary");
+    await within(area).findByText("Using the key folder .secrets/beneficiary");
     expect(area).toHaveTextContent("/home/alice/.secrets/beneficiary");
     expect(area).toHaveTextContent("1 key");
   });

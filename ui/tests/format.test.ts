@@ -7,6 +7,8 @@ import {
   joinPath,
   percentOf,
   shortFingerprint,
+  middleEllipsis,
+  tailPath,
 } from "../src/lib/format";
 
 const t = i18n.t.bind(i18n);
@@ -51,6 +53,20 @@ describe("paths", () => {
     expect(baseName("/home/a/result.zip")).toBe("result.zip");
     expect(baseName("C:\\Users\\a\\result.zip")).toBe("result.zip");
     expect(baseName("/home/a/.secrets/beneficiary/")).toBe("beneficiary");
+  });
+  it("shortens long names in the middle", () => {
+    expect(middleEllipsis("short_key")).toBe("short_key");
+    const long = "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4_key";
+    const short = middleEllipsis(long);
+    expect([...short]).toHaveLength(32);
+    expect(short.startsWith("0x5B38")).toBe(true);
+    expect(short.endsWith("ddC4_key")).toBe(true);
+    expect(short).toContain("…");
+  });
+  it("keeps the tail of a path", () => {
+    expect(tailPath("/home/a/.secrets/beneficiary/", 2)).toBe(".secrets/beneficiary");
+    expect(tailPath("C:\\Users\\a\\.secrets\\beneficiary", 2)).toBe(".secrets/beneficiary");
+    expect(tailPath("/k", 2)).toBe("k");
   });
   it("joins an output folder and a result path with the folder's separator", () => {
     expect(joinPath("/out/r1", "charts/a.png")).toBe("/out/r1/charts/a.png");

@@ -43,6 +43,21 @@ export function baseName(path: string): string {
   return parts[parts.length - 1] || path;
 }
 
+/** Shortens a long name in its middle: "0x5B38Da6a70…beddC4_key". */
+export function middleEllipsis(name: string, max = 32): string {
+  const chars = [...name];
+  if (chars.length <= max) return name;
+  const head = Math.ceil((max - 1) * 0.55);
+  const tail = max - 1 - head;
+  return `${chars.slice(0, head).join("")}…${chars.slice(chars.length - tail).join("")}`;
+}
+
+/** The last `count` components of a path, joined with "/": ".secrets/beneficiary". */
+export function tailPath(path: string, count: number): string {
+  const parts = path.replace(/[\\/]+$/, "").split(/[\\/]/).filter(Boolean);
+  return parts.slice(-count).join("/") || path;
+}
+
 /**
  * Joins an absolute output folder and a result-relative path (which uses "/"),
  * with the separator the folder already uses.
