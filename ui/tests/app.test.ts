@@ -24,8 +24,10 @@ async function startJob(
   user: ReturnType<typeof userEvent.setup>,
 ) {
   await screen.findByText(/Using the key folder/);
+  const before = backend.jobs.length;
   await user.click(screen.getByTestId("choose-file"));
   await screen.findByTestId("progress");
+  await waitFor(() => expect(backend.jobs.length).toBe(before + 1));
   return backend.jobs[backend.jobs.length - 1];
 }
 
@@ -146,6 +148,7 @@ describe("opening a result", () => {
     const job = await startJob(backend, user);
     job.resolve(sampleOutcome());
     const heading = await screen.findByRole("heading", { name: en.result.heading });
+    expect(heading.tagName).toBe("H2");
     await waitFor(() => expect(heading).toHaveFocus());
     expect(screen.getByTestId("live-region")).toHaveTextContent("Result ready, 3 files");
   });
@@ -157,6 +160,7 @@ describe("opening a result", () => {
     expect(screen.queryByTestId("drag-warning")).not.toBeInTheDocument();
     backend.emitDrag({ type: "drop", paths: ["/d/result.zip"] });
     await screen.findByTestId("progress");
+    await waitFor(() => expect(backend.jobs).toHaveLength(1));
     expect(backend.jobs[0].archive).toBe("/d/result.zip");
     backend.jobs[0].resolve(sampleOutcome());
     expect(await screen.findAllByTestId("file-row")).toHaveLength(3);
@@ -173,6 +177,8 @@ describe("opening a result", () => {
     await waitFor(() => expect(window.__resultVault).toBeDefined());
     const done = window.__resultVault!.openPath("/e2e/result.zip");
     await screen.findByTestId("progress");
+    await waitFor(() => expect(backend.jobs).toHaveLength(1));
+    expect(backend.jobs[0].keyPaths).toEqual(["/home/alice/.secrets/beneficiary"]);
     backend.jobs[0].resolve(sampleOutcome());
     await done;
     expect(screen.getByTestId("result-view")).toBeInTheDocument();
@@ -232,6 +238,26 @@ describe("opening a result", () => {
   });
 });
 
+describe("working", () => {
+  it("keeps keyboard focus inside the working view", async () => {
+    const { backend, user } = setup();
+    await startJob(backend, user);
+    const heading = screen.getByRole("heading", { name: "Opening result.zip" });
+    await waitFor(() => expect(heading).toHaveFocus());
+    expect(screen.getByTestId("live-region")).toHaveTextContent("Opening result.zip");
+  });
+
+  it("shows an indeterminate bar while the key is being unwrapped", async () => {
+    const { backend, user } = setup();
+    const job = await startJob(backend, user);
+    job.progress({ stage: "unwrapping_key", done: 0, total: 0 });
+    const bar = screen.getByTestId("progress");
+    await waitFor(() => expect(bar).toHaveAttribute("aria-valuetext", expect.stringContaining("Unlocking")));
+    expect(bar).toHaveAttribute("aria-valuenow", "0");
+    expect(bar).toHaveClass("indeterminate");
+  });
+});
+
 describe("cancel", () => {
   it("calls cancel_job with the job id and returns quietly to idle with a notice", async () => {
     const { backend, user } = setup();
@@ -277,6 +303,7 @@ describe("drag warning", () => {
     await screen.findByTestId("drag-warning");
     backend.emitDrag({ type: "drop", paths: ["/p/photo.jpg"] });
     await screen.findByTestId("progress");
+    await waitFor(() => expect(backend.jobs).toHaveLength(1));
     backend.jobs[0].reject({ kind: "not_a_result", message: "Not a zip.", hint: "" });
     expect(await screen.findByTestId("error-view")).toHaveAttribute("data-kind", "not_a_result");
   });
@@ -335,7 +362,7 @@ describe("errors", () => {
     expect(within(view).getByTestId("choose-key-file")).toBeInTheDocument();
     await user.click(within(view).getByTestId("retry"));
     await screen.findByTestId("progress");
-    expect(backend.jobs).toHaveLength(2);
+    await waitFor(() => expect(backend.jobs).toHaveLength(2));
     expect(backend.jobs[1].archive).toBe(job.archive);
   });
 

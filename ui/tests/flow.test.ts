@@ -139,6 +139,7 @@ describe("createFlow", () => {
     const { backend, flow } = setup();
     const done = flow.openPath("/d/r.zip");
     expect(get(flow)).toMatchObject({ name: "working", jobId: "job-1", archive: "/d/r.zip" });
+    await vi.waitFor(() => expect(backend.jobs).toHaveLength(1));
     expect(backend.callsTo("open_archive")).toEqual([
       { jobId: "job-1", archive: "/d/r.zip", keyPaths: ["/k1", "/k2"] },
     ]);
@@ -153,6 +154,7 @@ describe("createFlow", () => {
     const backend = createMockBackend({ manual: true });
     const flow = createFlow({ backend, keyPaths: () => [] });
     void flow.openPath("/r.zip");
+    await vi.waitFor(() => expect(backend.jobs).toHaveLength(1));
     const { jobId } = backend.callsTo("open_archive")[0];
     expect(jobId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
@@ -160,6 +162,7 @@ describe("createFlow", () => {
   it("normalises odd rejections to internal errors", async () => {
     const { backend, flow } = setup();
     const done = flow.openPath("/r.zip");
+    await vi.waitFor(() => expect(backend.jobs).toHaveLength(1));
     backend.jobs[0].reject("boom" as unknown as IpcError);
     await done;
     expect(get(flow)).toMatchObject({
@@ -171,6 +174,7 @@ describe("createFlow", () => {
   it("cancel calls cancel_job with the running job id and ends quietly in idle", async () => {
     const { backend, flow } = setup();
     const done = flow.openPath("/r.zip");
+    await vi.waitFor(() => expect(backend.jobs).toHaveLength(1));
     await flow.cancel();
     expect(backend.callsTo("cancel_job")).toEqual([{ jobId: "job-1" }]);
     await done;
@@ -187,6 +191,7 @@ describe("createFlow", () => {
     expect(get(flow)).toMatchObject({ name: "dragging", check: "zip" });
     void flow.drop(["/p/notes.txt", "/p/result.zip"]);
     expect(get(flow)).toMatchObject({ name: "working", archive: "/p/result.zip" });
+    await vi.waitFor(() => expect(backend.jobs[0]?.archive).toBe("/p/result.zip"));
   });
 
   it("does not warn when check_drop itself fails", async () => {
@@ -210,10 +215,43 @@ describe("createFlow", () => {
   it("retry opens the same archive again", async () => {
     const { backend, flow } = setup();
     const first = flow.openPath("/r.zip");
+    await vi.waitFor(() => expect(backend.jobs).toHaveLength(1));
     backend.jobs[0].reject({ kind: "no_matching_key", message: "", hint: "" });
     await first;
     void flow.retry();
+    await vi.waitFor(() => expect(backend.jobs).toHaveLength(2));
     expect(backend.callsTo("open_archive").map((a) => a.archive)).toEqual(["/r.zip", "/r.zip"]);
+  });
+
+  it("waits for the key list before starting the job", async () => {
+    const backend = createMockBackend({ manual: true });
+    let release: (paths: string[]) => void = () => {};
+    const flow = createFlow({
+      backend,
+      keyPaths: () => new Promise<string[]>((r) => (release = r)),
+    });
+    void flow.openPath("/r.zip");
+    expect(get(flow).name).toBe("working");
+    await Promise.resolve();
+    expect(backend.jobs).toHaveLength(0);
+    release(["/late/key"]);
+    await vi.waitFor(() => expect(backend.jobs).toHaveLength(1));
+    expect(backend.jobs[0].keyPaths).toEqual(["/late/key"]);
+  });
+
+  it("a cancel before the job reached the backend never starts it", async () => {
+    const backend = createMockBackend({ manual: true });
+    let release: (paths: string[]) => void = () => {};
+    const flow = createFlow({
+      backend,
+      keyPaths: () => new Promise<string[]>((r) => (release = r)),
+    });
+    const done = flow.openPath("/r.zip");
+    await flow.cancel();
+    release([]);
+    await done;
+    expect(backend.jobs).toHaveLength(0);
+    expect(get(flow)).toEqual({ name: "idle", notice: "cancelled" });
   });
 
   it("keeps cancel usable when cancel_job fails", async () => {
@@ -221,6 +259,7 @@ describe("createFlow", () => {
     backend.cancelJob = vi.fn().mockRejectedValue({ kind: "internal", message: "", hint: "" });
     vi.spyOn(console, "warn").mockImplementation(() => {});
     void flow.openPath("/r.zip");
+    await vi.waitFor(() => expect(backend.jobs).toHaveLength(1));
     await flow.cancel();
     expect(get(flow)).toMatchObject({ name: "working", cancelling: false });
   });

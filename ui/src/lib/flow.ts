@@ -137,7 +137,7 @@ export function stageOf(state: WorkingState): Stage | "starting" {
 export type FlowDeps = {
   backend: Backend;
   /** Key files/folders to try, in order. */
-  keyPaths: () => string[];
+  keyPaths: () => string[] | Promise<string[]>;
   newJobId?: () => string;
   now?: () => number;
 };
@@ -171,7 +171,15 @@ export function createFlow(deps: FlowDeps): Flow {
     const jobId = newJobId();
     dispatch({ type: "start", jobId, archive: path, now: now() });
     try {
-      const outcome = await deps.backend.openArchive(jobId, path, deps.keyPaths(), (event) =>
+      // The key list may still be loading (e.g. right after start-up): wait for it.
+      const keyPaths = await deps.keyPaths();
+      const current = get(store);
+      if (current.name !== "working" || current.jobId !== jobId) return;
+      if (current.cancelling) {
+        dispatch({ type: "failed", jobId, error: { kind: "cancelled", message: "", hint: "" } });
+        return;
+      }
+      const outcome = await deps.backend.openArchive(jobId, path, keyPaths, (event) =>
         dispatch({ type: "progress", jobId, event, now: now() }),
       );
       dispatch({ type: "succeeded", jobId, outcome });

@@ -19,24 +19,37 @@ export type Keys = Readable<KeysState> & {
   chooseFolder(): Promise<void>;
   remember(path: string): Promise<void>;
   forget(path: string): Promise<void>;
-  /** Paths to hand to `open_archive`, in order. */
-  paths(): string[];
+  /** Paths to hand to `open_archive`, in order (waits for a load under way). */
+  paths(): Promise<string[]>;
 };
 
 export function createKeys(backend: Backend): Keys {
   const store = writable<KeysState>({ loading: true, locations: [], error: null, added: null });
 
-  async function refresh() {
+  let pending: Promise<unknown> = Promise.resolve();
+
+  async function load() {
     store.update((s) => ({ ...s, loading: true }));
     try {
       const locations = await backend.keyLocations();
-      store.update((s) => ({ ...s, loading: false, locations }));
+      store.update((s) => ({ ...s, loading: false, locations, error: null }));
     } catch (err) {
       store.update((s) => ({ ...s, loading: false, error: toIpcError(err) }));
     }
   }
 
-  async function remember(path: string) {
+  /** Runs key actions one after the other, so that `paths()` can wait for them. */
+  function queue(action: () => Promise<void>): Promise<void> {
+    const run = pending.then(action, action);
+    pending = run.catch(() => {});
+    return run;
+  }
+
+  const refresh = () => queue(load);
+
+  const remember = (path: string) => queue(() => rememberNow(path));
+
+  async function rememberNow(path: string) {
     store.update((s) => ({ ...s, error: null, added: null }));
     try {
       const added = await backend.rememberKeyPath(path);
@@ -67,14 +80,18 @@ export function createKeys(backend: Backend): Keys {
     remember,
     chooseFile: () => choose(() => backend.pickKeyFile()),
     chooseFolder: () => choose(() => backend.pickKeyFolder()),
-    async forget(path) {
-      try {
-        await backend.forgetKeyPath(path);
-        await refresh();
-      } catch (err) {
-        store.update((s) => ({ ...s, error: toIpcError(err) }));
-      }
+    forget: (path) =>
+      queue(async () => {
+        try {
+          await backend.forgetKeyPath(path);
+          await load();
+        } catch (err) {
+          store.update((s) => ({ ...s, error: toIpcError(err) }));
+        }
+      }),
+    async paths() {
+      await pending;
+      return get(store).locations.map((l) => l.path);
     },
-    paths: () => get(store).locations.map((l) => l.path),
   };
 }
