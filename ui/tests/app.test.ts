@@ -217,6 +217,16 @@ describe("opening a result", () => {
     ]);
   });
 
+  it("copes with an outcome without output folder", async () => {
+    const { backend, user } = setup();
+    const job = await startJob(backend, user);
+    job.resolve(sampleOutcome({ output: null as unknown as string }));
+    const view = await screen.findByTestId("result-view");
+    expect(within(view).queryByTestId("open-folder")).not.toBeInTheDocument();
+    expect(within(view).getAllByTestId("file-row")).toHaveLength(3);
+    expect(within(view).getAllByRole("button", { name: /^Open / })[0]).toBeDisabled();
+  });
+
   it("reports a failure to open the folder without leaving the result", async () => {
     const { backend, user } = setup({
       openError: { kind: "io", message: "No file manager found.", hint: "" },
