@@ -1,1 +1,45 @@
-pub fn placeholder() {}
+//! Result Vault's desktop shell: a thin Tauri v2 layer over `result-vault-core`.
+//!
+//! - [`commands`]: the IPC commands, grouped by domain; each returns `Result<T, VaultError>`, so
+//!   errors cross IPC as `{ kind, message, hint }`.
+//! - [`state`]: running jobs (for cancel), outputs this app wrote (the only paths it will open),
+//!   settings.
+//! - [`ipc_types`]: shapes that exist only at the IPC boundary; with the core's, they are
+//!   generated into `ui/src/lib/ipc/bindings.ts` (see `tests/bindings.rs`).
+
+pub mod commands;
+pub mod display;
+pub mod ipc_types;
+pub mod paths;
+pub mod settings;
+pub mod state;
+
+use tauri::Manager;
+
+/// Builds and runs the app (blocks until the last window closes).
+pub fn run() {
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .setup(|app| {
+            let dirs = paths::AppDirs::resolve(app.handle())?;
+            app.manage(state::AppState::new(dirs));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::archive::inspect_archive,
+            commands::archive::open_archive,
+            commands::archive::cancel_job,
+            commands::archive::check_drop,
+            commands::keys::key_locations,
+            commands::keys::remember_key_path,
+            commands::keys::forget_key_path,
+            commands::files::reveal_output,
+            commands::files::open_output_file,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("Result Vault could not start: {e}");
+        std::process::exit(1);
+    }
+}

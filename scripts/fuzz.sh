@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs each fuzz target of the archive parser for a bounded time (default 60 s each), seeded with
+# the iExec SDK fixtures. cargo-fuzz needs nightly flags; the stable toolchain accepts them with
+# RUSTC_BOOTSTRAP=1, so no other toolchain is needed.
+#   scripts/fuzz.sh [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-60}
+export PATH="$HOME/.cargo/bin:$PATH" RUSTC_BOOTSTRAP=1
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --quiet
+shared=${RESULT_VAULT_SHARED:-$PWD/../shared}
+for target in inner_zip outer_archive; do
+  corpus=$(mktemp -d)
+  cp "$shared"/fixtures/iexec-sdk/*.zip "$corpus/"
+  echo "fuzzing $target for ${secs}s"
+  # -s none: no sanitizer (safe Rust; panics and aborts are what we look for). rss_limit keeps
+  # memory flat: the parser must never allocate in proportion to a declared size.
+  cargo fuzz run -s none "$target" "$corpus" -- -max_total_time="$secs" -rss_limit_mb=512 -print_final_stats=1 2>&1 | tail -n 4
+  rm -rf "$corpus"
+done

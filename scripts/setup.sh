@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs everything Result Vault needs to build, run and test on Debian 12 (idempotent).
+#   scripts/setup.sh          system packages, npm packages, tauri-driver
+# Needs root or sudo for apt-get. Rust (cargo) and Node.js >= 20 must be on PATH; both are
+# checked with a clear message.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+# System packages: WebKitGTK for Tauri; Xvfb, WebKitWebDriver, xdotool and python3-gi for the
+# end-to-end tests; gnome-keyring and dbus for the Secret Service; openssl, zip, xxd for the
+# archive tools; age for recovery kits; imagemagick for screenshots; bc for the benchmark.
+APT_PKGS=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev libssl-dev
+  xvfb xauth webkit2gtk-driver xdotool python3-gi gir1.2-gtk-3.0 imagemagick
+  gnome-keyring libsecret-1-0 dbus dbus-x11 openssl zip unzip xxd age bc)
+missing=()
+for p in "${APT_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing system packages: ${missing[*]}"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup (https://rustup.rs), then run this again." >&2; exit 1; }
+command -v node >/dev/null || { echo "node not found: install Node.js 20 or newer, then run this again." >&2; exit 1; }
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$node_major" -ge 20 ] || { echo "Node.js $node_major is too old: Node.js 20 or newer is needed." >&2; exit 1; }
+
+# npm packages (UI, Tauri CLI, test tools), exactly as locked.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages"
+  npm ci --no-audit --no-fund
+fi
+
+# tauri-driver: the WebDriver bridge for the end-to-end tests.
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! command -v tauri-driver >/dev/null; then
+  say "installing tauri-driver (cargo install, about 2 minutes)"
+  cargo install tauri-driver --locked --version '^2' --quiet
+fi
+say "ready"

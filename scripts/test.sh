@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs everything (scripts/setup.sh), then runs every test: UI unit tests, Rust unit,
+# corpus and CLI tests, the IPC bindings check, a bounded fuzz run, and the end-to-end tests of
+# the real app under Xvfb over WebDriver.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+step "UI: type check, unit tests, build"
+npm run check --silent
+npm run test:ui --silent
+npm run build --silent
+
+step "Rust: format"
+cargo fmt --all -- --check
+
+step "Rust: unit, corpus, CLI and bindings tests"
+cargo test --workspace --no-fail-fast
+
+step "End to end: the real app under Xvfb, over WebDriver"
+cargo build -p result-vault-app
+node --test --test-concurrency=1 tests/e2e/

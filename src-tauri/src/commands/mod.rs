@@ -1,0 +1,5 @@
+//! IPC commands, one module per domain.
+
+pub mod archive;
+pub mod files;
+pub mod keys;

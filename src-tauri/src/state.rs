@@ -1,0 +1,45 @@
+//! Shared app state: running jobs, outputs written, settings.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use result_vault_core::progress::CancelToken;
+
+use crate::paths::AppDirs;
+use crate::settings::Settings;
+
+/// Managed by Tauri; every command gets it.
+pub struct AppState {
+    /// The app's folders.
+    pub dirs: AppDirs,
+    /// Cancel tokens of running jobs, by the job id the UI chose.
+    pub jobs: Mutex<HashMap<String, CancelToken>>,
+    /// Output folders this app wrote in this session: the only places `reveal_output` and
+    /// `open_output_file` will open.
+    pub outputs: Mutex<HashSet<PathBuf>>,
+    /// Settings, mirrored on disk.
+    pub settings: Mutex<Settings>,
+}
+
+impl AppState {
+    /// State with settings loaded from the data folder.
+    pub fn new(dirs: AppDirs) -> Self {
+        let settings = Settings::load(&dirs.data);
+        AppState {
+            dirs,
+            jobs: Mutex::default(),
+            outputs: Mutex::default(),
+            settings: Mutex::new(settings),
+        }
+    }
+
+    /// Whether `path` is an output this app wrote, or inside one.
+    pub fn is_known_output(&self, path: &Path) -> bool {
+        let Ok(path) = std::fs::canonicalize(path) else {
+            return false;
+        };
+        let outputs = self.outputs.lock().unwrap_or_else(|e| e.into_inner());
+        outputs.iter().any(|o| path.starts_with(o))
+    }
+}

@@ -1,0 +1,55 @@
+//! The UI's IPC types are generated from Rust (ts-rs), never written twice. This test fails when
+//! `ui/src/lib/ipc/bindings.ts` is not what the Rust types generate; run it with
+//! `UPDATE_BINDINGS=1` to rewrite the file.
+
+use result_vault_app::ipc_types::{DropCheck, KeyLocation, KeyLocationKind};
+use result_vault_core::archive::{
+    ArchiveEntry, ArchiveInfo, ArchiveLayout, EncryptionFormat, OpenOutcome, OpenStatus, ResultFile,
+};
+use result_vault_core::progress::{ProgressEvent, Stage};
+use result_vault_core::{ErrorKind, VaultError};
+use ts_rs::TS;
+
+fn generated() -> String {
+    let decls = [
+        ErrorKind::decl(),
+        VaultError::decl(),
+        ArchiveLayout::decl(),
+        ArchiveEntry::decl(),
+        ArchiveInfo::decl(),
+        ResultFile::decl(),
+        OpenStatus::decl(),
+        EncryptionFormat::decl(),
+        OpenOutcome::decl(),
+        Stage::decl(),
+        ProgressEvent::decl(),
+        KeyLocationKind::decl(),
+        KeyLocation::decl(),
+        DropCheck::decl(),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types by ts-rs (src-tauri/tests/bindings.rs). Do not edit:\n// run `UPDATE_BINDINGS=1 cargo test -p result-vault-app --test bindings` instead.\n\n",
+    );
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(&d);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn bindings_file_is_up_to_date() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/ipc/bindings.ts");
+    let want = generated();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &want).unwrap();
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "{} is stale: run `UPDATE_BINDINGS=1 cargo test -p result-vault-app --test bindings`",
+        path.display()
+    );
+}
