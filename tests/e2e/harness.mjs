@@ -72,7 +72,7 @@ export async function startEnvironment({ name = 'e2e' } = {}) {
     XDG_RUNTIME_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'rv-run-')),
     NO_AT_BRIDGE: '1',
     WEBKIT_DISABLE_COMPOSITING_MODE: '1',
-    LANG: process.env.E2E_LANG ?? 'en_US.UTF-8',
+    LANG: process.env.E2E_LANG ?? 'C.UTF-8',
   };
   delete env.WAYLAND_DISPLAY;
   const port = await freePort();
