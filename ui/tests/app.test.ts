@@ -65,8 +65,8 @@ describe("idle screen", () => {
   it("lists other key locations after the remembered one", async () => {
     setup({
       keyLocations: [
-        { path: "/k/0xAB_key", kind: "file", key_count: 1 },
-        { path: "/p/.secrets/beneficiary", kind: "folder", key_count: 3 },
+        { path: "/k/0xAB_key", kind: "file", key_count: 1, remembered: true },
+        { path: "/p/.secrets/beneficiary", kind: "folder", key_count: 3, remembered: false },
       ],
     });
     const area = screen.getByTestId("key-status");

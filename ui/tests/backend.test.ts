@@ -47,7 +47,7 @@ describe("tauriBackend", () => {
       seen.push([cmd, args]);
       if (cmd === "key_locations") return [];
       if (cmd === "check_drop") return [{ path: "/a", looks_like_zip: true }];
-      if (cmd === "remember_key_path") return { path: "/k", kind: "file", key_count: 1 };
+      if (cmd === "remember_key_path") return { path: "/k", kind: "file", key_count: 1, remembered: true };
       return null;
     });
     await tauriBackend.inspectArchive("/a.zip");

@@ -254,6 +254,16 @@ describe("createFlow", () => {
     expect(get(flow)).toEqual({ name: "idle", notice: "cancelled" });
   });
 
+  it("the mock, like the app, starts cancelled a job cancelled before open_archive", async () => {
+    const backend = createMockBackend({ manual: true });
+    await backend.cancelJob("early");
+    await expect(backend.openArchive("early", "/r.zip", [], () => {})).rejects.toMatchObject({
+      kind: "cancelled",
+    });
+    void backend.openArchive("later", "/r.zip", [], () => {});
+    expect(backend.jobs[1].settled).toBe(false);
+  });
+
   it("keeps cancel usable when cancel_job fails", async () => {
     const { backend, flow } = setup();
     backend.cancelJob = vi.fn().mockRejectedValue({ kind: "internal", message: "", hint: "" });

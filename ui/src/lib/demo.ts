@@ -4,7 +4,7 @@
  *
  *   ?demo=idle | working | result | not-encrypted | error | drag-bad | drag-ok | cancelled
  *   &kind=<ErrorKind>   with demo=error (default no_matching_key)
- *   &keys=none|many     no key found / several key locations
+ *   &keys=none|many     no key found / several key locations (two remembered, one found)
  *   &files=<n>          number of files in the result
  *   &long=1             very long paths and names
  *   &lang=en|fr         language
@@ -100,14 +100,24 @@ export function createDemo(search: string): { backend: MockBackend; run: (flow: 
 
   const keys = q.get("keys");
   let keyLocations: KeyLocation[] = [
-    { path: long ? `${LONG}/.secrets/beneficiary` : "/home/alice/.secrets/beneficiary", kind: "folder", key_count: 2 },
+    {
+      path: long ? `${LONG}/.secrets/beneficiary` : "/home/alice/.secrets/beneficiary",
+      kind: "folder",
+      key_count: 2,
+      remembered: false,
+    },
   ];
   if (keys === "none") keyLocations = [];
   if (keys === "many")
     keyLocations = [
-      { path: "/home/alice/keys/0x5B38Da6a701c568545dCfcB03FcB875f56beddC4_key", kind: "file", key_count: 1 },
-      { path: "/home/alice/project/.secrets/beneficiary", kind: "folder", key_count: 3 },
-      { path: "/home/alice/.secrets/beneficiary", kind: "folder", key_count: 1 },
+      {
+        path: "/home/alice/keys/0x5B38Da6a701c568545dCfcB03FcB875f56beddC4_key",
+        kind: "file",
+        key_count: 1,
+        remembered: true,
+      },
+      { path: "/home/alice/project/.secrets/beneficiary", kind: "folder", key_count: 3, remembered: true },
+      { path: "/home/alice/.secrets/beneficiary", kind: "folder", key_count: 1, remembered: false },
     ];
 
   const nFiles = Number(q.get("files") ?? "") || (long ? 12 : 3);

@@ -92,6 +92,7 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
         path: "/home/alice/.secrets/beneficiary",
         kind: "folder",
         key_count: 1,
+        remembered: false,
       },
     ],
     outcome: sampleOutcome(),
@@ -108,6 +109,10 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
   };
   const calls: MockCall[] = [];
   const jobs: MockJob[] = [];
+  /** Job ids `cancel_job` was called for before `open_archive` (they start cancelled). */
+  const cancelledBeforeStart = new Set<string>();
+  /** Folders found by convention that a remembered entry for the same path hides. */
+  const hiddenFound = new Map<string, KeyLocation>();
   const dragHandlers = new Set<(event: DropEvent) => void>();
   const record = (cmd: string, args: Record<string, unknown> = {}) => calls.push({ cmd, args });
 
@@ -155,6 +160,10 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
           },
         };
         jobs.push(job);
+        if (cancelledBeforeStart.delete(jobId)) {
+          job.reject({ kind: "cancelled", message: "The job was cancelled.", hint: "" });
+          return;
+        }
         if (options.manual) return;
         void (async () => {
           for (const e of options.progress) {
@@ -173,7 +182,9 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
     async cancelJob(jobId) {
       record("cancel_job", { jobId });
       const job = jobs.find((j) => j.jobId === jobId);
-      job?.reject({ kind: "cancelled", message: "The job was cancelled.", hint: "" });
+      // As the app does: a job not started yet starts cancelled.
+      if (job) job.reject({ kind: "cancelled", message: "The job was cancelled.", hint: "" });
+      else cancelledBeforeStart.add(jobId);
     },
 
     async keyLocations() {
@@ -186,14 +197,23 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
       const err = options.rememberErrors[path];
       if (err) throw err;
       const kind = /beneficiary\/?$/.test(path) ? "folder" : "file";
-      const location: KeyLocation = { path, kind, key_count: 1 };
+      const location: KeyLocation = { path, kind, key_count: 1, remembered: true };
+      const found = options.keyLocations.find((k) => k.path === path && !k.remembered);
+      if (found) hiddenFound.set(path, found);
+      // Most recent first, as the app keeps them.
       options.keyLocations = [location, ...options.keyLocations.filter((k) => k.path !== path)];
       return { ...location };
     },
 
     async forgetKeyPath(path) {
       record("forget_key_path", { path });
-      options.keyLocations = options.keyLocations.filter((k) => k.path !== path);
+      // Only remembered paths are forgotten; a folder found by convention is still found.
+      options.keyLocations = options.keyLocations.filter((k) => !(k.path === path && k.remembered));
+      const found = hiddenFound.get(path);
+      if (found) {
+        hiddenFound.delete(path);
+        options.keyLocations = [...options.keyLocations, found];
+      }
     },
 
     async checkDrop(paths) {
