@@ -3,6 +3,8 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import App from "../src/App.svelte";
 import en from "../src/lib/i18n/en.json";
+import fr from "../src/lib/i18n/fr.json";
+import { setLanguage } from "../src/lib/i18n";
 import { ERROR_KINDS } from "../src/lib/backend";
 import type { ErrorKind, IpcError } from "../src/lib/ipc/bindings";
 import {
@@ -73,6 +75,89 @@ describe("idle screen", () => {
     await within(area).findByText("Using the key file 0xAB_key");
     expect(area).toHaveTextContent("Also looking in 1 other place");
     expect(area).toHaveTextContent("3 keys");
+  });
+
+  it("offers Forget on remembered key locations only", async () => {
+    setup({
+      keyLocations: [
+        { path: "/k/0xAB_key", kind: "file", key_count: 1, remembered: true },
+        { path: "/p/.secrets/beneficiary", kind: "folder", key_count: 2, remembered: true },
+        { path: "/home/alice/.secrets/beneficiary", kind: "folder", key_count: 1, remembered: false },
+      ],
+    });
+    const area = screen.getByTestId("key-status");
+    await within(area).findByText("Using the key file 0xAB_key");
+    const buttons = within(area).getAllByRole("button", { name: /^Forget / });
+    expect(buttons.map((b) => b.getAttribute("data-path"))).toEqual([
+      "/k/0xAB_key",
+      "/p/.secrets/beneficiary",
+    ]);
+    expect(buttons[0]).toHaveAccessibleName("Forget 0xAB_key");
+    expect(buttons[0]).toHaveTextContent(en.keys.forget);
+    expect(buttons[1]).toHaveAccessibleName("Forget .secrets/beneficiary");
+    expect(buttons[1]).toHaveAccessibleDescription(
+      "Stop using /p/.secrets/beneficiary (the key files stay where they are)",
+    );
+  });
+
+  it("shows no Forget for key folders found by convention", async () => {
+    setup(); // only ~/.secrets/beneficiary, found, not remembered
+    const area = screen.getByTestId("key-status");
+    await within(area).findByText("Using the key folder .secrets/beneficiary");
+    expect(within(area).queryByRole("button", { name: /Forget/ })).not.toBeInTheDocument();
+    expect(within(area).queryByTestId("forget-key")).not.toBeInTheDocument();
+  });
+
+  it("forgets a remembered key path, then reloads the list", async () => {
+    const { backend, user } = setup({
+      keyLocations: [
+        { path: "/k/0xAB_key", kind: "file", key_count: 1, remembered: true },
+        { path: "/home/alice/.secrets/beneficiary", kind: "folder", key_count: 1, remembered: false },
+      ],
+    });
+    const area = screen.getByTestId("key-status");
+    await within(area).findByText("Using the key file 0xAB_key");
+    const loadsBefore = backend.callsTo("key_locations").length;
+
+    await user.click(within(area).getByRole("button", { name: "Forget 0xAB_key" }));
+
+    await within(area).findByText("Using the key folder .secrets/beneficiary");
+    expect(backend.callsTo("forget_key_path")).toEqual([{ path: "/k/0xAB_key" }]);
+    expect(backend.callsTo("key_locations").length).toBe(loadsBefore + 1);
+    expect(backend.calls.map((c) => c.cmd).slice(-2)).toEqual(["forget_key_path", "key_locations"]);
+    expect(within(area).queryByRole("button", { name: /Forget/ })).not.toBeInTheDocument();
+    expect(within(area).getByRole("status")).toHaveTextContent("Key location forgotten: 0xAB_key");
+    expect(screen.getByTestId("choose-key-file")).toHaveFocus();
+  });
+
+  it("explains a failed Forget inside the key area and keeps the entry", async () => {
+    const { backend, user } = setup({
+      keyLocations: [{ path: "/k/0xAB_key", kind: "file", key_count: 1, remembered: true }],
+    });
+    backend.forgetKeyPath = async (path) => {
+      backend.calls.push({ cmd: "forget_key_path", args: { path } });
+      throw { kind: "io", message: "Could not save the settings.", hint: "Check the disk." };
+    };
+    const area = screen.getByTestId("key-status");
+    await user.click(await within(area).findByRole("button", { name: "Forget 0xAB_key" }));
+    const alert = await within(area).findByRole("alert");
+    expect(alert).toHaveTextContent("Could not save the settings.");
+    expect(within(area).getByRole("button", { name: "Forget 0xAB_key" })).toBeInTheDocument();
+  });
+
+  it("names Forget in French", async () => {
+    await setLanguage("fr");
+    try {
+      setup({
+        keyLocations: [{ path: "/k/0xAB_key", kind: "file", key_count: 1, remembered: true }],
+      });
+      const button = await within(screen.getByTestId("key-status")).findByRole("button", {
+        name: "Oublier 0xAB_key",
+      });
+      expect(button).toHaveTextContent(fr.keys.forget);
+    } finally {
+      await setLanguage("en");
+    }
   });
 
   it("remembers a chosen key file and refreshes the list", async () => {

@@ -1,16 +1,24 @@
 import { get, writable, type Readable } from "svelte/store";
 import type { Backend } from "./backend";
 import { toIpcError } from "./backend";
+import { baseName, tailPath } from "./format";
 import type { IpcError, KeyLocation } from "./ipc/bindings";
+
+/** A short name for a key location: the file name, or the last two folders (".secrets/beneficiary"). */
+export function keyShortName(location: Pick<KeyLocation, "path" | "kind">): string {
+  return location.kind === "folder" ? tailPath(location.path, 2) : baseName(location.path);
+}
 
 export type KeysState = {
   loading: boolean;
   /** As `key_locations` returns them: remembered paths first, then the usual folders. */
   locations: KeyLocation[];
-  /** Error of the last key action (loading, remembering), shown in the key area. */
+  /** Error of the last key action (loading, remembering, forgetting), shown in the key area. */
   error: IpcError | null;
   /** The location just added, for a short confirmation. */
   added: KeyLocation | null;
+  /** The remembered location just forgotten, for a short confirmation. */
+  forgotten: KeyLocation | null;
 };
 
 export type Keys = Readable<KeysState> & {
@@ -18,13 +26,20 @@ export type Keys = Readable<KeysState> & {
   chooseFile(): Promise<void>;
   chooseFolder(): Promise<void>;
   remember(path: string): Promise<void>;
+  /** Forgets a remembered path (`forget_key_path`), then reloads the list. */
   forget(path: string): Promise<void>;
   /** Paths to hand to `open_archive`, in order (waits for a load under way). */
   paths(): Promise<string[]>;
 };
 
 export function createKeys(backend: Backend): Keys {
-  const store = writable<KeysState>({ loading: true, locations: [], error: null, added: null });
+  const store = writable<KeysState>({
+    loading: true,
+    locations: [],
+    error: null,
+    added: null,
+    forgotten: null,
+  });
 
   let pending: Promise<unknown> = Promise.resolve();
 
@@ -50,7 +65,7 @@ export function createKeys(backend: Backend): Keys {
   const remember = (path: string) => queue(() => rememberNow(path));
 
   async function rememberNow(path: string) {
-    store.update((s) => ({ ...s, error: null, added: null }));
+    store.update((s) => ({ ...s, error: null, added: null, forgotten: null }));
     try {
       const added = await backend.rememberKeyPath(path);
       const locations = await backend.keyLocations().catch(() => [
@@ -61,6 +76,22 @@ export function createKeys(backend: Backend): Keys {
     } catch (err) {
       store.update((s) => ({ ...s, error: toIpcError(err) }));
     }
+  }
+
+  async function forgetNow(path: string) {
+    const location = get(store).locations.find((l) => l.path === path) ?? null;
+    store.update((s) => ({ ...s, error: null, added: null, forgotten: null }));
+    try {
+      await backend.forgetKeyPath(path);
+    } catch (err) {
+      store.update((s) => ({ ...s, error: toIpcError(err) }));
+      return;
+    }
+    // The list changes (a folder found by convention may come back as not remembered): reload it.
+    const locations = await backend
+      .keyLocations()
+      .catch(() => get(store).locations.filter((l) => l.path !== path));
+    store.update((s) => ({ ...s, locations, forgotten: location }));
   }
 
   async function choose(picker: () => Promise<string | null>) {
@@ -80,15 +111,7 @@ export function createKeys(backend: Backend): Keys {
     remember,
     chooseFile: () => choose(() => backend.pickKeyFile()),
     chooseFolder: () => choose(() => backend.pickKeyFolder()),
-    forget: (path) =>
-      queue(async () => {
-        try {
-          await backend.forgetKeyPath(path);
-          await load();
-        } catch (err) {
-          store.update((s) => ({ ...s, error: toIpcError(err) }));
-        }
-      }),
+    forget: (path) => queue(() => forgetNow(path)),
     async paths() {
       await pending;
       return get(store).locations.map((l) => l.path);
