@@ -23,3 +23,6 @@ cargo test --workspace --no-fail-fast
 step "End to end: the real app under Xvfb, over WebDriver"
 cargo build -p result-vault-app
 node --test --test-concurrency=1 tests/e2e/
+
+step "Fuzzing the archive parser (bounded: ${FUZZ_SECONDS:-30}s per target)"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"

@@ -491,3 +491,25 @@ fn cancelling_leaves_nothing_behind() {
     assert_eq!(e.kind, ErrorKind::Cancelled);
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
 }
+
+/// Inputs found by the fuzzers (`scripts/fuzz.sh`), kept as regression cases: each `inner-*`
+/// file is a decrypted inner zip, each `outer-*` an archive. All must fail with a typed error.
+#[test]
+fn fuzzer_findings_stay_fixed() {
+    use result_vault_core::archive::inner::{read_inner_zip, CheckOnly};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/malformed");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("inner-") {
+            let r = read_inner_zip(&mut &bytes[..], &mut CheckOnly, &Limits::default());
+            assert!(r.is_err(), "{name} should be refused");
+        } else if name.starts_with("outer-") {
+            assert!(try_open(&bytes).is_err(), "{name} should be refused");
+        }
+        n += 1;
+    }
+    assert!(n >= 1);
+}

@@ -411,7 +411,7 @@ fn check_central_directory(cd: &[u8], locals: &[LocalEntry]) -> Result<()> {
         )));
     }
     // What follows must be an end record (ZIP64 end or plain end of central directory).
-    let tail = &cd[at..];
+    let tail = cd.get(at..).ok_or_else(bad)?;
     let ends_well = tail.len() >= 22
         && (u32le(tail) == EOCD_SIG || u32le(tail) == ZIP64_EOCD_SIG)
         && tail.windows(4).any(|w| u32le(w) == EOCD_SIG);
