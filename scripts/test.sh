@@ -20,9 +20,9 @@ cargo fmt --all -- --check
 step "Rust: unit, corpus, CLI and bindings tests"
 cargo test --workspace --no-fail-fast
 
+step "Fuzzing the archive parser (bounded: ${FUZZ_SECONDS:-30}s per target)"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+
 step "End to end: the real app under Xvfb, over WebDriver"
 cargo build -p result-vault-app
 node --test --test-concurrency=1 tests/e2e/
-
-step "Fuzzing the archive parser (bounded: ${FUZZ_SECONDS:-30}s per target)"
-bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
