@@ -4,11 +4,14 @@
 #   benches/decrypt-vs-cp.sh [SIZE_MB ...]      (default: 256 1024)
 #
 # For each size: builds an encrypted archive with ../shared/tools/make-encrypted-result.sh (openssl,
-# as the enclave does), then times, best of 3 with a warm page cache for both:
+# as the enclave does), then times, best of 3, side by side:
 #   cp ARCHIVE COPY                                  (the disk's speed)
-#   result-vault decrypt ARCHIVE --output OUT.zip    (release build)
-# and prints the ratio decrypt/cp (target <= 1.5) and the peak RSS from /usr/bin/time -v
-# (target < 64 MB). Work files go to $BENCH_DIR (default: a temporary folder on /var/tmp).
+#   result-vault decrypt ARCHIVE --output OUT.zip    (release build; checks every CRC, fsyncs)
+# twice: with the archive in the page cache ("warm": memory speed, the worst case for us), and
+# with the page cache dropped before each run ("cold": the disk's speed, what a user meets after
+# a download; needs root, else skipped). Prints the ratio decrypt/cp (target <= 1.5) and the
+# peak RSS from /usr/bin/time -v (target < 64 MB). Work files go to $BENCH_DIR (default: a
+# temporary folder on /var/tmp).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 shared=${RESULT_VAULT_SHARED:-$here/../shared}
@@ -21,10 +24,12 @@ trap 'rm -rf "$work"' EXIT
 key=$shared/fixtures/iexec-sdk/expected_key
 pub=$shared/fixtures/iexec-sdk/expected_key.pub
 
-best_of_3() { # prints the best wall time in seconds of "$@"
+can_drop() { [ -w /proc/sys/vm/drop_caches ]; }
+best_of_3() { # prints the best wall time in seconds of "$@" ($COLD=1: page cache dropped first)
   local best=""
   for _ in 1 2 3; do
     local s e t
+    if [ "${COLD:-0}" = 1 ]; then sync; echo 3 > /proc/sys/vm/drop_caches; fi
     s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N)
     t=$(echo "$e - $s" | bc -l)
     if [ -z "$best" ] || (( $(echo "$t < $best" | bc -l) )); then best=$t; fi
@@ -33,20 +38,25 @@ best_of_3() { # prints the best wall time in seconds of "$@"
   echo "$best"
 }
 
-printf '%-8s %-10s %-9s %-9s %-7s %-12s %s\n' size_MB archive_MB cp_s decrypt_s ratio MB/s peak_RSS_MB
+printf '%-8s %-10s %-6s %-9s %-9s %-7s %-8s %s\n' size_MB archive_MB cache cp_s decrypt_s ratio MB/s peak_RSS_MB
 for mb in "${sizes[@]}"; do
   archive=$work/archive-$mb.zip
   bash "$shared/tools/make-encrypted-result.sh" "$pub" "$mb" "$archive" >/dev/null
   asize=$(( $(stat -c %s "$archive") / 1048576 ))
-  cat "$archive" > /dev/null   # warm the cache for both contenders
-  tcp=$(best_of_3 cp "$archive" "$work/copy")
-  tdec=$(best_of_3 "$bin" decrypt "$archive" --key "$key" --output "$work/out.zip")
   rss=$( { /usr/bin/time -v "$bin" decrypt "$archive" --key "$key" --output "$work/out.zip" >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print int($2/1024)}')
   # The decrypted zip must be the openssl plaintext.
   want=$(cat "$archive.plain.sha256"); got=$(sha256sum "$work/out.zip" | cut -d' ' -f1)
   [ "$want" = "$got" ] || { echo "MISMATCH: decrypted zip differs from the openssl plaintext" >&2; exit 1; }
-  rm -f "$work/out.zip" "$archive" "$archive.plain.sha256"
-  ratio=$(echo "$tdec / $tcp" | bc -l)
-  speed=$(echo "$asize / $tdec" | bc -l)
-  printf '%-8s %-10s %-9.3f %-9.3f %-7.2f %-12.0f %s\n' "$mb" "$asize" "$tcp" "$tdec" "$ratio" "$speed" "$rss"
+  rm -f "$work/out.zip"
+  for cache in warm cold; do
+    if [ $cache = cold ] && ! can_drop; then echo "(cold cache skipped: /proc/sys/vm/drop_caches not writable)"; continue; fi
+    cold=0; [ $cache = cold ] && cold=1
+    cat "$archive" > /dev/null
+    tcp=$(COLD=$cold best_of_3 cp "$archive" "$work/copy")
+    tdec=$(COLD=$cold best_of_3 "$bin" decrypt "$archive" --key "$key" --output "$work/out.zip")
+    ratio=$(echo "$tdec / $tcp" | bc -l)
+    speed=$(echo "$asize / $tdec" | bc -l)
+    printf '%-8s %-10s %-6s %-9.3f %-9.3f %-7.2f %-8.0f %s\n' "$mb" "$asize" "$cache" "$tcp" "$tdec" "$ratio" "$speed" "$rss"
+  done
+  rm -f "$archive" "$archive.plain.sha256"
 done

@@ -268,43 +268,59 @@ fn copy_entry<R: BufRead>(
     let mut crc = crc32fast::Hasher::new();
     let mut size: u64 = 0;
     let declared = h.uncompressed_size;
-    let mut pump = |r: &mut dyn Read, csize_now: &dyn Fn() -> u64| -> Result<u64> {
+    // Checks and forwards one piece of inflated data.
+    let mut account = |data: &[u8], csize_now: u64| -> Result<()> {
+        size += data.len() as u64;
+        *total += data.len() as u64;
+        if declared.is_some_and(|d| size > d) {
+            return Err(VaultError::damaged_contents(format!(
+                "The file \"{}\" is longer than its header says.",
+                h.name
+            )));
+        }
+        if *total > limits.max_total_bytes {
+            return Err(VaultError::unsafe_archive(format!(
+                "The result would take more than {} bytes once extracted: extraction was stopped.",
+                limits.max_total_bytes
+            )));
+        }
+        if size > limits.ratio_floor_bytes && size / csize_now.max(1) > limits.max_ratio {
+            return Err(VaultError::unsafe_archive(format!(
+                "The file \"{}\" is compressed beyond any plausible ratio (a zip bomb?).",
+                h.name
+            )));
+        }
+        crc.update(data);
+        sink.write(data)
+    };
+    // Inflates from `r` into `buf`, piece by piece.
+    let mut inflate = |r: &mut dyn Read,
+                       csize_now: u64,
+                       account: &mut dyn FnMut(&[u8], u64) -> Result<()>|
+     -> Result<()> {
         loop {
-            let n = match r.read(buf) {
-                Ok(n) => n,
-                Err(e) => return Err(map_entry_error(e, &h.name)),
-            };
+            let n = r.read(buf).map_err(|e| map_entry_error(e, &h.name))?;
             if n == 0 {
-                return Ok(size);
+                return Ok(());
             }
-            size += n as u64;
-            *total += n as u64;
-            if declared.is_some_and(|d| size > d) {
-                return Err(VaultError::damaged_contents(format!(
-                    "The file \"{}\" is longer than its header says.",
-                    h.name
-                )));
-            }
-            if *total > limits.max_total_bytes {
-                return Err(VaultError::unsafe_archive(format!(
-                    "The result would take more than {} bytes once extracted: extraction was stopped.",
-                    limits.max_total_bytes
-                )));
-            }
-            if size > limits.ratio_floor_bytes && size / csize_now().max(1) > limits.max_ratio {
-                return Err(VaultError::unsafe_archive(format!(
-                    "The file \"{}\" is compressed beyond any plausible ratio (a zip bomb?).",
-                    h.name
-                )));
-            }
-            crc.update(&buf[..n]);
-            sink.write(&buf[..n])?;
+            account(&buf[..n], csize_now)?;
         }
     };
     let csize = match (h.method, h.compressed_size) {
         (0, Some(c)) => {
+            // Stored: checked straight from the input's buffer, without a copy.
             let mut r = input.take(c);
-            let got = pump(&mut r, &|| c)?;
+            let mut got = 0u64;
+            loop {
+                let data = r.fill_buf().map_err(|e| map_entry_error(e, &h.name))?;
+                if data.is_empty() {
+                    break;
+                }
+                let n = data.len();
+                account(data, c)?;
+                r.consume(n);
+                got += n as u64;
+            }
             if got != c {
                 return Err(VaultError::damaged_contents(format!(
                     "The file \"{}\" is cut short.",
@@ -316,7 +332,7 @@ fn copy_entry<R: BufRead>(
         (8, Some(c)) => {
             let limited = input.take(c);
             let mut d = DeflateDecoder::new(limited);
-            pump(&mut d, &|| c)?;
+            inflate(&mut d, c, &mut account)?;
             let used = d.total_in();
             if used != c || d.into_inner().limit() != 0 {
                 // Bytes left over after the end of the Deflate stream: sizes disagree.
@@ -331,7 +347,7 @@ fn copy_entry<R: BufRead>(
             // Deflate with a data descriptor: the Deflate stream marks its own end, and the
             // buffered reader keeps whatever follows it.
             let mut d = DeflateDecoder::new(&mut *input);
-            pump(&mut d, &|| u64::MAX)?;
+            inflate(&mut d, u64::MAX, &mut account)?;
             d.total_in()
         }
     };
