@@ -34,6 +34,24 @@ pub enum ErrorKind {
     Io,
     /// The user cancelled the operation; nothing was left behind.
     Cancelled,
+    /// The OS keychain cannot be reached or refuses (no Secret Service, access denied).
+    KeychainUnavailable,
+    /// The OS keychain is locked (or did not answer in time, waiting for an unlock prompt).
+    KeychainLocked,
+    /// The key ring file cannot be read, or its key is gone from the keychain.
+    KeyringDamaged,
+    /// The passphrase does not open the key ring.
+    WrongPassphrase,
+    /// No key of the ring has that fingerprint.
+    KeyNotFound,
+    /// Deleting a key that no verified recovery kit holds.
+    BackupRequired,
+    /// A recovery phrase that is not 24 valid BIP39 words with a good checksum.
+    InvalidPhrase,
+    /// A valid phrase, but not the one of this kit.
+    PhraseForAnotherKit,
+    /// A file that is not a Result Vault recovery kit.
+    InvalidKit,
     /// A bug in Result Vault (should never be seen).
     Internal,
 }
@@ -52,12 +70,21 @@ impl ErrorKind {
             ErrorKind::OutputExists => "output_exists",
             ErrorKind::Io => "io",
             ErrorKind::Cancelled => "cancelled",
+            ErrorKind::KeychainUnavailable => "keychain_unavailable",
+            ErrorKind::KeychainLocked => "keychain_locked",
+            ErrorKind::KeyringDamaged => "keyring_damaged",
+            ErrorKind::WrongPassphrase => "wrong_passphrase",
+            ErrorKind::KeyNotFound => "key_not_found",
+            ErrorKind::BackupRequired => "backup_required",
+            ErrorKind::InvalidPhrase => "invalid_phrase",
+            ErrorKind::PhraseForAnotherKit => "phrase_for_another_kit",
+            ErrorKind::InvalidKit => "invalid_kit",
             ErrorKind::Internal => "internal",
         }
     }
 
     /// Every kind, in declaration order (for exhaustive tests and UI tables).
-    pub const ALL: [ErrorKind; 11] = [
+    pub const ALL: [ErrorKind; 20] = [
         ErrorKind::NotAResult,
         ErrorKind::IncompleteArchive,
         ErrorKind::InvalidKeyFile,
@@ -68,6 +95,15 @@ impl ErrorKind {
         ErrorKind::OutputExists,
         ErrorKind::Io,
         ErrorKind::Cancelled,
+        ErrorKind::KeychainUnavailable,
+        ErrorKind::KeychainLocked,
+        ErrorKind::KeyringDamaged,
+        ErrorKind::WrongPassphrase,
+        ErrorKind::KeyNotFound,
+        ErrorKind::BackupRequired,
+        ErrorKind::InvalidPhrase,
+        ErrorKind::PhraseForAnotherKit,
+        ErrorKind::InvalidKit,
         ErrorKind::Internal,
     ];
 }

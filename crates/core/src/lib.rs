@@ -4,6 +4,7 @@
 //! - [`archive`]: open iExec result archives (current, legacy and plain layouts), streaming.
 //! - [`keys`]: beneficiary RSA private keys and their fingerprints.
 //! - [`progress`]: progress events and cancellation for long work.
+//! - [`vault`]: the key ring (keychain-protected, encrypted on disk) and recovery kits.
 //! - [`error`]: the closed list of error kinds with messages and hints.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -12,5 +13,6 @@ pub mod archive;
 pub mod error;
 pub mod keys;
 pub mod progress;
+pub mod vault;
 
 pub use error::{ErrorKind, Result, VaultError};
