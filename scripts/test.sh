@@ -18,7 +18,8 @@ step "Rust: format"
 cargo fmt --all -- --check
 
 step "Rust: unit, corpus, CLI and bindings tests"
-cargo test --workspace --no-fail-fast
+# Inside a private D-Bus session with a real, unlocked Secret Service (gnome-keyring).
+bash scripts/with-secret-service.sh cargo test --workspace --no-fail-fast
 
 step "Fuzzing the archive parser (bounded: ${FUZZ_SECONDS:-30}s per target)"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"

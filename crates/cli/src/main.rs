@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 a user-facing error (printed with its hint, or as
 //! `{"error":{"kind","message","hint"}}` with `--json`), 2 bad usage (clap's own code).
 
+mod keys_cmd;
 mod progress_bar;
 
 use std::io::IsTerminal;
@@ -20,6 +21,12 @@ use serde::Serialize;
 #[derive(Parser, Debug)]
 #[command(name = "result-vault", version, about, long_about = None)]
 struct Cli {
+    /// Data folder holding the key ring (default: $RESULT_VAULT_HOME, else the app's data folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    home: Option<PathBuf>,
+    /// For a passphrase-protected key ring: read the passphrase from this file (never from a flag's value).
+    #[arg(long, global = true, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -31,7 +38,7 @@ enum Command {
     Decrypt {
         /// The result archive (the .zip downloaded for a task).
         archive: PathBuf,
-        /// A private key file, or a folder like `.secrets/beneficiary` (every `*_key` in it is tried). Repeatable.
+        /// A private key file, or a folder like `.secrets/beneficiary` (every `*_key` in it is tried). Repeatable. Without it, the key ring's keys are tried.
         #[arg(long = "key", value_name = "PATH")]
         keys: Vec<PathBuf>,
         /// Write the decrypted result zip here.
@@ -54,6 +61,11 @@ enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// The key ring: list, generate, import, export, retire, back up, restore.
+    Keys {
+        #[command(subcommand)]
+        command: keys_cmd::KeysCommand,
     },
 }
 
@@ -78,15 +90,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = match &cli.command {
         Command::Decrypt { json, .. } | Command::Inspect { json, .. } => *json,
+        Command::Keys { command } => command.json(),
     };
-    match run(cli.command) {
+    let ctx = keys_cmd::Context { home: cli.home.clone(), passphrase_file: cli.passphrase_file.clone() };
+    match run(cli.command, &ctx) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string(&ErrorJson { error: &e }).unwrap_or_default()
-                );
+                println!("{}", serde_json::to_string(&ErrorJson { error: &e }).unwrap_or_default());
             } else {
                 eprintln!("Error: {}\nWhat to do: {}", e.message, e.hint);
             }
@@ -95,30 +106,23 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cmd: Command) -> Result<(), VaultError> {
+fn run(cmd: Command, ctx: &keys_cmd::Context) -> Result<(), VaultError> {
     match cmd {
-        Command::Decrypt {
-            archive,
-            keys,
-            output,
-            extract,
-            force,
-            json,
-        } => {
+        Command::Keys { command } => keys_cmd::run(command, ctx),
+        Command::Decrypt { archive, keys, output, extract, force, json } => {
             let target = match (output, extract) {
                 (Some(o), _) => OutputTarget::Zip(o),
                 (None, Some(d)) => OutputTarget::Folder(d),
                 (None, None) => OutputTarget::CheckOnly,
             };
-            let keys = load_key_paths(&keys)?;
+            let keys = if keys.is_empty() { ctx.open_vault()?.candidates()? } else { load_key_paths(&keys)? };
             let mut opts = OpenOptions::new(target);
             opts.overwrite = force;
             let cancel = CancelToken::new();
             let show_bar = !json && std::io::stderr().is_terminal();
             let bar = progress_bar::Bar::new(show_bar);
             let on_progress = |e: ProgressEvent| bar.update(e);
-            let sink: &(dyn Fn(ProgressEvent) + Sync) =
-                if show_bar { &on_progress } else { &no_progress };
+            let sink: &(dyn Fn(ProgressEvent) + Sync) = if show_bar { &on_progress } else { &no_progress };
             let outcome = open_result(&archive, &keys, &opts, sink, &cancel);
             bar.finish();
             let outcome = outcome?;
@@ -131,20 +135,13 @@ fn run(cmd: Command) -> Result<(), VaultError> {
                     output: outcome.output.as_deref(),
                     files: &outcome.files,
                 };
-                println!(
-                    "{}",
-                    serde_json::to_string(&j).map_err(|e| VaultError::internal(e.to_string()))?
-                );
+                println!("{}", serde_json::to_string(&j).map_err(|e| VaultError::internal(e.to_string()))?);
             } else {
                 match outcome.status {
                     OpenStatus::Decrypted => println!(
                         "Decrypted with key {} ({}).",
                         outcome.key_label.as_deref().unwrap_or("?"),
-                        outcome
-                            .key_fingerprint
-                            .as_deref()
-                            .map(short)
-                            .unwrap_or_default()
+                        outcome.key_fingerprint.as_deref().map(short).unwrap_or_default()
                     ),
                     OpenStatus::NotEncrypted => {
                         println!("This result was not encrypted: it was copied as it is.")
@@ -162,11 +159,7 @@ fn run(cmd: Command) -> Result<(), VaultError> {
         Command::Inspect { archive, json } => {
             let info = inspect(&archive)?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string(&info)
-                        .map_err(|e| VaultError::internal(e.to_string()))?
-                );
+                println!("{}", serde_json::to_string(&info).map_err(|e| VaultError::internal(e.to_string()))?);
             } else {
                 let layout = match info.layout {
                     result_vault_core::archive::ArchiveLayout::Encrypted => {
@@ -175,9 +168,7 @@ fn run(cmd: Command) -> Result<(), VaultError> {
                     result_vault_core::archive::ArchiveLayout::LegacyEncrypted => {
                         "an encrypted iExec result, legacy format (base64, AES-128-ECB)"
                     }
-                    result_vault_core::archive::ArchiveLayout::Plain => {
-                        "a plain (not encrypted) iExec result"
-                    }
+                    result_vault_core::archive::ArchiveLayout::Plain => "a plain (not encrypted) iExec result",
                 };
                 println!("{} is {layout}.", archive.display());
                 if let Some(bits) = info.rsa_key_bits {

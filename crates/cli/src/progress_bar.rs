@@ -14,11 +14,9 @@ impl Bar {
             return Bar(None);
         }
         let pb = ProgressBar::new(0);
-        let style = ProgressStyle::with_template(
-            "{msg:12} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
-        )
-        .map(|s| s.progress_chars("=> "))
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        let style = ProgressStyle::with_template("{msg:12} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} {eta}")
+            .map(|s| s.progress_chars("=> "))
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
         pb.set_style(style);
         Bar(Some(pb))
     }

@@ -8,26 +8,17 @@ use serde_json::Value;
 fn fixture(name: &str) -> PathBuf {
     std::env::var("RESULT_VAULT_FIXTURES")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/iexec-sdk")
-        })
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/iexec-sdk"))
         .join(name)
 }
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_result-vault"))
-        .args(args)
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_result-vault")).args(args).output().unwrap()
 }
 
 fn json(o: &Output) -> Value {
     let s = String::from_utf8(o.stdout.clone()).unwrap();
-    assert_eq!(
-        s.lines().count(),
-        1,
-        "exactly one JSON object on stdout: {s}"
-    );
+    assert_eq!(s.lines().count(), 1, "exactly one JSON object on stdout: {s}");
     serde_json::from_str(&s).unwrap()
 }
 
@@ -48,23 +39,13 @@ fn decrypt_json_success_with_output_zip() {
         p(&out),
         "--json",
     ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let v = json(&o);
     assert_eq!(v["status"], "decrypted");
     assert_eq!(v["format"], "aes-256-cbc");
     assert_eq!(v["key_fingerprint"].as_str().unwrap().len(), 64);
     assert_eq!(v["output"], out.to_str().unwrap());
-    let files: Vec<_> = v["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap().to_owned())
-        .collect();
+    let files: Vec<_> = v["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap().to_owned()).collect();
     assert_eq!(files, ["computed.json", "result.txt"]);
     assert!(v["files"][1]["size"].as_u64().unwrap() > 0);
     assert!(out.is_file());
@@ -78,29 +59,15 @@ fn decrypt_with_key_folder_and_extract() {
     std::fs::copy(fixture("legacy_expected_key"), keys.join("0x1_key")).unwrap();
     std::fs::copy(fixture("legacy_expected_key.pub"), keys.join("0x1_key.pub")).unwrap();
     let out = dir.path().join("files");
-    let o = run(&[
-        "decrypt",
-        p(&fixture("legacyEncryptedResults.zip")),
-        "--key",
-        p(&keys),
-        "--extract",
-        p(&out),
-        "--json",
-    ]);
+    let o =
+        run(&["decrypt", p(&fixture("legacyEncryptedResults.zip")), "--key", p(&keys), "--extract", p(&out), "--json"]);
     assert_eq!(o.status.code(), Some(0));
     let v = json(&o);
     assert_eq!(v["format"], "legacy-aes-128-ecb");
     assert!(out.is_dir());
     // A second run refuses to overwrite, then --force replaces.
-    let o = run(&[
-        "decrypt",
-        p(&fixture("legacyEncryptedResults.zip")),
-        "--key",
-        p(&keys),
-        "--extract",
-        p(&out),
-        "--json",
-    ]);
+    let o =
+        run(&["decrypt", p(&fixture("legacyEncryptedResults.zip")), "--key", p(&keys), "--extract", p(&out), "--json"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(json(&o)["error"]["kind"], "output_exists");
     let o = run(&[
@@ -144,10 +111,7 @@ fn wrong_key_is_exit_1_with_kind_message_hint() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        err.contains("None of your keys") && err.contains("What to do:"),
-        "{err}"
-    );
+    assert!(err.contains("None of your keys") && err.contains("What to do:"), "{err}");
     assert!(o.stdout.is_empty());
 }
 
@@ -155,12 +119,7 @@ fn wrong_key_is_exit_1_with_kind_message_hint() {
 fn bad_usage_is_exit_2() {
     assert_eq!(run(&["decrypt"]).status.code(), Some(2));
     // Both --output and --extract.
-    assert_eq!(
-        run(&["decrypt", "a.zip", "--output", "x.zip", "--extract", "d"])
-            .status
-            .code(),
-        Some(2)
-    );
+    assert_eq!(run(&["decrypt", "a.zip", "--output", "x.zip", "--extract", "d"]).status.code(), Some(2));
     // Neither.
     assert_eq!(run(&["decrypt", "a.zip"]).status.code(), Some(2));
     assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
@@ -168,20 +127,12 @@ fn bad_usage_is_exit_2() {
 
 #[test]
 fn inspect_says_what_a_file_is_without_a_key() {
-    let v = json(&run(&[
-        "inspect",
-        p(&fixture("encryptedResults.zip")),
-        "--json",
-    ]));
+    let v = json(&run(&["inspect", p(&fixture("encryptedResults.zip")), "--json"]));
     assert_eq!(v["layout"], "encrypted");
     assert_eq!(v["rsa_key_bits"], 4096);
     assert_eq!(v["ciphertext_size"], 496);
     assert_eq!(v["entries"].as_array().unwrap().len(), 2);
-    let v = json(&run(&[
-        "inspect",
-        p(&fixture("legacyEncryptedResults.zip")),
-        "--json",
-    ]));
+    let v = json(&run(&["inspect", p(&fixture("legacyEncryptedResults.zip")), "--json"]));
     assert_eq!(v["layout"], "legacy_encrypted");
     assert_eq!(v["rsa_key_bits"], 4096);
     let o = run(&["inspect", p(&fixture("expected_key")), "--json"]);

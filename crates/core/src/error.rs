@@ -132,11 +132,7 @@ pub struct VaultError {
 impl VaultError {
     /// Builds an error from its three parts.
     pub fn new(kind: ErrorKind, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        VaultError {
-            kind,
-            message: message.into(),
-            hint: hint.into(),
-        }
+        VaultError { kind, message: message.into(), hint: hint.into() }
     }
 
     /// `not_a_result` with the standard hint.
@@ -191,11 +187,7 @@ impl VaultError {
 
     /// `cancelled`.
     pub fn cancelled() -> Self {
-        Self::new(
-            ErrorKind::Cancelled,
-            "Cancelled. Nothing was written.",
-            "Start again when you are ready.",
-        )
+        Self::new(ErrorKind::Cancelled, "Cancelled. Nothing was written.", "Start again when you are ready.")
     }
 
     /// `output_exists` for `path`.
@@ -227,11 +219,7 @@ impl VaultError {
             K::StorageFull | K::QuotaExceeded => "Free some disk space, or choose another place.",
             _ => "Check the disk and the path, then try again.",
         };
-        Self::new(
-            ErrorKind::Io,
-            format!("Could not {action} {}: {err}.", path.display()),
-            hint,
-        )
+        Self::new(ErrorKind::Io, format!("Could not {action} {}: {err}.", path.display()), hint)
     }
 }
 
@@ -263,16 +251,8 @@ mod tests {
     #[test]
     fn io_hint_depends_on_the_os_error() {
         let p = Path::new("/x");
-        let denied = VaultError::io(
-            "write",
-            p,
-            &std::io::Error::from(std::io::ErrorKind::PermissionDenied),
-        );
-        let full = VaultError::io(
-            "write",
-            p,
-            &std::io::Error::from(std::io::ErrorKind::StorageFull),
-        );
+        let denied = VaultError::io("write", p, &std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        let full = VaultError::io("write", p, &std::io::Error::from(std::io::ErrorKind::StorageFull));
         assert_eq!(denied.kind, ErrorKind::Io);
         assert_ne!(denied.hint, full.hint);
         assert!(denied.message.contains("/x"));

@@ -50,11 +50,7 @@ impl Fingerprint {
 
 /// Groups a hex string by 4 digits separated by spaces.
 pub fn group4(hex: &str) -> String {
-    hex.as_bytes()
-        .chunks(4)
-        .map(|c| std::str::from_utf8(c).unwrap_or(""))
-        .collect::<Vec<_>>()
-        .join(" ")
+    hex.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).unwrap_or("")).collect::<Vec<_>>().join(" ")
 }
 
 impl fmt::Debug for Fingerprint {
@@ -106,18 +102,15 @@ impl fmt::Debug for KeyCandidate {
 /// an encrypted key, a non-RSA key, not PEM at all).
 pub fn parse_private_key_pem(pem: &str, source: &str) -> Result<RsaPrivateKey> {
     let text = pem.trim();
-    let pick_private = "Choose the private key file (for the iexec CLI: `.secrets/beneficiary/<address>_key`, not the `.pub` file).";
-    if text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")
-        || text.contains("Proc-Type: 4,ENCRYPTED")
-    {
+    let pick_private =
+        "Choose the private key file (for the iexec CLI: `.secrets/beneficiary/<address>_key`, not the `.pub` file).";
+    if text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || text.contains("Proc-Type: 4,ENCRYPTED") {
         return Err(VaultError::invalid_key(
             format!("{source} is a password-protected private key, which Result Vault cannot read."),
             "Remove the password first (for example `openssl pkey -in KEY -out KEY.pem`), then choose the new file.",
         ));
     }
-    if text.contains("-----BEGIN PUBLIC KEY-----")
-        || text.contains("-----BEGIN RSA PUBLIC KEY-----")
-    {
+    if text.contains("-----BEGIN PUBLIC KEY-----") || text.contains("-----BEGIN RSA PUBLIC KEY-----") {
         return Err(VaultError::invalid_key(
             format!("{source} is a public key: it cannot decrypt anything."),
             pick_private,
@@ -142,15 +135,9 @@ pub fn parse_private_key_pem(pem: &str, source: &str) -> Result<RsaPrivateKey> {
         });
     }
     if text.contains("-----BEGIN") {
-        return Err(VaultError::invalid_key(
-            format!("{source} is a PEM file, but not a private key."),
-            pick_private,
-        ));
+        return Err(VaultError::invalid_key(format!("{source} is a PEM file, but not a private key."), pick_private));
     }
-    Err(VaultError::invalid_key(
-        format!("{source} is not a key file."),
-        pick_private,
-    ))
+    Err(VaultError::invalid_key(format!("{source} is not a key file."), pick_private))
 }
 
 /// Cuts away text around the PEM block and makes line endings `\n`, so that keys pasted with a
@@ -160,33 +147,23 @@ fn normalise_pem(text: &str) -> Zeroizing<String> {
     let start = text.find("-----BEGIN").unwrap_or(0);
     let end = text[start..]
         .find("-----END")
-        .and_then(|e| {
-            text[start + e..]
-                .find("\n")
-                .map(|n| start + e + n)
-                .or(Some(text.len()))
-        })
+        .and_then(|e| text[start + e..].find("\n").map(|n| start + e + n).or(Some(text.len())))
         .unwrap_or(text.len());
     Zeroizing::new(format!("{}\n", text[start..end].trim_end()))
 }
 
 /// Reads and parses one key file.
 pub fn load_key_file(path: &Path) -> Result<KeyCandidate> {
-    let label = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string());
-    let meta =
-        std::fs::metadata(path).map_err(|e| VaultError::io("read the key file", path, &e))?;
+    let label =
+        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+    let meta = std::fs::metadata(path).map_err(|e| VaultError::io("read the key file", path, &e))?;
     if meta.len() > MAX_KEY_FILE_BYTES {
         return Err(VaultError::invalid_key(
             format!("{label} is too large to be a key file."),
             "Choose the private key file.",
         ));
     }
-    let bytes = Zeroizing::new(
-        std::fs::read(path).map_err(|e| VaultError::io("read the key file", path, &e))?,
-    );
+    let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| VaultError::io("read the key file", path, &e))?);
     let text = std::str::from_utf8(&bytes).map_err(|_| {
         VaultError::invalid_key(
             format!("{label} is not a key file (it is not text)."),
@@ -194,11 +171,7 @@ pub fn load_key_file(path: &Path) -> Result<KeyCandidate> {
         )
     })?;
     let key = parse_private_key_pem(text, &label)?;
-    Ok(KeyCandidate {
-        fingerprint: Fingerprint::of(&key)?,
-        label,
-        key,
-    })
+    Ok(KeyCandidate { fingerprint: Fingerprint::of(&key)?, label, key })
 }
 
 /// Loads keys from `path`: a key file, or a folder like `.secrets/beneficiary/` whose every
@@ -263,11 +236,7 @@ mod tests {
     fn garbage_public_and_encrypted_are_refused_with_their_reason() {
         let e = parse_private_key_pem("hello", "k").unwrap_err();
         assert!(e.message.contains("not a key file"));
-        let e = parse_private_key_pem(
-            "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
-            "k",
-        )
-        .unwrap_err();
+        let e = parse_private_key_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n", "k").unwrap_err();
         assert!(e.message.contains("public key"));
         let e = parse_private_key_pem(
             "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----",
@@ -275,22 +244,14 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message.contains("password-protected"));
-        let e = parse_private_key_pem(
-            "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
-            "k",
-        )
-        .unwrap_err();
+        let e = parse_private_key_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", "k").unwrap_err();
         assert!(e.message.contains("could not be read") || e.message.contains("not an RSA"));
     }
 
     #[test]
     fn debug_output_is_redacted() {
         let key = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 1024).unwrap();
-        let c = KeyCandidate {
-            label: "k".into(),
-            fingerprint: Fingerprint::of(&key).unwrap(),
-            key,
-        };
+        let c = KeyCandidate { label: "k".into(), fingerprint: Fingerprint::of(&key).unwrap(), key };
         let dbg = format!("{c:?}");
         assert!(dbg.contains("<redacted>"));
         use rsa::traits::PrivateKeyParts;

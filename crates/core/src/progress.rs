@@ -89,18 +89,8 @@ pub struct Throttle<'a> {
 impl<'a> Throttle<'a> {
     /// A throttle for `stage` over `total` bytes, at most one event each 50 ms.
     pub fn new(sink: ProgressFn<'a>, stage: Stage, total: u64) -> Self {
-        let t = Throttle {
-            sink,
-            stage,
-            total,
-            last: Instant::now(),
-            interval: Duration::from_millis(50),
-        };
-        (t.sink)(ProgressEvent {
-            stage,
-            done: 0,
-            total,
-        });
+        let t = Throttle { sink, stage, total, last: Instant::now(), interval: Duration::from_millis(50) };
+        (t.sink)(ProgressEvent { stage, done: 0, total });
         t
     }
 
@@ -108,20 +98,12 @@ impl<'a> Throttle<'a> {
     pub fn update(&mut self, done: u64) {
         if self.last.elapsed() >= self.interval {
             self.last = Instant::now();
-            (self.sink)(ProgressEvent {
-                stage: self.stage,
-                done,
-                total: self.total,
-            });
+            (self.sink)(ProgressEvent { stage: self.stage, done, total: self.total });
         }
     }
 
     /// Reports `done` unconditionally.
     pub fn finish(&mut self, done: u64) {
-        (self.sink)(ProgressEvent {
-            stage: self.stage,
-            done,
-            total: self.total,
-        });
+        (self.sink)(ProgressEvent { stage: self.stage, done, total: self.total });
     }
 }

@@ -18,11 +18,7 @@ fn right_key() -> Vec<KeyCandidate> {
 
 /// Opens `bytes` as an archive, extracting into a fresh folder; checks that a failure leaves the
 /// folder's parent empty.
-fn try_open_with(
-    bytes: &[u8],
-    keys: &[KeyCandidate],
-    limits: Limits,
-) -> Result<OpenOutcome, VaultError> {
+fn try_open_with(bytes: &[u8], keys: &[KeyCandidate], limits: Limits) -> Result<OpenOutcome, VaultError> {
     let dir = tempfile::tempdir().unwrap();
     let archive = write_temp(dir.path(), "archive.zip", bytes);
     let out_parent = dir.path().join("out");
@@ -41,11 +37,7 @@ fn try_open_with(
     zopts.limits = limits;
     let rz = open_result(&archive, keys, &zopts, &no_progress, &CancelToken::new());
     if rz.is_err() {
-        assert_eq!(
-            std::fs::read_dir(&zip_out).unwrap().count(),
-            0,
-            "zip mode left files behind"
-        );
+        assert_eq!(std::fs::read_dir(&zip_out).unwrap().count(), 0, "zip mode left files behind");
     }
     r
 }
@@ -68,25 +60,12 @@ fn kind(bytes: &[u8]) -> ErrorKind {
 fn not_results() {
     assert_eq!(kind(b""), ErrorKind::NotAResult);
     assert_eq!(kind(b"just some text\n"), ErrorKind::NotAResult);
-    assert_eq!(
-        kind(b"<!DOCTYPE html><html>504 Gateway Time-out</html>"),
-        ErrorKind::NotAResult
-    );
-    assert_eq!(
-        kind(&std::fs::read(fixture("expected_key.pub")).unwrap()),
-        ErrorKind::NotAResult
-    );
-    assert_eq!(
-        kind(&zip_of(&[("photo.jpg", b"\xff\xd8\xff")])),
-        ErrorKind::NotAResult
-    );
+    assert_eq!(kind(b"<!DOCTYPE html><html>504 Gateway Time-out</html>"), ErrorKind::NotAResult);
+    assert_eq!(kind(&std::fs::read(fixture("expected_key.pub")).unwrap()), ErrorKind::NotAResult);
+    assert_eq!(kind(&zip_of(&[("photo.jpg", b"\xff\xd8\xff")])), ErrorKind::NotAResult);
     let e = try_open(&zip_of(&[("aes-key.rsa", &[1u8; 512])])).unwrap_err();
     assert_eq!(e.kind, ErrorKind::NotAResult);
-    assert!(
-        e.message.contains("iexec_out.zip.aes"),
-        "names the missing entry: {}",
-        e.message
-    );
+    assert!(e.message.contains("iexec_out.zip.aes"), "names the missing entry: {}", e.message);
     let e = try_open(&zip_of(&[("iexec_out.zip.aes", &[1u8; 64])])).unwrap_err();
     assert!(e.message.contains("aes-key.rsa"));
     // A gateway's error page gets its own hint.
@@ -108,12 +87,7 @@ fn truncated_downloads_at_many_cut_points() {
     let mut cuts: Vec<usize> = (4..full.len()).step_by(37).collect();
     cuts.extend([full.len() - 1, full.len() - 22, full.len() / 2, 30, 600]);
     for cut in cuts {
-        assert_eq!(
-            kind(&full[..cut]),
-            ErrorKind::IncompleteArchive,
-            "cut at {cut} of {}",
-            full.len()
-        );
+        assert_eq!(kind(&full[..cut]), ErrorKind::IncompleteArchive, "cut at {cut} of {}", full.len());
     }
     // Fewer than 4 bytes cannot even look like a zip.
     assert_eq!(kind(&full[..3]), ErrorKind::NotAResult);
@@ -121,10 +95,7 @@ fn truncated_downloads_at_many_cut_points() {
 
 /// Offsets of an entry's data in a zip written by `outer` (local header 30 bytes + name).
 fn data_offset(archive: &[u8], name: &str) -> usize {
-    let pos = archive
-        .windows(name.len())
-        .position(|w| w == name.as_bytes())
-        .unwrap();
+    let pos = archive.windows(name.len()).position(|w| w == name.as_bytes()).unwrap();
     pos + name.len()
 }
 
@@ -137,14 +108,8 @@ fn flipped_byte_in_each_part() {
         b
     };
     // In the wrapped key's data and in the ciphertext's data: the outer CRC catches it.
-    assert_eq!(
-        kind(&flip(data_offset(&full, "aes-key.rsa") + 40)),
-        ErrorKind::IncompleteArchive
-    );
-    assert_eq!(
-        kind(&flip(data_offset(&full, "iexec_out.zip.aes") + 100)),
-        ErrorKind::IncompleteArchive
-    );
+    assert_eq!(kind(&flip(data_offset(&full, "aes-key.rsa") + 40)), ErrorKind::IncompleteArchive);
+    assert_eq!(kind(&flip(data_offset(&full, "iexec_out.zip.aes") + 100)), ErrorKind::IncompleteArchive);
     // In the end-of-central-directory record.
     assert_eq!(kind(&flip(full.len() - 22)), ErrorKind::IncompleteArchive);
     // Every single position: an error of a download kind or a success, never a panic.
@@ -168,28 +133,17 @@ fn flipped_byte_in_each_part() {
 #[test]
 fn damaged_ciphertexts_in_a_sound_zip() {
     let key = [0x42u8; 32];
-    let wrapped = public_key("expected_key.pub")
-        .encrypt(&mut rand_core(), rsa::Pkcs1v15Encrypt, &key)
-        .unwrap();
+    let wrapped = public_key("expected_key.pub").encrypt(&mut rand_core(), rsa::Pkcs1v15Encrypt, &key).unwrap();
     let good = cbc_encrypt(&key, &[1u8; 16], &sample_inner());
     // Not a multiple of 16.
-    assert_eq!(
-        kind(&outer(&wrapped, &good[..good.len() - 3])),
-        ErrorKind::DamagedCiphertext
-    );
+    assert_eq!(kind(&outer(&wrapped, &good[..good.len() - 3])), ErrorKind::DamagedCiphertext);
     // Only the IV.
-    assert_eq!(
-        kind(&outer(&wrapped, &good[..16])),
-        ErrorKind::DamagedCiphertext
-    );
+    assert_eq!(kind(&outer(&wrapped, &good[..16])), ErrorKind::DamagedCiphertext);
     // Bad padding: the last block altered (the zip's CRC is recomputed by the writer).
     let mut bad_pad = good.clone();
     let n = bad_pad.len();
     bad_pad[n - 20] ^= 1;
-    assert_eq!(
-        kind(&outer(&wrapped, &bad_pad)),
-        ErrorKind::DamagedCiphertext
-    );
+    assert_eq!(kind(&outer(&wrapped, &bad_pad)), ErrorKind::DamagedCiphertext);
 }
 
 #[test]
@@ -204,10 +158,7 @@ fn damaged_inner_zip_is_damaged_contents() {
     let (archive, _) = encrypt_current("expected_key.pub", b"hello, I am not a zip at all");
     assert_eq!(kind(&archive), ErrorKind::DamagedContents);
     // A CRC that does not match (stored entry, content changed after the fact).
-    let mut stored = zip_with(
-        &[("computed.json", b"{}"), ("result.txt", b"abcdef")],
-        zip::CompressionMethod::Stored,
-    );
+    let mut stored = zip_with(&[("computed.json", b"{}"), ("result.txt", b"abcdef")], zip::CompressionMethod::Stored);
     let at = data_offset(&stored, "result.txt");
     stored[at] = b'z';
     let (archive, _) = encrypt_current("expected_key.pub", &stored);
@@ -224,25 +175,11 @@ fn damaged_inner_zip_is_damaged_contents() {
 fn key_files_that_are_not_private_keys() {
     let dir = tempfile::tempdir().unwrap();
     let garbage = write_temp(dir.path(), "garbage_key", b"\x00\x01not a key");
-    assert_eq!(
-        load_keys(&garbage).unwrap_err().kind,
-        ErrorKind::InvalidKeyFile
-    );
-    assert_eq!(
-        load_keys(&fixture("expected_key.pub")).unwrap_err().kind,
-        ErrorKind::InvalidKeyFile
-    );
+    assert_eq!(load_keys(&garbage).unwrap_err().kind, ErrorKind::InvalidKeyFile);
+    assert_eq!(load_keys(&fixture("expected_key.pub")).unwrap_err().kind, ErrorKind::InvalidKeyFile);
     let enc = dir.path().join("enc_key");
     let st = std::process::Command::new("openssl")
-        .args([
-            "pkcs8",
-            "-topk8",
-            "-v2",
-            "aes-256-cbc",
-            "-passout",
-            "pass:secret",
-            "-in",
-        ])
+        .args(["pkcs8", "-topk8", "-v2", "aes-256-cbc", "-passout", "pass:secret", "-in"])
         .arg(fixture("expected_key"))
         .arg("-out")
         .arg(&enc)
@@ -256,35 +193,17 @@ fn key_files_that_are_not_private_keys() {
     let folder = dir.path().join("beneficiary");
     std::fs::create_dir(&folder).unwrap();
     std::fs::copy(fixture("expected_key.pub"), folder.join("0xabc_key.pub")).unwrap();
-    assert_eq!(
-        load_keys(&folder).unwrap_err().kind,
-        ErrorKind::InvalidKeyFile
-    );
+    assert_eq!(load_keys(&folder).unwrap_err().kind, ErrorKind::InvalidKeyFile);
 }
 
 #[test]
 fn wrong_or_no_key() {
     let (archive, _) = encrypt_current("expected_key.pub", &sample_inner());
     let wrong = load_keys(&fixture("unexpected_key")).unwrap();
-    assert_eq!(
-        try_open_with(&archive, &wrong, Limits::default())
-            .unwrap_err()
-            .kind,
-        ErrorKind::NoMatchingKey
-    );
-    assert_eq!(
-        try_open_with(&archive, &[], Limits::default())
-            .unwrap_err()
-            .kind,
-        ErrorKind::NoMatchingKey
-    );
+    assert_eq!(try_open_with(&archive, &wrong, Limits::default()).unwrap_err().kind, ErrorKind::NoMatchingKey);
+    assert_eq!(try_open_with(&archive, &[], Limits::default()).unwrap_err().kind, ErrorKind::NoMatchingKey);
     let legacy = encrypt_legacy("expected_key.pub", &sample_inner());
-    assert_eq!(
-        try_open_with(&legacy, &wrong, Limits::default())
-            .unwrap_err()
-            .kind,
-        ErrorKind::NoMatchingKey
-    );
+    assert_eq!(try_open_with(&legacy, &wrong, Limits::default()).unwrap_err().kind, ErrorKind::NoMatchingKey);
 }
 
 #[test]
@@ -302,28 +221,16 @@ fn legacy_made_here_round_trips_and_bad_base64_is_damaged() {
 
 #[test]
 fn unsafe_entries_are_refused_and_nothing_escapes() {
-    for name in [
-        "../evil.txt",
-        "/abs.txt",
-        "a\\..\\b.txt",
-        "C:/x.txt",
-        "ok/../../evil.txt",
-    ] {
+    for name in ["../evil.txt", "/abs.txt", "a\\..\\b.txt", "C:/x.txt", "ok/../../evil.txt"] {
         let inner = zip_of(&[("computed.json", b"{}"), (name, b"pwned")]);
         let (archive, _) = encrypt_current("expected_key.pub", &inner);
         assert_eq!(kind(&archive), ErrorKind::UnsafeArchive, "{name}");
     }
     // A symbolic link entry.
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    w.start_file("computed.json", zip::write::SimpleFileOptions::default())
-        .unwrap();
+    w.start_file("computed.json", zip::write::SimpleFileOptions::default()).unwrap();
     std::io::Write::write_all(&mut w, b"{}").unwrap();
-    w.add_symlink(
-        "link",
-        "/etc/passwd",
-        zip::write::SimpleFileOptions::default(),
-    )
-    .unwrap();
+    w.add_symlink("link", "/etc/passwd", zip::write::SimpleFileOptions::default()).unwrap();
     let inner = w.finish().unwrap().into_inner();
     let (archive, _) = encrypt_current("expected_key.pub", &inner);
     assert_eq!(kind(&archive), ErrorKind::UnsafeArchive);
@@ -351,48 +258,19 @@ fn size_and_ratio_limits_stop_zip_bombs() {
     let big = vec![0u8; 4 << 20];
     let inner = zip_of(&[("computed.json", b"{}"), ("zeros.bin", &big)]);
     let (archive, _) = encrypt_current("expected_key.pub", &inner);
-    let small_total = Limits {
-        max_total_bytes: 1 << 20,
-        ..Limits::default()
-    };
-    assert_eq!(
-        try_open_with(&archive, &right_key(), small_total)
-            .unwrap_err()
-            .kind,
-        ErrorKind::UnsafeArchive
-    );
-    let tight_ratio = Limits {
-        max_ratio: 100,
-        ratio_floor_bytes: 1 << 20,
-        ..Limits::default()
-    };
-    assert_eq!(
-        try_open_with(&archive, &right_key(), tight_ratio)
-            .unwrap_err()
-            .kind,
-        ErrorKind::UnsafeArchive
-    );
-    let few_entries = Limits {
-        max_entries: 1,
-        ..Limits::default()
-    };
-    assert_eq!(
-        try_open_with(&archive, &right_key(), few_entries)
-            .unwrap_err()
-            .kind,
-        ErrorKind::UnsafeArchive
-    );
+    let small_total = Limits { max_total_bytes: 1 << 20, ..Limits::default() };
+    assert_eq!(try_open_with(&archive, &right_key(), small_total).unwrap_err().kind, ErrorKind::UnsafeArchive);
+    let tight_ratio = Limits { max_ratio: 100, ratio_floor_bytes: 1 << 20, ..Limits::default() };
+    assert_eq!(try_open_with(&archive, &right_key(), tight_ratio).unwrap_err().kind, ErrorKind::UnsafeArchive);
+    let few_entries = Limits { max_entries: 1, ..Limits::default() };
+    assert_eq!(try_open_with(&archive, &right_key(), few_entries).unwrap_err().kind, ErrorKind::UnsafeArchive);
     // With default limits the same archive opens.
     assert!(try_open(&archive).is_ok());
 }
 
 #[test]
 fn unicode_names_come_out_right() {
-    let inner = zip_of(&[
-        ("computed.json", b"{}"),
-        ("résultats/données été.csv", b"a,b\n"),
-        ("日本語.txt", b"x"),
-    ]);
+    let inner = zip_of(&[("computed.json", b"{}"), ("résultats/données été.csv", b"a,b\n"), ("日本語.txt", b"x")]);
     let (archive, _) = encrypt_current("expected_key.pub", &inner);
     let dir = tempfile::tempdir().unwrap();
     let a = write_temp(dir.path(), "a.zip", &archive);
@@ -407,10 +285,7 @@ fn unicode_names_come_out_right() {
     .unwrap();
     assert!(out.join("résultats").join("données été.csv").is_file());
     assert!(out.join("日本語.txt").is_file());
-    assert!(r
-        .files
-        .iter()
-        .any(|f| f.path == "résultats/données été.csv"));
+    assert!(r.files.iter().any(|f| f.path == "résultats/données été.csv"));
 }
 
 #[test]
@@ -445,11 +320,7 @@ fn existing_output_is_never_overwritten_without_consent() {
     force.overwrite = true;
     open_result(&a, &right_key(), &force, &no_progress, &CancelToken::new()).unwrap();
     assert!(!folder.join("mine.txt").exists() && folder.join("result.txt").exists());
-    assert_eq!(
-        only_visible_entries(dir.path()),
-        3,
-        "no temporary or moved-aside file left"
-    );
+    assert_eq!(only_visible_entries(dir.path()), 3, "no temporary or moved-aside file left");
 }
 
 fn only_visible_entries(dir: &Path) -> usize {
@@ -458,15 +329,10 @@ fn only_visible_entries(dir: &Path) -> usize {
 
 #[test]
 fn cancelling_leaves_nothing_behind() {
-    let big: Vec<u8> = (0..8u32 << 20)
-        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
-        .collect();
+    let big: Vec<u8> = (0..8u32 << 20).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
     let (archive, _) = encrypt_current(
         "expected_key.pub",
-        &zip_with(
-            &[("computed.json", b"{}"), ("r.bin", &big)],
-            zip::CompressionMethod::Stored,
-        ),
+        &zip_with(&[("computed.json", b"{}"), ("r.bin", &big)], zip::CompressionMethod::Stored),
     );
     let dir = tempfile::tempdir().unwrap();
     let a = write_temp(dir.path(), "a.zip", &archive);
@@ -480,14 +346,9 @@ fn cancelling_leaves_nothing_behind() {
             c2.cancel();
         }
     };
-    let e = open_result(
-        &a,
-        &right_key(),
-        &OpenOptions::new(OutputTarget::Zip(out.join("r.zip"))),
-        &on_progress,
-        &cancel,
-    )
-    .unwrap_err();
+    let e =
+        open_result(&a, &right_key(), &OpenOptions::new(OutputTarget::Zip(out.join("r.zip"))), &on_progress, &cancel)
+            .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Cancelled);
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
 }

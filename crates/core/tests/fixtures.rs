@@ -19,35 +19,21 @@ fn open(
     target: OutputTarget,
 ) -> result_vault_core::Result<result_vault_core::archive::OpenOutcome> {
     let keys = load_key_paths(&keys.iter().map(|k| fixture(k)).collect::<Vec<_>>())?;
-    open_result(
-        &fixture(archive),
-        &keys,
-        &OpenOptions::new(target),
-        &no_progress,
-        &CancelToken::new(),
-    )
+    open_result(&fixture(archive), &keys, &OpenOptions::new(target), &no_progress, &CancelToken::new())
 }
 
 #[test]
 fn current_fixture_decrypts_to_its_files() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let r = open(
-        "encryptedResults.zip",
-        &["expected_key"],
-        OutputTarget::Folder(out.clone()),
-    )
-    .unwrap();
+    let r = open("encryptedResults.zip", &["expected_key"], OutputTarget::Folder(out.clone())).unwrap();
     assert_eq!(r.status, OpenStatus::Decrypted);
     assert_eq!(r.format, Some(EncryptionFormat::Aes256Cbc));
     let names: Vec<_> = r.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(names, ["computed.json", "result.txt"]);
     let computed = std::fs::read_to_string(out.join("computed.json")).unwrap();
     assert!(computed.contains("deterministic-output-path"));
-    assert_eq!(
-        std::fs::metadata(out.join("result.txt")).unwrap().len(),
-        r.files[1].size
-    );
+    assert_eq!(std::fs::metadata(out.join("result.txt")).unwrap().len(), r.files[1].size);
     assert_eq!(r.files[1].size, 419);
     // The fingerprint is SHA-256 of the SPKI DER of the key, as `openssl pkey -pubout -outform DER | sha256sum`.
     let der = Command::new("openssl")
@@ -56,41 +42,25 @@ fn current_fixture_decrypts_to_its_files() {
         .output()
         .expect("openssl must be installed (scripts/setup.sh)");
     use sha2::Digest;
-    assert_eq!(
-        r.key_fingerprint.unwrap(),
-        hex::encode(sha2::Sha256::digest(&der.stdout))
-    );
+    assert_eq!(r.key_fingerprint.unwrap(), hex::encode(sha2::Sha256::digest(&der.stdout)));
 }
 
 #[test]
 fn current_fixture_zip_output_is_byte_identical_to_openssl() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("results.zip");
-    open(
-        "encryptedResults.zip",
-        &["expected_key"],
-        OutputTarget::Zip(out.clone()),
-    )
-    .unwrap();
+    open("encryptedResults.zip", &["expected_key"], OutputTarget::Zip(out.clone())).unwrap();
     // Decrypt the same archive with openssl, as the enclave's inverse.
     let work = dir.path().join("openssl");
     std::fs::create_dir(&work).unwrap();
-    let mut zip =
-        zip::ZipArchive::new(std::fs::File::open(fixture("encryptedResults.zip")).unwrap())
-            .unwrap();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(fixture("encryptedResults.zip")).unwrap()).unwrap();
     for name in ["aes-key.rsa", "iexec_out.zip.aes"] {
         let mut f = zip.by_name(name).unwrap();
         let mut w = std::fs::File::create(work.join(name)).unwrap();
         std::io::copy(&mut f, &mut w).unwrap();
     }
     let st = Command::new("openssl")
-        .args([
-            "pkeyutl",
-            "-decrypt",
-            "-pkeyopt",
-            "rsa_padding_mode:pkcs1",
-            "-inkey",
-        ])
+        .args(["pkeyutl", "-decrypt", "-pkeyopt", "rsa_padding_mode:pkcs1", "-inkey"])
         .arg(fixture("expected_key"))
         .arg("-in")
         .arg(work.join("aes-key.rsa"))
@@ -103,16 +73,7 @@ fn current_fixture_zip_output_is_byte_identical_to_openssl() {
     let ct = std::fs::read(work.join("iexec_out.zip.aes")).unwrap();
     std::fs::write(work.join("body"), &ct[16..]).unwrap();
     let plain = Command::new("openssl")
-        .args([
-            "enc",
-            "-d",
-            "-aes-256-cbc",
-            "-K",
-            &hex::encode(&key),
-            "-iv",
-            &hex::encode(&ct[..16]),
-            "-in",
-        ])
+        .args(["enc", "-d", "-aes-256-cbc", "-K", &hex::encode(&key), "-iv", &hex::encode(&ct[..16]), "-in"])
         .arg(work.join("body"))
         .output()
         .unwrap();
@@ -123,34 +84,17 @@ fn current_fixture_zip_output_is_byte_identical_to_openssl() {
 #[test]
 fn legacy_fixture_decrypts() {
     let dir = tempfile::tempdir().unwrap();
-    let r = open(
-        "legacyEncryptedResults.zip",
-        &["legacy_expected_key"],
-        OutputTarget::Folder(dir.path().join("o")),
-    )
-    .unwrap();
+    let r = open("legacyEncryptedResults.zip", &["legacy_expected_key"], OutputTarget::Folder(dir.path().join("o")))
+        .unwrap();
     assert_eq!(r.format, Some(EncryptionFormat::LegacyAes128Ecb));
     assert!(!r.files.is_empty());
-    assert!(r
-        .files
-        .iter()
-        .all(|f| dir.path().join("o").join(&f.path).exists()));
-    assert_eq!(
-        inspect(&fixture("legacyEncryptedResults.zip"))
-            .unwrap()
-            .layout,
-        ArchiveLayout::LegacyEncrypted
-    );
+    assert!(r.files.iter().all(|f| dir.path().join("o").join(&f.path).exists()));
+    assert_eq!(inspect(&fixture("legacyEncryptedResults.zip")).unwrap().layout, ArchiveLayout::LegacyEncrypted);
 }
 
 #[test]
 fn unrelated_key_gives_no_matching_key_naming_the_fingerprint() {
-    let e = open(
-        "encryptedResults.zip",
-        &["unexpected_key"],
-        OutputTarget::CheckOnly,
-    )
-    .unwrap_err();
+    let e = open("encryptedResults.zip", &["unexpected_key"], OutputTarget::CheckOnly).unwrap_err();
     assert_eq!(e.kind, ErrorKind::NoMatchingKey);
     let k = &load_keys(&fixture("unexpected_key")).unwrap()[0];
     assert!(e.message.contains(&k.fingerprint.short()), "{}", e.message);
@@ -174,21 +118,10 @@ fn a_secrets_beneficiary_folder_is_searched_for_key_files() {
     let folder = dir.path().join(".secrets/beneficiary");
     std::fs::create_dir_all(&folder).unwrap();
     // The right key, saved as the iexec CLI names it, beside its .pub and an unrelated key.
-    std::fs::copy(
-        fixture("expected_key"),
-        folder.join("0xC08C3def622Af1476f2Db0E3CC8CcaeAd07BE3bB_key"),
-    )
-    .unwrap();
-    std::fs::copy(
-        fixture("expected_key.pub"),
-        folder.join("0xC08C3def622Af1476f2Db0E3CC8CcaeAd07BE3bB_key.pub"),
-    )
-    .unwrap();
-    std::fs::copy(
-        fixture("unexpected_key"),
-        folder.join("0x0000000000000000000000000000000000000001_key"),
-    )
-    .unwrap();
+    std::fs::copy(fixture("expected_key"), folder.join("0xC08C3def622Af1476f2Db0E3CC8CcaeAd07BE3bB_key")).unwrap();
+    std::fs::copy(fixture("expected_key.pub"), folder.join("0xC08C3def622Af1476f2Db0E3CC8CcaeAd07BE3bB_key.pub"))
+        .unwrap();
+    std::fs::copy(fixture("unexpected_key"), folder.join("0x0000000000000000000000000000000000000001_key")).unwrap();
     let keys = load_keys(&folder).unwrap();
     assert_eq!(keys.len(), 2);
     let r = open_result(
@@ -199,10 +132,7 @@ fn a_secrets_beneficiary_folder_is_searched_for_key_files() {
         &CancelToken::new(),
     )
     .unwrap();
-    assert_eq!(
-        r.key_label.as_deref(),
-        Some("0xC08C3def622Af1476f2Db0E3CC8CcaeAd07BE3bB_key")
-    );
+    assert_eq!(r.key_label.as_deref(), Some("0xC08C3def622Af1476f2Db0E3CC8CcaeAd07BE3bB_key"));
 }
 
 #[test]
@@ -220,9 +150,7 @@ fn key_without_trailing_newline_and_pkcs1_keys_work() {
         .status()
         .unwrap();
     assert!(st.success());
-    assert!(std::fs::read_to_string(&pkcs1)
-        .unwrap()
-        .contains("BEGIN RSA PRIVATE KEY"));
+    assert!(std::fs::read_to_string(&pkcs1).unwrap().contains("BEGIN RSA PRIVATE KEY"));
     for k in [&no_nl, &pkcs1] {
         let keys = load_keys(k).unwrap();
         open_result(

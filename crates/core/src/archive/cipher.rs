@@ -69,10 +69,7 @@ pub struct Decryptor<R: Read> {
 
 impl<R: Read> std::fmt::Debug for Decryptor<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Decryptor")
-            .field("total_in", &self.total_in)
-            .field("finished", &self.finished)
-            .finish()
+        f.debug_struct("Decryptor").field("total_in", &self.total_in).field("finished", &self.finished).finish()
     }
 }
 
@@ -87,34 +84,20 @@ impl<R: Read> Decryptor<R> {
         let engine = match key {
             AesKey::Cbc256(k) => {
                 let mut iv = [0u8; BLOCK];
-                read_full(&mut input, &mut iv)
-                    .map_err(ReadFailure::Io)
-                    .and_then(|n| {
-                        if n < BLOCK {
-                            Err(ReadFailure::Format(VaultError::damaged_ciphertext(
-                                "The encrypted part is shorter than its 16-byte IV.",
-                            )))
-                        } else {
-                            Ok(())
-                        }
-                    })?;
-                Engine::Cbc(Box::new(cbc::Decryptor::<aes::Aes256>::new(
-                    k.as_ref().into(),
-                    &iv.into(),
-                )))
+                read_full(&mut input, &mut iv).map_err(ReadFailure::Io).and_then(|n| {
+                    if n < BLOCK {
+                        Err(ReadFailure::Format(VaultError::damaged_ciphertext(
+                            "The encrypted part is shorter than its 16-byte IV.",
+                        )))
+                    } else {
+                        Ok(())
+                    }
+                })?;
+                Engine::Cbc(Box::new(cbc::Decryptor::<aes::Aes256>::new(k.as_ref().into(), &iv.into())))
             }
-            AesKey::Ecb128(k) => Engine::Ecb(Box::new(ecb::Decryptor::<aes::Aes128>::new(
-                k.as_ref().into(),
-            ))),
+            AesKey::Ecb128(k) => Engine::Ecb(Box::new(ecb::Decryptor::<aes::Aes128>::new(k.as_ref().into()))),
         };
-        Ok(Decryptor {
-            input,
-            engine,
-            pending: Vec::with_capacity(chunk + BLOCK),
-            chunk,
-            finished: false,
-            total_in: 0,
-        })
+        Ok(Decryptor { input, engine, pending: Vec::with_capacity(chunk + BLOCK), chunk, finished: false, total_in: 0 })
     }
 
     /// Plaintext bytes so far are not counted here; this is the ciphertext consumed.
@@ -125,9 +108,7 @@ impl<R: Read> Decryptor<R> {
     /// Reads the rest of the input without decrypting it, so that the reader's own checks (the
     /// outer zip's CRC) run to the end.
     pub fn drain(&mut self) -> Result<(), ReadFailure> {
-        std::io::copy(&mut self.input, &mut std::io::sink())
-            .map(|_| ())
-            .map_err(ReadFailure::Io)
+        std::io::copy(&mut self.input, &mut std::io::sink()).map(|_| ()).map_err(ReadFailure::Io)
     }
 
     /// Decrypts the next chunk into `out` (cleared first). Returns `Ok(false)` when the stream is
@@ -189,10 +170,7 @@ fn strip_pkcs7(buf: &[u8]) -> Option<usize> {
     if last == 0 || last > BLOCK || last > buf.len() {
         return None;
     }
-    buf[buf.len() - last..]
-        .iter()
-        .all(|&b| b as usize == last)
-        .then_some(last)
+    buf[buf.len() - last..].iter().all(|&b| b as usize == last).then_some(last)
 }
 
 /// Why a read of the ciphertext stopped.
@@ -302,26 +280,14 @@ mod tests {
         let key = AesKey::Cbc256(Zeroizing::new([1u8; 32]));
         let ct = encrypt_cbc(&[1u8; 32], &[2u8; 16], b"hello world, this is a result");
         // Not a multiple of 16.
-        assert_eq!(
-            decrypt_all(&ct[..ct.len() - 1], &key, 64).unwrap_err(),
-            "damaged_ciphertext"
-        );
+        assert_eq!(decrypt_all(&ct[..ct.len() - 1], &key, 64).unwrap_err(), "damaged_ciphertext");
         // Only the IV.
-        assert_eq!(
-            decrypt_all(&ct[..16], &key, 64).unwrap_err(),
-            "damaged_ciphertext"
-        );
+        assert_eq!(decrypt_all(&ct[..16], &key, 64).unwrap_err(), "damaged_ciphertext");
         // Shorter than the IV.
-        assert_eq!(
-            decrypt_all(&ct[..5], &key, 64).unwrap_err(),
-            "damaged_ciphertext"
-        );
+        assert_eq!(decrypt_all(&ct[..5], &key, 64).unwrap_err(), "damaged_ciphertext");
         // Wrong key: padding fails (with overwhelming probability; this key and text are fixed).
         let other = AesKey::Cbc256(Zeroizing::new([3u8; 32]));
-        assert_eq!(
-            decrypt_all(&ct, &other, 64).unwrap_err(),
-            "damaged_ciphertext"
-        );
+        assert_eq!(decrypt_all(&ct, &other, 64).unwrap_err(), "damaged_ciphertext");
     }
 
     #[test]

@@ -34,12 +34,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_total_bytes: 1 << 40,
-            max_entries: 100_000,
-            max_ratio: 1_100,
-            ratio_floor_bytes: 64 << 20,
-        }
+        Limits { max_total_bytes: 1 << 40, max_entries: 100_000, max_ratio: 1_100, ratio_floor_bytes: 64 << 20 }
     }
 }
 
@@ -102,42 +97,46 @@ struct LocalEntry {
 /// entries); `unsafe_archive` for unsafe names, duplicates, symbolic links or a limit passed; and
 /// whatever the sink or the input reader return (the input's errors are mapped by
 /// [`map_input_error`]).
-pub fn read_inner_zip<R: BufRead>(
-    input: &mut R,
-    sink: &mut dyn EntrySink,
-    limits: &Limits,
-) -> Result<Vec<InnerFile>> {
+pub fn read_inner_zip<R: BufRead>(input: &mut R, sink: &mut dyn EntrySink, limits: &Limits) -> Result<Vec<InnerFile>> {
     let mut files = Vec::new();
     let mut locals: Vec<LocalEntry> = Vec::new();
     let mut seen = HashSet::new();
     let mut total: u64 = 0;
     let mut buf = vec![0u8; 256 * 1024];
     loop {
-        let sig =
-            match read_u32_or_eof(input)? {
-                None if locals.is_empty() => {
-                    return Err(VaultError::damaged_contents(
-                        "The decrypted result is empty: it is not a zip.",
-                    ))
-                }
-                None => return Err(VaultError::damaged_contents(
+        let sig = match read_u32_or_eof(input)? {
+            None if locals.is_empty() => {
+                return Err(VaultError::damaged_contents("The decrypted result is empty: it is not a zip."))
+            }
+            None => {
+                return Err(VaultError::damaged_contents(
                     "The decrypted result ends before its table of contents (central directory).",
-                )),
-                Some(s) => s,
-            };
+                ))
+            }
+            Some(s) => s,
+        };
         match sig {
             LOCAL_SIG => {
                 if locals.len() >= limits.max_entries {
-                    return Err(VaultError::unsafe_archive(format!("The result has more than {} files.", limits.max_entries)));
+                    return Err(VaultError::unsafe_archive(format!(
+                        "The result has more than {} files.",
+                        limits.max_entries
+                    )));
                 }
                 let h = read_local_header(input)?;
                 let safe = safe_relative_path(&h.name)?;
                 if !seen.insert(safe.normalized.clone()) {
-                    return Err(VaultError::unsafe_archive(format!("Two entries of the result are named \"{}\": the second would replace the first.", h.name)));
+                    return Err(VaultError::unsafe_archive(format!(
+                        "Two entries of the result are named \"{}\": the second would replace the first.",
+                        h.name
+                    )));
                 }
                 if safe.is_dir {
                     if h.compressed_size.unwrap_or(0) != 0 || h.uncompressed_size.unwrap_or(0) != 0 {
-                        return Err(VaultError::damaged_contents(format!("The folder entry \"{}\" has contents.", h.name)));
+                        return Err(VaultError::damaged_contents(format!(
+                            "The folder entry \"{}\" has contents.",
+                            h.name
+                        )));
                     }
                     if h.has_descriptor {
                         read_descriptor(input, false)?;
@@ -155,10 +154,16 @@ pub fn read_inner_zip<R: BufRead>(
                     (h.crc, h.uncompressed_size, h.compressed_size)
                 };
                 if crc != want_crc {
-                    return Err(VaultError::damaged_contents(format!("The file \"{}\" is damaged (its checksum does not match).", h.name)));
+                    return Err(VaultError::damaged_contents(format!(
+                        "The file \"{}\" is damaged (its checksum does not match).",
+                        h.name
+                    )));
                 }
                 if want_size.is_some_and(|s| s != size) || want_csize.is_some_and(|s| s != csize) {
-                    return Err(VaultError::damaged_contents(format!("The file \"{}\" is damaged (its size does not match).", h.name)));
+                    return Err(VaultError::damaged_contents(format!(
+                        "The file \"{}\" is damaged (its size does not match).",
+                        h.name
+                    )));
                 }
                 sink.end_file()?;
                 files.push(InnerFile { path: safe.normalized.clone(), size });
@@ -166,10 +171,7 @@ pub fn read_inner_zip<R: BufRead>(
             }
             CENTRAL_SIG | ZIP64_EOCD_SIG | EOCD_SIG => {
                 let mut rest = sig.to_le_bytes().to_vec();
-                input
-                    .take(MAX_CENTRAL_BYTES as u64 + 1)
-                    .read_to_end(&mut rest)
-                    .map_err(map_input_error)?;
+                input.take(MAX_CENTRAL_BYTES as u64 + 1).read_to_end(&mut rest).map_err(map_input_error)?;
                 if rest.len() > MAX_CENTRAL_BYTES {
                     return Err(VaultError::unsafe_archive("The result's table of contents is unreasonably large."));
                 }
@@ -216,7 +218,9 @@ fn read_local_header<R: Read>(input: &mut R) -> Result<LocalHeader> {
         ));
     }
     if method != 0 && method != 8 {
-        return Err(VaultError::damaged_contents(format!("An entry of the result uses compression method {method}; iExec results use Deflate (8) or none (0).")));
+        return Err(VaultError::damaged_contents(format!(
+            "An entry of the result uses compression method {method}; iExec results use Deflate (8) or none (0)."
+        )));
     }
     let has_descriptor = flags & 0x0008 != 0;
     let mut zip64 = false;
@@ -245,15 +249,7 @@ fn read_local_header<R: Read>(input: &mut R) -> Result<LocalHeader> {
         }
     }
     let name = decode_name(&raw_name, flags & 0x0800 != 0, find_extra(&extra, 0x7075));
-    Ok(LocalHeader {
-        method,
-        crc,
-        compressed_size: csize,
-        uncompressed_size: usize_,
-        name,
-        has_descriptor,
-        zip64,
-    })
+    Ok(LocalHeader { method, crc, compressed_size: csize, uncompressed_size: usize_, name, has_descriptor, zip64 })
 }
 
 /// Copies one entry's data to `sink`, returns (crc, inflated size, compressed size).
@@ -294,18 +290,16 @@ fn copy_entry<R: BufRead>(
         sink.write(data)
     };
     // Inflates from `r` into `buf`, piece by piece.
-    let mut inflate = |r: &mut dyn Read,
-                       csize_now: u64,
-                       account: &mut dyn FnMut(&[u8], u64) -> Result<()>|
-     -> Result<()> {
-        loop {
-            let n = r.read(buf).map_err(|e| map_entry_error(e, &h.name))?;
-            if n == 0 {
-                return Ok(());
+    let mut inflate =
+        |r: &mut dyn Read, csize_now: u64, account: &mut dyn FnMut(&[u8], u64) -> Result<()>| -> Result<()> {
+            loop {
+                let n = r.read(buf).map_err(|e| map_entry_error(e, &h.name))?;
+                if n == 0 {
+                    return Ok(());
+                }
+                account(&buf[..n], csize_now)?;
             }
-            account(&buf[..n], csize_now)?;
-        }
-    };
+        };
     let csize = match (h.method, h.compressed_size) {
         (0, Some(c)) => {
             // Stored: checked straight from the input's buffer, without a copy.
@@ -322,10 +316,7 @@ fn copy_entry<R: BufRead>(
                 got += n as u64;
             }
             if got != c {
-                return Err(VaultError::damaged_contents(format!(
-                    "The file \"{}\" is cut short.",
-                    h.name
-                )));
+                return Err(VaultError::damaged_contents(format!("The file \"{}\" is cut short.", h.name)));
             }
             c
         }
@@ -379,11 +370,7 @@ fn read_descriptor<R: Read>(input: &mut R, zip64: bool) -> Result<(u32, u64, u64
 /// Checks that the central directory lists exactly the entries seen, with the same CRCs, and
 /// that none is a symbolic link.
 fn check_central_directory(cd: &[u8], locals: &[LocalEntry]) -> Result<()> {
-    let bad = || {
-        VaultError::damaged_contents(
-            "The result's table of contents (central directory) is damaged.",
-        )
-    };
+    let bad = || VaultError::damaged_contents("The result's table of contents (central directory) is damaged.");
     let mut at = 0usize;
     let mut count = 0usize;
     while at + 4 <= cd.len() && u32le(&cd[at..]) == CENTRAL_SIG {
@@ -396,14 +383,10 @@ fn check_central_directory(cd: &[u8], locals: &[LocalEntry]) -> Result<()> {
         let comment_len = u16le(&h[32..]) as usize;
         let external = u32le(&h[38..]);
         let raw_name = cd.get(at + 46..at + 46 + name_len).ok_or_else(bad)?;
-        let extra = cd
-            .get(at + 46 + name_len..at + 46 + name_len + extra_len)
-            .ok_or_else(bad)?;
+        let extra = cd.get(at + 46 + name_len..at + 46 + name_len + extra_len).ok_or_else(bad)?;
         let name = decode_name(raw_name, flags & 0x0800 != 0, find_extra(extra, 0x7075));
         let local = locals.get(count).ok_or_else(|| {
-            VaultError::damaged_contents(format!(
-                "The table of contents lists \"{name}\", which is not in the result."
-            ))
+            VaultError::damaged_contents(format!("The table of contents lists \"{name}\", which is not in the result."))
         })?;
         if local.name != name || (!name.ends_with('/') && local.crc != crc) {
             return Err(VaultError::damaged_contents(format!(
@@ -457,18 +440,14 @@ fn read_u32_or_eof<R: Read>(input: &mut R) -> Result<Option<u32>> {
     match n {
         0 => Ok(None),
         4 => Ok(Some(u32le(&b))),
-        _ => Err(VaultError::damaged_contents(
-            "The decrypted result ends in the middle of a record.",
-        )),
+        _ => Err(VaultError::damaged_contents("The decrypted result ends in the middle of a record.")),
     }
 }
 
 fn read_exact<R: Read>(input: &mut R, buf: &mut [u8], what: &str) -> Result<()> {
     let n = crate::archive::cipher::read_full(input, buf).map_err(map_input_error)?;
     if n < buf.len() {
-        return Err(VaultError::damaged_contents(format!(
-            "The decrypted result ends in the middle of {what}."
-        )));
+        return Err(VaultError::damaged_contents(format!("The decrypted result ends in the middle of {what}.")));
     }
     Ok(())
 }
@@ -476,27 +455,17 @@ fn read_exact<R: Read>(input: &mut R, buf: &mut [u8], what: &str) -> Result<()> 
 /// Turns an error from the plaintext stream back into the [`VaultError`] it carries (the
 /// decrypting side sends its errors through the stream), or `damaged_contents`.
 pub fn map_input_error(e: std::io::Error) -> VaultError {
-    match e
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<VaultError>())
-    {
+    match e.get_ref().and_then(|inner| inner.downcast_ref::<VaultError>()) {
         Some(v) => v.clone(),
-        None => {
-            VaultError::damaged_contents(format!("The decrypted result could not be read: {e}."))
-        }
+        None => VaultError::damaged_contents(format!("The decrypted result could not be read: {e}.")),
     }
 }
 
 fn map_entry_error(e: std::io::Error, name: &str) -> VaultError {
-    if e.get_ref()
-        .and_then(|inner| inner.downcast_ref::<VaultError>())
-        .is_some()
-    {
+    if e.get_ref().and_then(|inner| inner.downcast_ref::<VaultError>()).is_some() {
         return map_input_error(e);
     }
-    VaultError::damaged_contents(format!(
-        "The file \"{name}\" is damaged (its compressed data is corrupt)."
-    ))
+    VaultError::damaged_contents(format!("The file \"{name}\" is damaged (its compressed data is corrupt)."))
 }
 
 fn u16le(b: &[u8]) -> u16 {

@@ -27,10 +27,7 @@ impl SafePath {
 pub fn decode_name(raw: &[u8], utf8_flag: bool, unicode_extra: Option<&[u8]>) -> String {
     if let Some(x) = unicode_extra {
         // version (1) ‖ CRC-32 of the raw name ‖ UTF-8 name
-        if x.len() > 5
-            && x[0] == 1
-            && crc32fast::hash(raw) == u32::from_le_bytes([x[1], x[2], x[3], x[4]])
-        {
+        if x.len() > 5 && x[0] == 1 && crc32fast::hash(raw) == u32::from_le_bytes([x[1], x[2], x[3], x[4]]) {
             if let Ok(s) = std::str::from_utf8(&x[5..]) {
                 return s.to_owned();
             }
@@ -46,9 +43,7 @@ pub fn decode_name(raw: &[u8], utf8_flag: bool, unicode_extra: Option<&[u8]>) ->
 /// Checks that `name` is a safe relative path. Refused (`unsafe_archive`): empty names, NUL,
 /// backslashes, absolute paths, drive letters (`C:`), `..` components, over-long components.
 pub fn safe_relative_path(name: &str) -> Result<SafePath> {
-    let refuse = |why: &str| {
-        VaultError::unsafe_archive(format!("The entry \"{}\" {why}.", name.escape_debug()))
-    };
+    let refuse = |why: &str| VaultError::unsafe_archive(format!("The entry \"{}\" {why}.", name.escape_debug()));
     if name.is_empty() {
         return Err(refuse("has an empty name"));
     }
@@ -56,9 +51,7 @@ pub fn safe_relative_path(name: &str) -> Result<SafePath> {
         return Err(refuse("has control characters in its name"));
     }
     if name.contains('\\') {
-        return Err(refuse(
-            "uses backslashes, which could point outside the output folder on Windows",
-        ));
+        return Err(refuse("uses backslashes, which could point outside the output folder on Windows"));
     }
     if name.starts_with('/') {
         return Err(refuse("has an absolute path"));
@@ -75,9 +68,7 @@ pub fn safe_relative_path(name: &str) -> Result<SafePath> {
             ".." => return Err(refuse("points outside the output folder (`..`)")),
             p if p.len() > 255 => return Err(refuse("has a name part longer than 255 bytes")),
             p if p.contains(':') => {
-                return Err(refuse(
-                    "has a `:` in its name, which Windows reads as a stream or drive",
-                ))
+                return Err(refuse("has a `:` in its name, which Windows reads as a stream or drive"))
             }
             p => parts.push(p),
         }
@@ -85,23 +76,18 @@ pub fn safe_relative_path(name: &str) -> Result<SafePath> {
     if parts.is_empty() {
         return Err(refuse("has no usable name"));
     }
-    Ok(SafePath {
-        normalized: parts.join("/"),
-        is_dir,
-    })
+    Ok(SafePath { normalized: parts.join("/"), is_dir })
 }
 
 /// IBM PC code page 437, upper half (0x80..=0xFF); the lower half is ASCII.
 fn cp437(b: u8) -> char {
     const HIGH: [char; 128] = [
-        'Ç', 'ü', 'é', 'â', 'ä', 'à', 'å', 'ç', 'ê', 'ë', 'è', 'ï', 'î', 'ì', 'Ä', 'Å', 'É', 'æ',
-        'Æ', 'ô', 'ö', 'ò', 'û', 'ù', 'ÿ', 'Ö', 'Ü', '¢', '£', '¥', '₧', 'ƒ', 'á', 'í', 'ó', 'ú',
-        'ñ', 'Ñ', 'ª', 'º', '¿', '⌐', '¬', '½', '¼', '¡', '«', '»', '░', '▒', '▓', '│', '┤', '╡',
-        '╢', '╖', '╕', '╣', '║', '╗', '╝', '╜', '╛', '┐', '└', '┴', '┬', '├', '─', '┼', '╞', '╟',
-        '╚', '╔', '╩', '╦', '╠', '═', '╬', '╧', '╨', '╤', '╥', '╙', '╘', '╒', '╓', '╫', '╪', '┘',
-        '┌', '█', '▄', '▌', '▐', '▀', 'α', 'ß', 'Γ', 'π', 'Σ', 'σ', 'µ', 'τ', 'Φ', 'Θ', 'Ω', 'δ',
-        '∞', 'φ', 'ε', '∩', '≡', '±', '≥', '≤', '⌠', '⌡', '÷', '≈', '°', '∙', '·', '√', 'ⁿ', '²',
-        '■', '\u{a0}',
+        'Ç', 'ü', 'é', 'â', 'ä', 'à', 'å', 'ç', 'ê', 'ë', 'è', 'ï', 'î', 'ì', 'Ä', 'Å', 'É', 'æ', 'Æ', 'ô', 'ö', 'ò',
+        'û', 'ù', 'ÿ', 'Ö', 'Ü', '¢', '£', '¥', '₧', 'ƒ', 'á', 'í', 'ó', 'ú', 'ñ', 'Ñ', 'ª', 'º', '¿', '⌐', '¬', '½',
+        '¼', '¡', '«', '»', '░', '▒', '▓', '│', '┤', '╡', '╢', '╖', '╕', '╣', '║', '╗', '╝', '╜', '╛', '┐', '└', '┴',
+        '┬', '├', '─', '┼', '╞', '╟', '╚', '╔', '╩', '╦', '╠', '═', '╬', '╧', '╨', '╤', '╥', '╙', '╘', '╒', '╓', '╫',
+        '╪', '┘', '┌', '█', '▄', '▌', '▐', '▀', 'α', 'ß', 'Γ', 'π', 'Σ', 'σ', 'µ', 'τ', 'Φ', 'Θ', 'Ω', 'δ', '∞', 'φ',
+        'ε', '∩', '≡', '±', '≥', '≤', '⌠', '⌡', '÷', '≈', '°', '∙', '·', '√', 'ⁿ', '²', '■', '\u{a0}',
     ];
     if b < 0x80 {
         b as char
@@ -116,21 +102,9 @@ mod tests {
 
     #[test]
     fn unsafe_names_are_refused() {
-        for bad in [
-            "/etc/passwd",
-            "../x",
-            "a/../../x",
-            "a\\b",
-            "C:/x",
-            "c:x",
-            "",
-            "a\0b",
-            "/",
-            "./",
-            "a/b:c",
-            "..",
-            "x/..",
-        ] {
+        for bad in
+            ["/etc/passwd", "../x", "a/../../x", "a\\b", "C:/x", "c:x", "", "a\0b", "/", "./", "a/b:c", "..", "x/.."]
+        {
             let e = safe_relative_path(bad).unwrap_err();
             assert_eq!(e.kind, crate::ErrorKind::UnsafeArchive, "{bad:?}");
         }
@@ -138,17 +112,11 @@ mod tests {
 
     #[test]
     fn safe_names_are_normalized() {
-        assert_eq!(
-            safe_relative_path("a/./b//c.txt").unwrap().normalized,
-            "a/b/c.txt"
-        );
+        assert_eq!(safe_relative_path("a/./b//c.txt").unwrap().normalized, "a/b/c.txt");
         let d = safe_relative_path("iexec_out/").unwrap();
         assert!(d.is_dir);
         assert_eq!(d.normalized, "iexec_out");
-        assert_eq!(
-            safe_relative_path("résultat été.txt").unwrap().normalized,
-            "résultat été.txt"
-        );
+        assert_eq!(safe_relative_path("résultat été.txt").unwrap().normalized, "résultat été.txt");
         assert_eq!(safe_relative_path("a..b").unwrap().normalized, "a..b");
     }
 

@@ -13,9 +13,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::archive::cipher::{read_full, AesKey, Decryptor, ReadFailure, SkipWhitespace};
-use crate::archive::inner::{
-    map_input_error, read_inner_zip, CheckOnly, EntrySink, InnerFile, Limits,
-};
+use crate::archive::inner::{map_input_error, read_inner_zip, CheckOnly, EntrySink, InnerFile, Limits};
 use crate::archive::outer::{ArchiveLayout, OuterArchive, CIPHERTEXT_ENTRY};
 use crate::archive::output::{FolderSink, OutputTarget, PendingOutput};
 use crate::archive::unwrap::unwrap_aes_key;
@@ -95,11 +93,7 @@ pub struct OpenOptions {
 impl OpenOptions {
     /// Options writing `target`, never overwriting, default limits.
     pub fn new(target: OutputTarget) -> Self {
-        OpenOptions {
-            target,
-            overwrite: false,
-            limits: Limits::default(),
-        }
+        OpenOptions { target, overwrite: false, limits: Limits::default() }
     }
 }
 
@@ -126,22 +120,11 @@ pub fn open_result(
     };
     let (status, format, key, files) = match outer.layout {
         ArchiveLayout::Plain => {
-            let files = stream_plain(
-                archive,
-                pending.as_ref(),
-                &opts.target,
-                &opts.limits,
-                progress,
-                cancel,
-            )?;
+            let files = stream_plain(archive, pending.as_ref(), &opts.target, &opts.limits, progress, cancel)?;
             (OpenStatus::NotEncrypted, None, None, files)
         }
         ArchiveLayout::Encrypted | ArchiveLayout::LegacyEncrypted => {
-            progress(ProgressEvent {
-                stage: Stage::UnwrappingKey,
-                done: 0,
-                total: keys.len() as u64,
-            });
+            progress(ProgressEvent { stage: Stage::UnwrappingKey, done: 0, total: keys.len() as u64 });
             let unwrapped = unwrap_aes_key(&outer.wrapped_key, keys)?;
             cancel.check()?;
             let format = match unwrapped.aes {
@@ -149,46 +132,25 @@ pub fn open_result(
                 AesKey::Ecb128(_) => EncryptionFormat::LegacyAes128Ecb,
             };
             let by = unwrapped.by;
-            let files = stream_encrypted(
-                outer,
-                unwrapped.aes,
-                pending.as_ref(),
-                &opts.target,
-                &opts.limits,
-                progress,
-                cancel,
-            )?;
+            let files =
+                stream_encrypted(outer, unwrapped.aes, pending.as_ref(), &opts.target, &opts.limits, progress, cancel)?;
             (OpenStatus::Decrypted, Some(format), Some(by), files)
         }
     };
     cancel.check()?;
-    progress(ProgressEvent {
-        stage: Stage::Finishing,
-        done: 0,
-        total: 1,
-    });
+    progress(ProgressEvent { stage: Stage::Finishing, done: 0, total: 1 });
     let output = match pending {
         Some(p) => Some(p.commit(opts.overwrite)?.display().to_string()),
         None => None,
     };
-    progress(ProgressEvent {
-        stage: Stage::Finishing,
-        done: 1,
-        total: 1,
-    });
+    progress(ProgressEvent { stage: Stage::Finishing, done: 1, total: 1 });
     Ok(OpenOutcome {
         status,
         format,
         key_fingerprint: key.map(|k| k.fingerprint.to_hex()),
         key_label: key.map(|k| k.label.clone()),
         output,
-        files: files
-            .into_iter()
-            .map(|f| ResultFile {
-                path: f.path,
-                size: f.size,
-            })
-            .collect(),
+        files: files.into_iter().map(|f| ResultFile { path: f.path, size: f.size }).collect(),
     })
 }
 
@@ -203,36 +165,28 @@ fn stream_plain(
 ) -> Result<Vec<InnerFile>> {
     let file = File::open(archive).map_err(|e| VaultError::io("open", archive, &e))?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
-    run_pipeline(
-        total,
-        pending,
-        target,
-        limits,
-        progress,
-        cancel,
-        move |tx, throttle, cancel| {
-            let mut file = file;
-            let mut done = 0u64;
-            loop {
-                let mut buf = tx.take_buffer();
-                buf.resize(CHUNK, 0);
-                let n = match read_full(&mut file, &mut buf) {
-                    Ok(n) => n,
-                    Err(e) => return Err(VaultError::io("read", archive, &e)),
-                };
-                buf.truncate(n);
-                if n == 0 {
-                    return Ok(());
-                }
-                done += n as u64;
-                throttle.update(done);
-                cancel.check()?;
-                if !tx.send(buf) {
-                    return Ok(());
-                }
+    run_pipeline(total, pending, target, limits, progress, cancel, move |tx, throttle, cancel| {
+        let mut file = file;
+        let mut done = 0u64;
+        loop {
+            let mut buf = tx.take_buffer();
+            buf.resize(CHUNK, 0);
+            let n = match read_full(&mut file, &mut buf) {
+                Ok(n) => n,
+                Err(e) => return Err(VaultError::io("read", archive, &e)),
+            };
+            buf.truncate(n);
+            if n == 0 {
+                return Ok(());
             }
-        },
-    )
+            done += n as u64;
+            throttle.update(done);
+            cancel.check()?;
+            if !tx.send(buf) {
+                return Ok(());
+            }
+        }
+    })
 }
 
 fn stream_encrypted(
@@ -252,51 +206,39 @@ fn stream_encrypted(
             )));
         }
     }
-    run_pipeline(
-        total,
-        pending,
-        target,
-        limits,
-        progress,
-        cancel,
-        move |tx, throttle, cancel| {
-            let entry = outer.zip.by_name(CIPHERTEXT_ENTRY).map_err(|e| {
-                VaultError::incomplete(format!(
-                    "The entry `{CIPHERTEXT_ENTRY}` cannot be read: {e}."
-                ))
-            })?;
-            let counted = Counted {
-                inner: entry,
-                count: Arc::new(std::sync::atomic::AtomicU64::new(0)),
-            };
-            let count = counted.count.clone();
-            let source: Box<dyn Read + Send + '_> = match aes {
-                AesKey::Cbc256(_) => Box::new(counted),
-                AesKey::Ecb128(_) => Box::new(base64::read::DecoderReader::new(
-                    SkipWhitespace::new(counted),
-                    &base64::engine::general_purpose::STANDARD,
-                )),
-            };
-            let mut dec = Decryptor::new(source, &aes, CHUNK).map_err(read_failure)?;
-            loop {
-                let mut buf = tx.take_buffer();
-                let more = dec.next_chunk(&mut buf).map_err(read_failure)?;
-                throttle.update(count.load(std::sync::atomic::Ordering::Relaxed));
-                cancel.check()?;
-                if !more {
-                    return Ok(());
-                }
-                if !tx.send(buf) {
-                    // The checking side stopped on an error. Read the rest of the entry so that the
-                    // outer zip's CRC check runs: a damaged download is the likelier root cause.
-                    if !cancel.is_cancelled() {
-                        dec.drain().map_err(read_failure)?;
-                    }
-                    return Ok(());
-                }
+    run_pipeline(total, pending, target, limits, progress, cancel, move |tx, throttle, cancel| {
+        let entry = outer
+            .zip
+            .by_name(CIPHERTEXT_ENTRY)
+            .map_err(|e| VaultError::incomplete(format!("The entry `{CIPHERTEXT_ENTRY}` cannot be read: {e}.")))?;
+        let counted = Counted { inner: entry, count: Arc::new(std::sync::atomic::AtomicU64::new(0)) };
+        let count = counted.count.clone();
+        let source: Box<dyn Read + Send + '_> = match aes {
+            AesKey::Cbc256(_) => Box::new(counted),
+            AesKey::Ecb128(_) => Box::new(base64::read::DecoderReader::new(
+                SkipWhitespace::new(counted),
+                &base64::engine::general_purpose::STANDARD,
+            )),
+        };
+        let mut dec = Decryptor::new(source, &aes, CHUNK).map_err(read_failure)?;
+        loop {
+            let mut buf = tx.take_buffer();
+            let more = dec.next_chunk(&mut buf).map_err(read_failure)?;
+            throttle.update(count.load(std::sync::atomic::Ordering::Relaxed));
+            cancel.check()?;
+            if !more {
+                return Ok(());
             }
-        },
-    )
+            if !tx.send(buf) {
+                // The checking side stopped on an error. Read the rest of the entry so that the
+                // outer zip's CRC check runs: a damaged download is the likelier root cause.
+                if !cancel.is_cancelled() {
+                    dec.drain().map_err(read_failure)?;
+                }
+                return Ok(());
+            }
+        }
+    })
 }
 
 /// Maps a failure while reading the ciphertext. Errors of the stored entry itself (truncation,
@@ -329,8 +271,7 @@ impl<R: Read> Read for Counted<R> {
                 "The encrypted part of the archive is damaged or cut short ({e})."
             )))
         })?;
-        self.count
-            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        self.count.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -346,9 +287,7 @@ pub(crate) struct ChunkSender {
 
 impl ChunkSender {
     fn take_buffer(&self) -> Vec<u8> {
-        self.spare
-            .try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(CHUNK + 16))
+        self.spare.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK + 16))
     }
     /// Sends a chunk; `false` when the consumer has stopped.
     fn send(&self, buf: Vec<u8>) -> bool {
@@ -385,9 +324,7 @@ impl std::io::BufRead for ChunkReader {
                     if let Some(w) = &self.writer {
                         if w.send(chunk.clone()).is_err() {
                             // The writer stopped on an error; it is reported when it is joined.
-                            return Err(std::io::Error::other(VaultError::internal(
-                                "the writer stopped",
-                            )));
+                            return Err(std::io::Error::other(VaultError::internal("the writer stopped")));
                         }
                     }
                     let old = std::mem::replace(&mut self.current, chunk);
@@ -420,27 +357,16 @@ impl Read for ChunkReader {
 /// Writes the decrypted zip on its own thread, so that the kernel's copy into the page cache
 /// overlaps decryption and checking. The file is preallocated to `expected` bytes (fewer block
 /// allocations while writing), trimmed to what was written, then synced.
-fn write_chunks(
-    path: &Path,
-    expected: u64,
-    rx: Receiver<Chunk>,
-    spare: SyncSender<Vec<u8>>,
-) -> Result<()> {
-    let mut f = File::options()
-        .write(true)
-        .truncate(true)
-        .open(path)
-        .map_err(|e| VaultError::io("write", path, &e))?;
+fn write_chunks(path: &Path, expected: u64, rx: Receiver<Chunk>, spare: SyncSender<Vec<u8>>) -> Result<()> {
+    let mut f = File::options().write(true).truncate(true).open(path).map_err(|e| VaultError::io("write", path, &e))?;
     preallocate(&f, expected);
     let mut written = 0u64;
     for chunk in rx {
-        f.write_all(&chunk)
-            .map_err(|e| VaultError::io("write", path, &e))?;
+        f.write_all(&chunk).map_err(|e| VaultError::io("write", path, &e))?;
         written += chunk.len() as u64;
         recycle(chunk, &spare);
     }
-    f.set_len(written)
-        .map_err(|e| VaultError::io("write", path, &e))?;
+    f.set_len(written).map_err(|e| VaultError::io("write", path, &e))?;
     f.sync_data().map_err(|e| VaultError::io("write", path, &e))
 }
 
@@ -476,10 +402,7 @@ where
     };
     std::thread::scope(|s| {
         let producer = s.spawn(move || {
-            let sender = ChunkSender {
-                tx,
-                spare: spare_rx,
-            };
+            let sender = ChunkSender { tx, spare: spare_rx };
             let mut throttle = Throttle::new(progress, Stage::Decrypting, total);
             match produce(&sender, &mut throttle, cancel) {
                 Ok(()) => {
@@ -497,20 +420,11 @@ where
             Some(path) => {
                 let (wtx, wrx) = sync_channel::<Chunk>(DEPTH);
                 let spare = spare_tx.clone();
-                (
-                    Some(wtx),
-                    Some(s.spawn(move || write_chunks(path, total, wrx, spare))),
-                )
+                (Some(wtx), Some(s.spawn(move || write_chunks(path, total, wrx, spare))))
             }
             None => (None, None),
         };
-        let mut reader = ChunkReader {
-            rx,
-            spare: spare_tx,
-            current: Arc::new(Vec::new()),
-            pos: 0,
-            writer: writer_tx,
-        };
+        let mut reader = ChunkReader { rx, spare: spare_tx, current: Arc::new(Vec::new()), pos: 0, writer: writer_tx };
         let consumed = match (target, pending) {
             (OutputTarget::Folder(_), Some(p)) => {
                 let mut sink = FolderSink::new(p.temp_path());
@@ -526,13 +440,9 @@ where
         });
         // Closing both channels ends the producer (if it is still sending) and the writer.
         drop(reader);
-        let produced = producer
-            .join()
-            .unwrap_or_else(|_| Err(VaultError::internal("the decrypting thread panicked")));
+        let produced = producer.join().unwrap_or_else(|_| Err(VaultError::internal("the decrypting thread panicked")));
         let written = match writer {
-            Some(w) => w
-                .join()
-                .unwrap_or_else(|_| Err(VaultError::internal("the writing thread panicked"))),
+            Some(w) => w.join().unwrap_or_else(|_| Err(VaultError::internal("the writing thread panicked"))),
             None => Ok(()),
         };
         // The producer's error explains the others (it was forwarded), and a damaged or cut

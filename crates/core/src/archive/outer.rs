@@ -81,34 +81,23 @@ impl OuterArchive {
     /// missing or broken, or the key entry fails its CRC.
     pub fn open(path: &Path) -> Result<Self> {
         let mut file = File::open(path).map_err(|e| VaultError::io("open", path, &e))?;
-        let meta = file
-            .metadata()
-            .map_err(|e| VaultError::io("read", path, &e))?;
+        let meta = file.metadata().map_err(|e| VaultError::io("read", path, &e))?;
         if meta.is_dir() {
-            return Err(VaultError::not_a_result(format!(
-                "{} is a folder, not a result archive.",
-                path.display()
-            )));
+            return Err(VaultError::not_a_result(format!("{} is a folder, not a result archive.", path.display())));
         }
         let mut head = [0u8; 512];
-        let n = crate::archive::cipher::read_full(&mut file, &mut head)
-            .map_err(|e| VaultError::io("read", path, &e))?;
+        let n =
+            crate::archive::cipher::read_full(&mut file, &mut head).map_err(|e| VaultError::io("read", path, &e))?;
         let head = &head[..n];
         if n == 0 {
-            return Err(VaultError::not_a_result(format!(
-                "{} is empty (0 bytes).",
-                file_name(path)
-            )));
+            return Err(VaultError::not_a_result(format!("{} is empty (0 bytes).", file_name(path))));
         }
         // Large reads: the zip reader otherwise reads the ciphertext 8 KB per system call.
         let mut zip = match ZipArchive::new(BufReader::with_capacity(1 << 20, file)) {
             Ok(z) => z,
             Err(e) => return Err(classify_open_error(path, head, e)),
         };
-        let names: Vec<String> = zip
-            .file_names()
-            .filter_map(|n| n.ok().map(|n| n.into_owned()))
-            .collect();
+        let names: Vec<String> = zip.file_names().filter_map(|n| n.ok().map(|n| n.into_owned())).collect();
         let has_key = names.iter().any(|n| n == KEY_ENTRY);
         let has_ct = names.iter().any(|n| n == CIPHERTEXT_ENTRY);
         match (has_key, has_ct) {
@@ -140,22 +129,14 @@ impl OuterArchive {
             .filter_map(|i| {
                 let f = self.zip.by_index_raw(i).ok()?;
                 let path = f.name().ok()?.into_owned();
-                Some(ArchiveEntry {
-                    path,
-                    size: f.size(),
-                    compressed_size: f.compressed_size(),
-                })
+                Some(ArchiveEntry { path, size: f.size(), compressed_size: f.compressed_size() })
             })
             .collect()
     }
 
     /// Size of the ciphertext entry (0 for plain).
     pub fn ciphertext_size(&mut self) -> u64 {
-        self.entries()
-            .iter()
-            .find(|e| e.path == CIPHERTEXT_ENTRY)
-            .map(|e| e.size)
-            .unwrap_or(0)
+        self.entries().iter().find(|e| e.path == CIPHERTEXT_ENTRY).map(|e| e.size).unwrap_or(0)
     }
 
     /// What [`inspect`] reports.
@@ -180,14 +161,9 @@ pub fn inspect(path: &Path) -> Result<ArchiveInfo> {
     Ok(OuterArchive::open(path)?.info())
 }
 
-fn read_small_entry(
-    zip: &mut ZipArchive<BufReader<File>>,
-    name: &str,
-    max: u64,
-) -> Result<Vec<u8>> {
-    let entry = zip
-        .by_name(name)
-        .map_err(|e| VaultError::incomplete(format!("The entry `{name}` cannot be read: {e}.")))?;
+fn read_small_entry(zip: &mut ZipArchive<BufReader<File>>, name: &str, max: u64) -> Result<Vec<u8>> {
+    let entry =
+        zip.by_name(name).map_err(|e| VaultError::incomplete(format!("The entry `{name}` cannot be read: {e}.")))?;
     if entry.size() > max {
         return Err(VaultError::not_a_result(format!(
             "The entry `{name}` is {} bytes: far too large for a wrapped key.",
@@ -205,25 +181,17 @@ fn read_small_entry(
 /// Legacy `aes-key.rsa` is base64 text; the current one is raw RSA output (random bytes).
 fn looks_like_base64(b: &[u8]) -> bool {
     let t = b.trim_ascii();
-    !t.is_empty()
-        && t.iter()
-            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'\r' | b'\n'))
+    !t.is_empty() && t.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'\r' | b'\n'))
 }
 
 fn base64_decoded_len(b: &[u8]) -> usize {
-    let t: Vec<u8> = b
-        .iter()
-        .copied()
-        .filter(|c| !c.is_ascii_whitespace())
-        .collect();
+    let t: Vec<u8> = b.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
     let pad = t.iter().rev().take_while(|&&c| c == b'=').count();
     (t.len() / 4 * 3).saturating_sub(pad)
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
 }
 
 /// Why `ZipArchive::new` failed, for people: a zip cut short, or not a zip (and what it looks
@@ -235,13 +203,8 @@ fn classify_open_error(path: &Path, head: &[u8], e: ZipError) -> VaultError {
         }
     }
     let name = file_name(path);
-    if head.starts_with(b"PK\x03\x04")
-        || head.starts_with(b"PK\x05\x06")
-        || head.starts_with(b"PK\x07\x08")
-    {
-        return VaultError::incomplete(format!(
-            "{name} starts like a zip, but its end is missing or damaged."
-        ));
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") || head.starts_with(b"PK\x07\x08") {
+        return VaultError::incomplete(format!("{name} starts like a zip, but its end is missing or damaged."));
     }
     let (what, hint) = sniff(head);
     let mut err = VaultError::not_a_result(format!("{name} is not a zip archive{what}."));
@@ -256,10 +219,7 @@ fn sniff(head: &[u8]) -> (&'static str, Option<&'static str>) {
     let text = String::from_utf8_lossy(head).to_ascii_lowercase();
     let t = text.trim_start();
     if t.starts_with("-----begin") {
-        return (
-            ": it is a key file",
-            Some("Drop the result archive here; choose key files with the key buttons."),
-        );
+        return (": it is a key file", Some("Drop the result archive here; choose key files with the key buttons."));
     }
     if t.starts_with("<!doctype html") || t.starts_with("<html") || t.starts_with("<?xml") {
         return (
@@ -268,10 +228,7 @@ fn sniff(head: &[u8]) -> (&'static str, Option<&'static str>) {
         );
     }
     if t.starts_with('{') || t.starts_with('[') {
-        return (
-            ": it is JSON text",
-            Some("If this is `computed.json`, choose the whole result archive instead."),
-        );
+        return (": it is JSON text", Some("If this is `computed.json`, choose the whole result archive instead."));
     }
     if head.starts_with(&[0x1f, 0x8b]) {
         return (": it is a gzip file", None);

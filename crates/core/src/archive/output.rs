@@ -38,14 +38,9 @@ impl PendingOutput {
         if !overwrite && fs::symlink_metadata(&target).is_ok() {
             return Err(VaultError::output_exists(&target));
         }
-        let parent = target
-            .parent()
-            .ok_or_else(|| VaultError::internal("the output has no parent folder"))?;
+        let parent = target.parent().ok_or_else(|| VaultError::internal("the output has no parent folder"))?;
         fs::create_dir_all(parent).map_err(|e| VaultError::io("create the folder", parent, &e))?;
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let temp = if is_dir {
             tempfile::Builder::new()
                 .prefix(&format!(".{name}.partial-"))
@@ -61,12 +56,7 @@ impl PendingOutput {
                 .map_err(|e| VaultError::io("create a temporary file in", parent, &e.error))?;
             p
         };
-        Ok(PendingOutput {
-            temp,
-            target,
-            is_dir,
-            committed: false,
-        })
+        Ok(PendingOutput { temp, target, is_dir, committed: false })
     }
 
     /// The temporary path being written.
@@ -82,11 +72,7 @@ impl PendingOutput {
     /// Moves the temporary output into place. Without `overwrite`, an existing target is never
     /// replaced, even one that appeared meanwhile (`output_exists`).
     pub fn commit(mut self, overwrite: bool) -> Result<PathBuf> {
-        let parent = self
-            .target
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
+        let parent = self.target.parent().map(Path::to_path_buf).unwrap_or_default();
         if self.is_dir {
             let exists = fs::symlink_metadata(&self.target).is_ok();
             if exists && !overwrite {
@@ -96,14 +82,10 @@ impl PendingOutput {
                 // Move the old folder aside first, so that a failure leaves one complete copy.
                 let aside = parent.join(format!(
                     ".{}.old-{}",
-                    self.target
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
+                    self.target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
                     std::process::id()
                 ));
-                fs::rename(&self.target, &aside)
-                    .map_err(|e| VaultError::io("move aside", &self.target, &e))?;
+                fs::rename(&self.target, &aside).map_err(|e| VaultError::io("move aside", &self.target, &e))?;
                 if let Err(e) = fs::rename(&self.temp, &self.target) {
                     let _ = fs::rename(&aside, &self.target);
                     return Err(VaultError::io("move into place", &self.target, &e));
@@ -114,8 +96,7 @@ impl PendingOutput {
                     .map_err(|e| VaultError::io("move into place", &self.target, &e))?;
             }
         } else if overwrite {
-            fs::rename(&self.temp, &self.target)
-                .map_err(|e| VaultError::io("move into place", &self.target, &e))?;
+            fs::rename(&self.temp, &self.target).map_err(|e| VaultError::io("move into place", &self.target, &e))?;
         } else {
             // A hard link fails if the target exists: a no-clobber rename without a race.
             match fs::hard_link(&self.temp, &self.target) {
@@ -179,10 +160,7 @@ pub struct FolderSink {
 impl FolderSink {
     /// A sink writing under `root` (an empty folder).
     pub fn new(root: &Path) -> Self {
-        FolderSink {
-            root: root.to_path_buf(),
-            current: None,
-        }
+        FolderSink { root: root.to_path_buf(), current: None }
     }
 }
 
@@ -190,8 +168,7 @@ impl EntrySink for FolderSink {
     fn begin_file(&mut self, path: &SafePath) -> Result<()> {
         let full = self.root.join(path.to_path_buf());
         if let Some(parent) = full.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|e| VaultError::io("create the folder", parent, &e))?;
+            fs::create_dir_all(parent).map_err(|e| VaultError::io("create the folder", parent, &e))?;
         }
         let f = File::options()
             .write(true)
@@ -204,18 +181,14 @@ impl EntrySink for FolderSink {
 
     fn write(&mut self, data: &[u8]) -> Result<()> {
         match &mut self.current {
-            Some((w, p)) => w
-                .write_all(data)
-                .map_err(|e| VaultError::io("write", p, &e)),
+            Some((w, p)) => w.write_all(data).map_err(|e| VaultError::io("write", p, &e)),
             None => Err(VaultError::internal("write outside a file")),
         }
     }
 
     fn end_file(&mut self) -> Result<()> {
         if let Some((w, p)) = self.current.take() {
-            let f = w
-                .into_inner()
-                .map_err(|e| VaultError::io("write", &p, e.error()))?;
+            let f = w.into_inner().map_err(|e| VaultError::io("write", &p, e.error()))?;
             f.sync_data().map_err(|e| VaultError::io("write", &p, &e))?;
         }
         Ok(())

@@ -35,11 +35,7 @@ pub fn unwrap_aes_key<'k>(wrapped: &[u8], candidates: &'k [KeyCandidate]) -> Res
     }
     let b64 = base64::engine::general_purpose::STANDARD;
     let wrapped_b64: Option<Zeroizing<Vec<u8>>> = {
-        let compact: Vec<u8> = wrapped
-            .iter()
-            .copied()
-            .filter(|c| !c.is_ascii_whitespace())
-            .collect();
+        let compact: Vec<u8> = wrapped.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
         b64.decode(compact).ok().map(Zeroizing::new)
     };
     for cand in candidates {
@@ -50,45 +46,30 @@ pub fn unwrap_aes_key<'k>(wrapped: &[u8], candidates: &'k [KeyCandidate]) -> Res
                 if k.len() == 32 {
                     let mut key = Zeroizing::new([0u8; 32]);
                     key.copy_from_slice(&k);
-                    return Ok(Unwrapped {
-                        by: cand,
-                        aes: AesKey::Cbc256(key),
-                    });
+                    return Ok(Unwrapped { by: cand, aes: AesKey::Cbc256(key) });
                 }
             }
         }
         // Legacy form.
-        if let Some(ct) = wrapped_b64
-            .as_ref()
-            .filter(|ct| ct.len() == cand.modulus_len())
-        {
+        if let Some(ct) = wrapped_b64.as_ref().filter(|ct| ct.len() == cand.modulus_len()) {
             if let Ok(text) = cand.key.decrypt(Pkcs1v15Encrypt, ct) {
                 let text = Zeroizing::new(text);
                 if let Ok(k) = b64.decode(text.trim_ascii()).map(Zeroizing::new) {
                     if k.len() == 16 {
                         let mut key = Zeroizing::new([0u8; 16]);
                         key.copy_from_slice(&k);
-                        return Ok(Unwrapped {
-                            by: cand,
-                            aes: AesKey::Ecb128(key),
-                        });
+                        return Ok(Unwrapped { by: cand, aes: AesKey::Ecb128(key) });
                     }
                     if k.len() == 32 {
                         let mut key = Zeroizing::new([0u8; 32]);
                         key.copy_from_slice(&k);
-                        return Ok(Unwrapped {
-                            by: cand,
-                            aes: AesKey::Cbc256(key),
-                        });
+                        return Ok(Unwrapped { by: cand, aes: AesKey::Cbc256(key) });
                     }
                 }
             }
         }
     }
-    let tried: Vec<String> = candidates
-        .iter()
-        .map(|c| format!("{} ({})", c.fingerprint.short(), c.label))
-        .collect();
+    let tried: Vec<String> = candidates.iter().map(|c| format!("{} ({})", c.fingerprint.short(), c.label)).collect();
     Err(VaultError::new(
         ErrorKind::NoMatchingKey,
         format!(

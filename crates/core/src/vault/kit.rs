@@ -62,10 +62,7 @@ pub fn check_phrase(typed: &str) -> Result<Phrase> {
     if words.len() != 24 {
         return Err(VaultError::new(
             ErrorKind::InvalidPhrase,
-            format!(
-                "The phrase has {} words; a recovery phrase has 24.",
-                words.len()
-            ),
+            format!("The phrase has {} words; a recovery phrase has 24.", words.len()),
             hint,
         ));
     }
@@ -82,12 +79,7 @@ pub fn check_phrase(typed: &str) -> Result<Phrase> {
 /// The BIP39 English words starting with `prefix` (for completion while typing).
 pub fn complete_word(prefix: &str) -> Vec<&'static str> {
     let p = prefix.to_lowercase();
-    bip39::Language::English
-        .word_list()
-        .iter()
-        .copied()
-        .filter(|w| w.starts_with(&p))
-        .collect()
+    bip39::Language::English.word_list().iter().copied().filter(|w| w.starts_with(&p)).collect()
 }
 
 /// One key as described in a kit's manifest.
@@ -137,11 +129,7 @@ Without Result Vault: `age -d kit.age > kit.zip`, type the 24 words, then unzip 
 /// File name of a key in a kit: `<address>_key` when an address is known, else
 /// `key-<first 16 hex of the fingerprint>_key`; unique within the kit.
 fn key_file_name(k: &StoredKey, taken: &[String]) -> String {
-    let base = k
-        .addresses
-        .first()
-        .cloned()
-        .unwrap_or_else(|| format!("key-{}", &k.fingerprint[..16]));
+    let base = k.addresses.first().cloned().unwrap_or_else(|| format!("key-{}", &k.fingerprint[..16]));
     let mut name = format!("{base}_key");
     if taken.contains(&name) {
         name = format!("{base}-{}_key", &k.fingerprint[..8]);
@@ -174,11 +162,7 @@ pub fn build_kit(keys: &[StoredKey], phrase: &Phrase) -> Result<(Vec<u8>, Manife
         zip.write_all(k.private_pem.0.as_bytes()).map_err(ioerr)?;
         let key = parse_private_key_pem(&k.private_pem.0, &k.label)?;
         let public = crate::vault::public_pem(&key)?;
-        zip.start_file(
-            format!("{file}.pub"),
-            zip::write::SimpleFileOptions::default(),
-        )
-        .map_err(err)?;
+        zip.start_file(format!("{file}.pub"), zip::write::SimpleFileOptions::default()).map_err(err)?;
         zip.write_all(public.as_bytes()).map_err(ioerr)?;
         manifest.keys.push(ManifestKey {
             fingerprint: k.fingerprint.clone(),
@@ -190,20 +174,14 @@ pub fn build_kit(keys: &[StoredKey], phrase: &Phrase) -> Result<(Vec<u8>, Manife
             file,
         });
     }
-    zip.start_file("manifest.json", zip::write::SimpleFileOptions::default())
-        .map_err(err)?;
-    zip.write_all(
-        &serde_json::to_vec_pretty(&manifest).map_err(|e| VaultError::internal(e.to_string()))?,
-    )
-    .map_err(ioerr)?;
-    zip.start_file("README.txt", zip::write::SimpleFileOptions::default())
-        .map_err(err)?;
+    zip.start_file("manifest.json", zip::write::SimpleFileOptions::default()).map_err(err)?;
+    zip.write_all(&serde_json::to_vec_pretty(&manifest).map_err(|e| VaultError::internal(e.to_string()))?)
+        .map_err(ioerr)?;
+    zip.start_file("README.txt", zip::write::SimpleFileOptions::default()).map_err(err)?;
     zip.write_all(README.as_bytes()).map_err(ioerr)?;
     zip.finish().map_err(err)?;
 
-    let encryptor = age::Encryptor::with_user_passphrase(age::secrecy::SecretString::from(
-        phrase.0.to_string(),
-    ));
+    let encryptor = age::Encryptor::with_user_passphrase(age::secrecy::SecretString::from(phrase.0.to_string()));
     let mut out = Vec::new();
     let mut w = encryptor.wrap_output(&mut out).map_err(ioerr)?;
     w.write_all(&plain).map_err(ioerr)?;
@@ -221,10 +199,7 @@ pub struct OpenedKit {
 
 impl std::fmt::Debug for OpenedKit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OpenedKit")
-            .field("manifest", &self.manifest)
-            .field("keys", &self.keys.len())
-            .finish()
+        f.debug_struct("OpenedKit").field("manifest", &self.manifest).field("keys", &self.keys.len()).finish()
     }
 }
 
@@ -243,10 +218,8 @@ pub fn open_kit(bytes: &[u8], phrase: &Phrase) -> Result<OpenedKit> {
             "Choose the kit file (it ends with .age) that was saved with these words.",
         )
     };
-    let decryptor =
-        age::Decryptor::new(bytes).map_err(|e| not_kit(format!("it is not an age file ({e})")))?;
-    let identity =
-        age::scrypt::Identity::new(age::secrecy::SecretString::from(phrase.0.to_string()));
+    let decryptor = age::Decryptor::new(bytes).map_err(|e| not_kit(format!("it is not an age file ({e})")))?;
+    let identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(phrase.0.to_string()));
     let mut reader = decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(|e| match e {
         age::DecryptError::NoMatchingKeys | age::DecryptError::DecryptionFailed => VaultError::new(
             ErrorKind::PhraseForAnotherKit,
@@ -256,12 +229,8 @@ pub fn open_kit(bytes: &[u8], phrase: &Phrase) -> Result<OpenedKit> {
         other => not_kit(other.to_string()),
     })?;
     let mut plain = Zeroizing::new(Vec::new());
-    (&mut reader)
-        .take(MAX_KIT_BYTES)
-        .read_to_end(&mut plain)
-        .map_err(|e| not_kit(format!("it is damaged ({e})")))?;
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(plain.as_slice()))
-        .map_err(|e| not_kit(e.to_string()))?;
+    (&mut reader).take(MAX_KIT_BYTES).read_to_end(&mut plain).map_err(|e| not_kit(format!("it is damaged ({e})")))?;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(plain.as_slice())).map_err(|e| not_kit(e.to_string()))?;
     let manifest: Manifest = {
         let mut m = String::new();
         zip.by_name("manifest.json")
@@ -283,10 +252,7 @@ pub fn open_kit(bytes: &[u8], phrase: &Phrase) -> Result<OpenedKit> {
         let key = parse_private_key_pem(&pem, &mk.file)?;
         let fp = Fingerprint::of(&key)?.to_hex();
         if fp != mk.fingerprint {
-            return Err(not_kit(format!(
-                "{} does not match its fingerprint",
-                mk.file
-            )));
+            return Err(not_kit(format!("{} does not match its fingerprint", mk.file)));
         }
         keys.push(StoredKey {
             fingerprint: fp,

@@ -110,17 +110,13 @@ pub struct Vault {
 
 impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Vault")
-            .field("dir", &self.dir)
-            .field("keys", &self.data.keys.len())
-            .finish()
+        f.debug_struct("Vault").field("dir", &self.dir).field("keys", &self.data.keys.len()).finish()
     }
 }
 
 /// PKCS#8 PEM of a private key (what `iexec result decrypt` accepts).
 pub fn pkcs8_pem(key: &RsaPrivateKey) -> Result<Zeroizing<String>> {
-    key.to_pkcs8_pem(LineEnding::LF)
-        .map_err(|e| VaultError::internal(format!("PKCS#8 encoding: {e}")))
+    key.to_pkcs8_pem(LineEnding::LF).map_err(|e| VaultError::internal(format!("PKCS#8 encoding: {e}")))
 }
 
 /// SPKI PEM of a key's public half (what the iexec CLI pushes to the SMS).
@@ -152,11 +148,13 @@ impl Vault {
                 let entry = KeychainEntry::for_dir(dir);
                 match entry.get()? {
                     Some(k) => (Protection::Keychain, k),
-                    None if existing.is_some() => return Err(VaultError::new(
-                        ErrorKind::KeyringDamaged,
-                        "The key ring is here, but its key is no longer in the system keychain.",
-                        "Restore your keys from your recovery kit (a new key ring will be made).",
-                    )),
+                    None if existing.is_some() => {
+                        return Err(VaultError::new(
+                            ErrorKind::KeyringDamaged,
+                            "The key ring is here, but its key is no longer in the system keychain.",
+                            "Restore your keys from your recovery kit (a new key ring will be made).",
+                        ))
+                    }
                     None => {
                         // Store the key before any file is sealed with it: a crash in between
                         // leaves a key and no file, which the next start reuses.
@@ -184,12 +182,7 @@ impl Vault {
         };
         let data = store::load(dir, &key)?;
         let fresh = data.is_none();
-        let mut v = Vault {
-            dir: dir.to_path_buf(),
-            key,
-            protection,
-            data: data.unwrap_or_default(),
-        };
+        let mut v = Vault { dir: dir.to_path_buf(), key, protection, data: data.unwrap_or_default() };
         if fresh {
             v.save()?;
         }
@@ -208,11 +201,7 @@ impl Vault {
 
     /// Every key, in the order they entered the ring.
     pub fn keys(&self) -> Vec<KeySummary> {
-        self.data
-            .keys
-            .iter()
-            .map(|k| KeySummary::of(k, &self.data))
-            .collect()
+        self.data.keys.iter().map(|k| KeySummary::of(k, &self.data)).collect()
     }
 
     /// Keys not in any verified kit (the reminder shown until a backup is verified).
@@ -232,11 +221,7 @@ impl Vault {
         ks.into_iter()
             .map(|k| {
                 let key = parse_private_key_pem(&k.private_pem.0, &k.label)?;
-                Ok(KeyCandidate {
-                    label: k.label.clone(),
-                    fingerprint: Fingerprint::of(&key)?,
-                    key,
-                })
+                Ok(KeyCandidate { label: k.label.clone(), fingerprint: Fingerprint::of(&key)?, key })
             })
             .collect()
     }
@@ -258,7 +243,11 @@ impl Vault {
                 format!("No key of the key ring has the fingerprint {fingerprint}."),
                 "List the keys (`result-vault keys list`) and use a fingerprint (at least 8 hex digits) from there.",
             )),
-            _ => Err(VaultError::new(ErrorKind::KeyNotFound, format!("Several keys start with {fingerprint}."), "Give more digits of the fingerprint.")),
+            _ => Err(VaultError::new(
+                ErrorKind::KeyNotFound,
+                format!("Several keys start with {fingerprint}."),
+                "Give more digits of the fingerprint.",
+            )),
         }
     }
 
@@ -283,10 +272,7 @@ impl Vault {
             if changed {
                 self.save()?;
             }
-            return Ok(ImportOutcome {
-                key: summary,
-                added: false,
-            });
+            return Ok(ImportOutcome { key: summary, added: false });
         }
         let k = StoredKey {
             fingerprint: fp,
@@ -301,10 +287,7 @@ impl Vault {
         let summary = KeySummary::of(&k, &self.data);
         self.data.keys.push(k);
         self.save()?;
-        Ok(ImportOutcome {
-            key: summary,
-            added: true,
-        })
+        Ok(ImportOutcome { key: summary, added: true })
     }
 
     /// Generates an RSA-4096 key pair (a few seconds; `cancel` is checked before saving).
@@ -316,12 +299,7 @@ impl Vault {
     }
 
     /// Imports a pasted PEM.
-    pub fn import_pem(
-        &mut self,
-        pem: &str,
-        label: &str,
-        source: KeySource,
-    ) -> Result<ImportOutcome> {
+    pub fn import_pem(&mut self, pem: &str, label: &str, source: KeySource) -> Result<ImportOutcome> {
         let key = parse_private_key_pem(pem, label)?;
         self.add_key(&key, label, source, Vec::new())
     }
@@ -330,17 +308,10 @@ impl Vault {
     /// `<0xAddress>_key` is recorded).
     pub fn import_path(&mut self, path: &Path) -> Result<Vec<ImportOutcome>> {
         let is_dir = path.is_dir();
-        let files = if is_dir {
-            crate::keys::key_files_in(path)?
-        } else {
-            vec![path.to_path_buf()]
-        };
+        let files = if is_dir { crate::keys::key_files_in(path)? } else { vec![path.to_path_buf()] };
         if files.is_empty() {
             return Err(VaultError::invalid_key(
-                format!(
-                    "The folder {} holds no private key (no file named like `0x…_key`).",
-                    path.display()
-                ),
+                format!("The folder {} holds no private key (no file named like `0x…_key`).", path.display()),
                 "Choose the `.secrets/beneficiary` folder of the iexec CLI, or a key file.",
             ));
         }
@@ -348,18 +319,10 @@ impl Vault {
         let mut parsed = Vec::new();
         for f in &files {
             let c = crate::keys::load_key_file(f)?;
-            let address = c
-                .label
-                .strip_suffix("_key")
-                .filter(|a| is_address(a))
-                .map(str::to_owned);
+            let address = c.label.strip_suffix("_key").filter(|a| is_address(a)).map(str::to_owned);
             parsed.push((c, address));
         }
-        let source = if is_dir {
-            KeySource::IexecSecretsFolder
-        } else {
-            KeySource::ImportedFile
-        };
+        let source = if is_dir { KeySource::IexecSecretsFolder } else { KeySource::ImportedFile };
         let mut out = Vec::new();
         for (c, address) in parsed {
             out.push(self.add_key(&c.key, &c.label, source, address.into_iter().collect())?);
@@ -436,17 +399,12 @@ impl Vault {
         let phrase = Phrase::generate();
         let (bytes, manifest) = kit::build_kit(&self.data.keys, &phrase)?;
         let pending = PendingOutput::create(output, false, overwrite)?;
-        std::fs::write(pending.temp_path(), &bytes)
-            .map_err(|e| VaultError::io("write", output, &e))?;
+        std::fs::write(pending.temp_path(), &bytes).map_err(|e| VaultError::io("write", output, &e))?;
         std::fs::File::open(pending.temp_path())
             .and_then(|f| f.sync_all())
             .map_err(|e| VaultError::io("write", output, &e))?;
         let file = pending.commit(overwrite)?;
-        let fingerprints: Vec<String> = manifest
-            .keys
-            .iter()
-            .map(|k| k.fingerprint.clone())
-            .collect();
+        let fingerprints: Vec<String> = manifest.keys.iter().map(|k| k.fingerprint.clone()).collect();
         self.data.kits.push(KitRecord {
             id: manifest.kit_id.clone(),
             created: manifest.created,
@@ -454,12 +412,7 @@ impl Vault {
             verified: false,
         });
         self.save()?;
-        Ok(BackupOutcome {
-            file,
-            phrase,
-            fingerprints,
-            kit_id: manifest.kit_id,
-        })
+        Ok(BackupOutcome { file, phrase, fingerprints, kit_id: manifest.kit_id })
     }
 
     /// Test-restores a kit in memory: the phrase must open it and every key must match its
@@ -469,17 +422,9 @@ impl Vault {
         let bytes = read_kit(kit_file)?;
         let opened = kit::open_kit(&bytes, &phrase)?;
         let fingerprints: Vec<String> = opened.keys.iter().map(|k| k.fingerprint.clone()).collect();
-        let present: Vec<String> = fingerprints
-            .iter()
-            .filter(|f| self.data.keys.iter().any(|k| &k.fingerprint == *f))
-            .cloned()
-            .collect();
-        match self
-            .data
-            .kits
-            .iter_mut()
-            .find(|k| k.id == opened.manifest.kit_id)
-        {
+        let present: Vec<String> =
+            fingerprints.iter().filter(|f| self.data.keys.iter().any(|k| &k.fingerprint == *f)).cloned().collect();
+        match self.data.kits.iter_mut().find(|k| k.id == opened.manifest.kit_id) {
             Some(rec) => {
                 rec.verified = true;
                 rec.fingerprints = fingerprints.clone();
@@ -492,12 +437,7 @@ impl Vault {
             }),
         }
         self.save()?;
-        Ok(RestoreOutcome {
-            kit_id: opened.manifest.kit_id,
-            fingerprints,
-            added: Vec::new(),
-            already_present: present,
-        })
+        Ok(RestoreOutcome { kit_id: opened.manifest.kit_id, fingerprints, added: Vec::new(), already_present: present })
     }
 
     /// Restores a kit into this ring: adds the keys it lacks (keeping the ring's newer data for
@@ -509,12 +449,7 @@ impl Vault {
         let mut added = Vec::new();
         let mut already = Vec::new();
         for mut k in opened.keys {
-            if self
-                .data
-                .keys
-                .iter()
-                .any(|e| e.fingerprint == k.fingerprint)
-            {
+            if self.data.keys.iter().any(|e| e.fingerprint == k.fingerprint) {
                 already.push(k.fingerprint);
             } else {
                 k.source = KeySource::Restored;
@@ -523,12 +458,7 @@ impl Vault {
             }
         }
         let fingerprints: Vec<String> = added.iter().chain(already.iter()).cloned().collect();
-        if !self
-            .data
-            .kits
-            .iter()
-            .any(|k| k.id == opened.manifest.kit_id)
-        {
+        if !self.data.kits.iter().any(|k| k.id == opened.manifest.kit_id) {
             self.data.kits.push(KitRecord {
                 id: opened.manifest.kit_id.clone(),
                 created: opened.manifest.created,
@@ -537,12 +467,7 @@ impl Vault {
             });
         }
         self.save()?;
-        Ok(RestoreOutcome {
-            kit_id: opened.manifest.kit_id,
-            fingerprints,
-            added,
-            already_present: already,
-        })
+        Ok(RestoreOutcome { kit_id: opened.manifest.kit_id, fingerprints, added, already_present: already })
     }
 }
 
@@ -556,6 +481,15 @@ fn read_kit(path: &Path) -> Result<Vec<u8>> {
         ));
     }
     std::fs::read(path).map_err(|e| VaultError::io("read", path, &e))
+}
+
+/// The data folder: `$RESULT_VAULT_HOME` if set, else the platform's data folder for the app's
+/// identifier (`~/.local/share/org.resultvault.desktop` on Linux, as Tauri's `app_data_dir`).
+pub fn default_data_dir() -> PathBuf {
+    if let Some(h) = std::env::var_os("RESULT_VAULT_HOME").filter(|h| !h.is_empty()) {
+        return PathBuf::from(h);
+    }
+    dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("org.resultvault.desktop")
 }
 
 /// `0x` followed by 40 hex digits.

@@ -112,9 +112,7 @@ pub struct KeyRingData {
 impl KeyRingData {
     /// Whether some verified kit holds `fingerprint`.
     pub fn is_backed_up(&self, fingerprint: &str) -> bool {
-        self.kits
-            .iter()
-            .any(|k| k.verified && k.fingerprints.iter().any(|f| f == fingerprint))
+        self.kits.iter().any(|k| k.verified && k.fingerprints.iter().any(|f| f == fingerprint))
     }
 }
 
@@ -147,12 +145,7 @@ impl KeySummary {
     /// The summary of `k` within `ring`.
     pub fn of(k: &StoredKey, ring: &KeyRingData) -> Self {
         KeySummary {
-            short_fingerprint: crate::keys::group4(
-                &k.fingerprint
-                    .get(..16)
-                    .unwrap_or(&k.fingerprint)
-                    .to_uppercase(),
-            ),
+            short_fingerprint: crate::keys::group4(&k.fingerprint.get(..16).unwrap_or(&k.fingerprint).to_uppercase()),
             fingerprint: k.fingerprint.clone(),
             label: k.label.clone(),
             created: k.created,

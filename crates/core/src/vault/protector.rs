@@ -15,7 +15,8 @@ use zeroize::Zeroizing;
 use crate::error::{ErrorKind, Result, VaultError};
 use crate::vault::store::{Protection, VaultKey};
 
-/// How long a keychain call may take (an unlock prompt left open counts as locked).
+/// How long a keychain call may take (an unlock prompt left open counts as locked);
+/// `RESULT_VAULT_KEYCHAIN_TIMEOUT_SECS` overrides it (tests).
 pub const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// The keychain entry holding one vault's key. Entries are namespaced by the data folder, so
@@ -35,20 +36,10 @@ impl KeychainEntry {
         let service = std::env::var("RESULT_VAULT_KEYCHAIN_SERVICE")
             .ok()
             .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| {
-                if cfg!(debug_assertions) {
-                    "result-vault-dev"
-                } else {
-                    "result-vault"
-                }
-                .to_owned()
-            });
+            .unwrap_or_else(|| if cfg!(debug_assertions) { "result-vault-dev" } else { "result-vault" }.to_owned());
         let abs = std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
         let h = Sha256::digest(abs.to_string_lossy().as_bytes());
-        KeychainEntry {
-            service,
-            account: format!("vault-key:{}", &hex::encode(h)[..16]),
-        }
+        KeychainEntry { service, account: format!("vault-key:{}", &hex::encode(h)[..16]) }
     }
 
     fn with_entry<T: Send + 'static>(
@@ -64,7 +55,12 @@ impl KeychainEntry {
                 let _ = tx.send(r);
             })
             .map_err(|e| VaultError::internal(format!("cannot start the keychain thread: {e}")))?;
-        match rx.recv_timeout(KEYCHAIN_TIMEOUT) {
+        let timeout = std::env::var("RESULT_VAULT_KEYCHAIN_TIMEOUT_SECS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map(Duration::from_secs)
+            .unwrap_or(KEYCHAIN_TIMEOUT);
+        match rx.recv_timeout(timeout) {
             Ok(r) => r.map_err(map_keyring_error),
             Err(_) => Err(VaultError::new(
                 ErrorKind::KeychainLocked,
@@ -85,9 +81,7 @@ impl KeychainEntry {
             return Ok(None);
         };
         let raw = Zeroizing::new(
-            base64::engine::general_purpose::STANDARD
-                .decode(secret.trim())
-                .map_err(|_| damaged_entry())?,
+            base64::engine::general_purpose::STANDARD.decode(secret.trim()).map_err(|_| damaged_entry())?,
         );
         if raw.len() != 32 {
             return Err(damaged_entry());
@@ -156,29 +150,16 @@ fn map_keyring_error(e: keyring::Error) -> VaultError {
 pub fn new_passphrase_protection() -> Protection {
     let mut salt = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut salt);
-    Protection::Passphrase {
-        salt,
-        m_cost: 19 * 1024,
-        t_cost: 2,
-        p_cost: 1,
-    }
+    Protection::Passphrase { salt, m_cost: 19 * 1024, t_cost: 2, p_cost: 1 }
 }
 
 /// Derives the vault key from `passphrase` with the ring's Argon2id parameters.
 pub fn derive_from_passphrase(passphrase: &str, protection: &Protection) -> Result<VaultKey> {
-    let Protection::Passphrase {
-        salt,
-        m_cost,
-        t_cost,
-        p_cost,
-    } = protection
-    else {
-        return Err(VaultError::internal(
-            "derive_from_passphrase on a keychain-protected ring",
-        ));
+    let Protection::Passphrase { salt, m_cost, t_cost, p_cost } = protection else {
+        return Err(VaultError::internal("derive_from_passphrase on a keychain-protected ring"));
     };
-    let params = argon2::Params::new(*m_cost, *t_cost, *p_cost, Some(32))
-        .map_err(|e| VaultError::internal(e.to_string()))?;
+    let params =
+        argon2::Params::new(*m_cost, *t_cost, *p_cost, Some(32)).map_err(|e| VaultError::internal(e.to_string()))?;
     let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
     let mut k = Zeroizing::new([0u8; 32]);
     argon

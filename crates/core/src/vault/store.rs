@@ -78,12 +78,7 @@ impl Protection {
                 h.push(1);
                 h.extend_from_slice(&0u16.to_le_bytes());
             }
-            Protection::Passphrase {
-                salt,
-                m_cost,
-                t_cost,
-                p_cost,
-            } => {
+            Protection::Passphrase { salt, m_cost, t_cost, p_cost } => {
                 h.push(2);
                 h.extend_from_slice(&28u16.to_le_bytes());
                 h.extend_from_slice(salt);
@@ -104,10 +99,7 @@ impl Protection {
         if bytes[4] != VERSION {
             return Err(VaultError::new(
                 ErrorKind::KeyringDamaged,
-                format!(
-                    "The key ring was written by a newer Result Vault (format {}).",
-                    bytes[4]
-                ),
+                format!("The key ring was written by a newer Result Vault (format {}).", bytes[4]),
                 "Update Result Vault, or restore your recovery kit.",
             ));
         }
@@ -116,17 +108,10 @@ impl Protection {
         let p = match (bytes[5], plen) {
             (1, 0) => Protection::Keychain,
             (2, 28) => {
-                let u = |i: usize| {
-                    u32::from_le_bytes([params[i], params[i + 1], params[i + 2], params[i + 3]])
-                };
+                let u = |i: usize| u32::from_le_bytes([params[i], params[i + 1], params[i + 2], params[i + 3]]);
                 let mut salt = [0u8; 16];
                 salt.copy_from_slice(&params[..16]);
-                Protection::Passphrase {
-                    salt,
-                    m_cost: u(16),
-                    t_cost: u(20),
-                    p_cost: u(24),
-                }
+                Protection::Passphrase { salt, m_cost: u(16), t_cost: u(20), p_cost: u(24) }
             }
             _ => return Err(damaged()),
         };
@@ -145,19 +130,12 @@ fn damaged(why: &str) -> VaultError {
 /// Seals `data` under `key`.
 pub fn seal(data: &KeyRingData, key: &VaultKey, protection: &Protection) -> Result<Vec<u8>> {
     let header = protection.encode();
-    let plain =
-        Zeroizing::new(serde_json::to_vec(data).map_err(|e| VaultError::internal(e.to_string()))?);
+    let plain = Zeroizing::new(serde_json::to_vec(data).map_err(|e| VaultError::internal(e.to_string()))?);
     let mut nonce = [0u8; 24];
     rand::rngs::OsRng.fill_bytes(&mut nonce);
     let cipher = XChaCha20Poly1305::new(key.0.as_ref().into());
     let ct = cipher
-        .encrypt(
-            XNonce::from_slice(&nonce),
-            Payload {
-                msg: &plain,
-                aad: &header,
-            },
-        )
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg: &plain, aad: &header })
         .map_err(|_| VaultError::internal("key ring encryption failed"))?;
     let mut out = header;
     out.extend_from_slice(&nonce);
@@ -169,27 +147,17 @@ pub fn seal(data: &KeyRingData, key: &VaultKey, protection: &Protection) -> Resu
 /// derived from a passphrase and does not open it).
 pub fn unseal(bytes: &[u8], key: &VaultKey) -> Result<KeyRingData> {
     let (protection, hlen) = Protection::decode(bytes)?;
-    let nonce = bytes
-        .get(hlen..hlen + 24)
-        .ok_or_else(|| damaged("it is cut short"))?;
+    let nonce = bytes.get(hlen..hlen + 24).ok_or_else(|| damaged("it is cut short"))?;
     let cipher = XChaCha20Poly1305::new(key.0.as_ref().into());
     let plain = cipher
-        .decrypt(
-            XNonce::from_slice(nonce),
-            Payload {
-                msg: &bytes[hlen + 24..],
-                aad: &bytes[..hlen],
-            },
-        )
+        .decrypt(XNonce::from_slice(nonce), Payload { msg: &bytes[hlen + 24..], aad: &bytes[..hlen] })
         .map_err(|_| match protection {
             Protection::Passphrase { .. } => VaultError::new(
                 ErrorKind::WrongPassphrase,
                 "This passphrase does not open the key ring.",
                 "Type the key ring's passphrase again (it is case-sensitive).",
             ),
-            Protection::Keychain => {
-                damaged("it is damaged, or the keychain holds the key of another vault")
-            }
+            Protection::Keychain => damaged("it is damaged, or the keychain holds the key of another vault"),
         })
         .map(Zeroizing::new)?;
     serde_json::from_slice(&plain).map_err(|_| damaged("its content is not valid"))
@@ -199,12 +167,10 @@ pub fn unseal(bytes: &[u8], key: &VaultKey) -> Result<KeyRingData> {
 pub fn read_protection(dir: &Path) -> Result<Option<Protection>> {
     match fs::read(dir.join(KEYRING_FILE)) {
         Ok(b) => Ok(Some(Protection::decode(&b)?.0)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            match fs::read(dir.join(PREVIOUS_FILE)) {
-                Ok(b) => Ok(Some(Protection::decode(&b)?.0)),
-                Err(_) => Ok(None),
-            }
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => match fs::read(dir.join(PREVIOUS_FILE)) {
+            Ok(b) => Ok(Some(Protection::decode(&b)?.0)),
+            Err(_) => Ok(None),
+        },
         Err(e) => Err(VaultError::io("read", &dir.join(KEYRING_FILE), &e)),
     }
 }
@@ -222,13 +188,20 @@ pub fn load(dir: &Path, key: &VaultKey) -> Result<Option<KeyRingData>> {
                 Err(_) => Err(e),
             },
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            match fs::read(dir.join(PREVIOUS_FILE)) {
-                Ok(prev) => unseal(&prev, key).map(Some),
-                Err(_) => Ok(None),
-            }
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => match fs::read(dir.join(PREVIOUS_FILE)) {
+            Ok(prev) => unseal(&prev, key).map(Some),
+            Err(_) => Ok(None),
+        },
         Err(e) => Err(VaultError::io("read", &dir.join(KEYRING_FILE), &e)),
+    }
+}
+
+/// Fault injection for the crash-safety test: with `RESULT_VAULT_CRASH_TEST_PAUSE_MS` set, each
+/// step of [`write_atomic`] is followed by a pause, so that a test can kill the process (SIGKILL)
+/// at every point of a write. Unset in normal use.
+fn crash_test_pause() {
+    if let Some(ms) = std::env::var("RESULT_VAULT_CRASH_TEST_PAUSE_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
     }
 }
 
@@ -240,11 +213,14 @@ pub fn write_atomic(dir: &Path, bytes: &[u8]) -> Result<()> {
         .prefix(".keyring.new-")
         .tempfile_in(dir)
         .map_err(|e| VaultError::io("write in", dir, &e))?;
-    tmp.write_all(bytes)
-        .map_err(|e| VaultError::io("write", tmp.path(), &e))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| VaultError::io("write", tmp.path(), &e))?;
+    // Half, pause, the rest: a kill between the halves leaves a partial temporary file.
+    let half = bytes.len() / 2;
+    tmp.write_all(&bytes[..half]).map_err(|e| VaultError::io("write", tmp.path(), &e))?;
+    tmp.flush().map_err(|e| VaultError::io("write", tmp.path(), &e))?;
+    crash_test_pause();
+    tmp.write_all(&bytes[half..]).map_err(|e| VaultError::io("write", tmp.path(), &e))?;
+    tmp.as_file().sync_all().map_err(|e| VaultError::io("write", tmp.path(), &e))?;
+    crash_test_pause();
     if target.exists() {
         // Keep the current version as `keyring.prev`, itself replaced atomically.
         let prev_tmp: PathBuf = dir.join(format!(".keyring.prev-{}", std::process::id()));
@@ -252,11 +228,13 @@ pub fn write_atomic(dir: &Path, bytes: &[u8]) -> Result<()> {
         fs::hard_link(&target, &prev_tmp)
             .or_else(|_| fs::copy(&target, &prev_tmp).map(|_| ()))
             .map_err(|e| VaultError::io("keep the previous version of", &target, &e))?;
+        crash_test_pause();
         fs::rename(&prev_tmp, dir.join(PREVIOUS_FILE))
             .map_err(|e| VaultError::io("keep the previous version of", &target, &e))?;
+        crash_test_pause();
     }
-    tmp.persist(&target)
-        .map_err(|e| VaultError::io("write", &target, &e.error))?;
+    tmp.persist(&target).map_err(|e| VaultError::io("write", &target, &e.error))?;
+    crash_test_pause();
     sync_dir(dir);
     Ok(())
 }
@@ -272,10 +250,7 @@ mod tests {
         let sealed = seal(&data, &key, &Protection::Keychain).unwrap();
         assert_eq!(unseal(&sealed, &key).unwrap(), data);
         // Another key: refused.
-        assert_eq!(
-            unseal(&sealed, &VaultKey::random()).unwrap_err().kind,
-            ErrorKind::KeyringDamaged
-        );
+        assert_eq!(unseal(&sealed, &VaultKey::random()).unwrap_err().kind, ErrorKind::KeyringDamaged);
         // Header altered (protection byte): refused.
         let mut bad = sealed.clone();
         bad[5] = 2;
@@ -284,10 +259,7 @@ mod tests {
         let mut bad = sealed.clone();
         let n = bad.len();
         bad[n - 1] ^= 1;
-        assert_eq!(
-            unseal(&bad, &key).unwrap_err().kind,
-            ErrorKind::KeyringDamaged
-        );
+        assert_eq!(unseal(&bad, &key).unwrap_err().kind, ErrorKind::KeyringDamaged);
     }
 
     #[test]
@@ -295,49 +267,26 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let key = VaultKey::random();
         let mut data = KeyRingData::default();
-        write_atomic(
-            dir.path(),
-            &seal(&data, &key, &Protection::Keychain).unwrap(),
-        )
-        .unwrap();
+        write_atomic(dir.path(), &seal(&data, &key, &Protection::Keychain).unwrap()).unwrap();
         data.kits.push(crate::vault::model::KitRecord {
             id: "k".into(),
             created: chrono::Utc::now(),
             fingerprints: vec![],
             verified: false,
         });
-        write_atomic(
-            dir.path(),
-            &seal(&data, &key, &Protection::Keychain).unwrap(),
-        )
-        .unwrap();
+        write_atomic(dir.path(), &seal(&data, &key, &Protection::Keychain).unwrap()).unwrap();
         assert_eq!(load(dir.path(), &key).unwrap().unwrap(), data);
         fs::write(dir.path().join(KEYRING_FILE), b"RVKR garbage").unwrap();
-        assert_eq!(
-            load(dir.path(), &key).unwrap().unwrap(),
-            KeyRingData::default()
-        );
+        assert_eq!(load(dir.path(), &key).unwrap().unwrap(), KeyRingData::default());
         // No temporary files left.
-        let names: Vec<String> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert!(
-            names
-                .iter()
-                .all(|n| n == KEYRING_FILE || n == PREVIOUS_FILE),
-            "{names:?}"
-        );
+        let names: Vec<String> =
+            fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        assert!(names.iter().all(|n| n == KEYRING_FILE || n == PREVIOUS_FILE), "{names:?}");
     }
 
     #[test]
     fn passphrase_header_round_trips() {
-        let p = Protection::Passphrase {
-            salt: [7; 16],
-            m_cost: 19456,
-            t_cost: 2,
-            p_cost: 1,
-        };
+        let p = Protection::Passphrase { salt: [7; 16], m_cost: 19456, t_cost: 2, p_cost: 1 };
         let (q, len) = Protection::decode(&p.encode()).unwrap();
         assert_eq!(q, p);
         assert_eq!(len, 36);
