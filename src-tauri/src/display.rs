@@ -4,12 +4,7 @@
 /// `Some(sentence)` when no graphical display can be reached (Linux and BSDs: neither
 /// `DISPLAY` nor `WAYLAND_DISPLAY` is set); `None` elsewhere.
 pub fn missing_display() -> Option<String> {
-    if !cfg!(any(
-        target_os = "linux",
-        target_os = "freebsd",
-        target_os = "openbsd",
-        target_os = "netbsd"
-    )) {
+    if !cfg!(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd", target_os = "netbsd")) {
         return None;
     }
     let set = |v: &str| std::env::var_os(v).is_some_and(|x| !x.is_empty());

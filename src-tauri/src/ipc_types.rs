@@ -35,3 +35,36 @@ pub struct DropCheck {
     /// Starts with a zip signature.
     pub looks_like_zip: bool,
 }
+
+/// How to protect a new key ring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CreateWith {
+    /// The OS keychain holds the vault key.
+    Keychain,
+    /// A passphrase (Argon2id) protects it.
+    Passphrase,
+}
+
+/// A new recovery kit: where it is and its 24 words, shown once and never stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct BackupCreated {
+    /// Path of the kit file.
+    pub file: String,
+    /// The 24 words, in order.
+    pub words: Vec<String>,
+    /// Fingerprints of the keys in the kit.
+    pub fingerprints: Vec<String>,
+    /// The kit's id.
+    pub kit_id: String,
+}
+
+/// Whether typed recovery words are a valid phrase (and why not).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct PhraseCheck {
+    /// 24 known words with a good checksum.
+    pub valid: bool,
+    /// `invalid_phrase` naming the problem (the position of an unknown word).
+    #[ts(type = "IpcError | null")]
+    pub error: Option<result_vault_core::VaultError>,
+}

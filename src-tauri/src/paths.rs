@@ -22,10 +22,7 @@ impl AppDirs {
     pub fn resolve<R: Runtime>(app: &AppHandle<R>) -> Result<Self, Box<dyn std::error::Error>> {
         if let Some(home) = std::env::var_os("RESULT_VAULT_HOME").filter(|h| !h.is_empty()) {
             let home = std::path::absolute(PathBuf::from(home))?;
-            return Ok(AppDirs {
-                results: home.join("results"),
-                data: home,
-            });
+            return Ok(AppDirs { results: home.join("results"), data: home });
         }
         let data = app.path().app_data_dir()?;
         let results = app

@@ -20,6 +20,8 @@ pub struct AppState {
     pub outputs: Mutex<HashSet<PathBuf>>,
     /// Settings, mirrored on disk.
     pub settings: Mutex<Settings>,
+    /// The key ring, once opened.
+    pub vault: Mutex<Option<result_vault_core::vault::Vault>>,
 }
 
 impl AppState {
@@ -31,6 +33,7 @@ impl AppState {
             jobs: Mutex::default(),
             outputs: Mutex::default(),
             settings: Mutex::new(settings),
+            vault: Mutex::new(None),
         }
     }
 

@@ -2,11 +2,13 @@
 //! `ui/src/lib/ipc/bindings.ts` is not what the Rust types generate; run it with
 //! `UPDATE_BINDINGS=1` to rewrite the file.
 
-use result_vault_app::ipc_types::{DropCheck, KeyLocation, KeyLocationKind};
+use result_vault_app::ipc_types::{BackupCreated, CreateWith, DropCheck, KeyLocation, KeyLocationKind, PhraseCheck};
 use result_vault_core::archive::{
     ArchiveEntry, ArchiveInfo, ArchiveLayout, EncryptionFormat, OpenOutcome, OpenStatus, ResultFile,
 };
 use result_vault_core::progress::{ProgressEvent, Stage};
+use result_vault_core::vault::model::{KeySource, KeyStatus, KeySummary, PushRecord};
+use result_vault_core::vault::{ImportOutcome, ProtectionKind, RestoreOutcome, VaultOverview};
 use result_vault_core::{ErrorKind, VaultError};
 use ts_rs::TS;
 
@@ -26,6 +28,17 @@ fn generated() -> String {
         KeyLocationKind::decl(),
         KeyLocation::decl(),
         DropCheck::decl(),
+        KeySource::decl(),
+        KeyStatus::decl(),
+        PushRecord::decl(),
+        KeySummary::decl(),
+        ProtectionKind::decl(),
+        VaultOverview::decl(),
+        ImportOutcome::decl(),
+        RestoreOutcome::decl(),
+        CreateWith::decl(),
+        BackupCreated::decl(),
+        PhraseCheck::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by ts-rs (src-tauri/tests/bindings.rs). Do not edit:\n// run `UPDATE_BINDINGS=1 cargo test -p result-vault-app --test bindings` instead.\n\n",
@@ -40,8 +53,7 @@ fn generated() -> String {
 
 #[test]
 fn bindings_file_is_up_to_date() {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/ipc/bindings.ts");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/ipc/bindings.ts");
     let want = generated();
     if std::env::var_os("UPDATE_BINDINGS").is_some() {
         std::fs::write(&path, &want).unwrap();

@@ -4,9 +4,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use result_vault_core::archive::{
-    inspect, open_result, ArchiveInfo, OpenOptions, OpenOutcome, OutputTarget,
-};
+use result_vault_core::archive::{inspect, open_result, ArchiveInfo, OpenOptions, OpenOutcome, OutputTarget};
 use result_vault_core::keys::load_key_paths;
 use result_vault_core::progress::ProgressEvent;
 use result_vault_core::VaultError;
@@ -34,46 +32,32 @@ pub async fn open_archive(
     on_progress: Channel<ProgressEvent>,
 ) -> Result<OpenOutcome, VaultError> {
     // A cancel may arrive before this command runs: take the token it left, if any.
-    let cancel = state
-        .jobs
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .entry(job_id.clone())
-        .or_default()
-        .clone();
+    let cancel = state.jobs.lock().unwrap_or_else(|e| e.into_inner()).entry(job_id.clone()).or_default().clone();
     let results_dir = state.dirs.results.clone();
+    // The ring's keys first (active first), then any key file or folder given.
+    let ring_keys = match state.vault.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+        Some(v) => v.candidates()?,
+        None => Vec::new(),
+    };
     let outcome = run_blocking(move || {
         let archive = PathBuf::from(archive);
-        let keys = load_key_paths(&key_paths.iter().map(PathBuf::from).collect::<Vec<_>>())?;
+        let mut keys = ring_keys;
+        for k in load_key_paths(&key_paths.iter().map(PathBuf::from).collect::<Vec<_>>())? {
+            if !keys.iter().any(|r| r.fingerprint == k.fingerprint) {
+                keys.push(k);
+            }
+        }
         let target = unique_output_folder(&results_dir, &archive);
         let report = move |e: ProgressEvent| {
             let _ = on_progress.send(e);
         };
-        open_result(
-            &archive,
-            &keys,
-            &OpenOptions::new(OutputTarget::Folder(target)),
-            &report,
-            &cancel,
-        )
+        open_result(&archive, &keys, &OpenOptions::new(OutputTarget::Folder(target)), &report, &cancel)
     })
     .await;
-    state
-        .jobs
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .remove(&job_id);
+    state.jobs.lock().unwrap_or_else(|e| e.into_inner()).remove(&job_id);
     let outcome = outcome?;
-    if let Some(out) = outcome
-        .output
-        .as_deref()
-        .and_then(|o| std::fs::canonicalize(o).ok())
-    {
-        state
-            .outputs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(out);
+    if let Some(out) = outcome.output.as_deref().and_then(|o| std::fs::canonicalize(o).ok()) {
+        state.outputs.lock().unwrap_or_else(|e| e.into_inner()).insert(out);
     }
     Ok(outcome)
 }
@@ -81,13 +65,7 @@ pub async fn open_archive(
 /// Asks a job to stop; a job not started yet starts cancelled.
 #[tauri::command]
 pub fn cancel_job(state: State<'_, AppState>, job_id: String) {
-    state
-        .jobs
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .entry(job_id)
-        .or_default()
-        .cancel();
+    state.jobs.lock().unwrap_or_else(|e| e.into_inner()).entry(job_id).or_default().cancel();
 }
 
 /// For a drag in progress: which of the paths start like a zip (reads 4 bytes of each).
@@ -101,10 +79,7 @@ pub fn check_drop(paths: Vec<String>) -> Vec<DropCheck> {
                 .and_then(|mut f| f.read_exact(&mut head))
                 .map(|_| head == *b"PK\x03\x04" || head == *b"PK\x05\x06")
                 .unwrap_or(false);
-            DropCheck {
-                path,
-                looks_like_zip,
-            }
+            DropCheck { path, looks_like_zip }
         })
         .collect()
 }
@@ -146,16 +121,8 @@ mod tests {
         let first = unique_output_folder(dir.path(), a);
         assert_eq!(first.file_name().unwrap(), "encryptedResults");
         std::fs::create_dir(&first).unwrap();
-        assert_eq!(
-            unique_output_folder(dir.path(), a).file_name().unwrap(),
-            "encryptedResults (2)"
-        );
-        assert_eq!(
-            unique_output_folder(dir.path(), Path::new("/x/.zip"))
-                .file_name()
-                .unwrap(),
-            "result"
-        );
+        assert_eq!(unique_output_folder(dir.path(), a).file_name().unwrap(), "encryptedResults (2)");
+        assert_eq!(unique_output_folder(dir.path(), Path::new("/x/.zip")).file_name().unwrap(), "result");
     }
 
     #[test]
@@ -170,9 +137,6 @@ mod tests {
             text_named_zip.display().to_string(),
             "/nonexistent".into(),
         ]);
-        assert_eq!(
-            r.iter().map(|c| c.looks_like_zip).collect::<Vec<_>>(),
-            [true, false, false]
-        );
+        assert_eq!(r.iter().map(|c| c.looks_like_zip).collect::<Vec<_>>(), [true, false, false]);
     }
 }

@@ -19,11 +19,7 @@ fn refuse(path: &str) -> VaultError {
 
 /// Opens an output folder in the file manager.
 #[tauri::command]
-pub fn reveal_output(
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
-    path: String,
-) -> Result<(), VaultError> {
+pub fn reveal_output(app: tauri::AppHandle, state: State<'_, AppState>, path: String) -> Result<(), VaultError> {
     if !state.is_known_output(Path::new(&path)) {
         return Err(refuse(&path));
     }
@@ -38,19 +34,11 @@ pub fn reveal_output(
 
 /// Opens one file of an output with the system's default application.
 #[tauri::command]
-pub fn open_output_file(
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
-    path: String,
-) -> Result<(), VaultError> {
+pub fn open_output_file(app: tauri::AppHandle, state: State<'_, AppState>, path: String) -> Result<(), VaultError> {
     if !state.is_known_output(Path::new(&path)) {
         return Err(refuse(&path));
     }
     app.opener().open_path(&path, None::<&str>).map_err(|e| {
-        VaultError::new(
-            ErrorKind::Io,
-            format!("Could not open {path}: {e}."),
-            "Open the file from your file manager.",
-        )
+        VaultError::new(ErrorKind::Io, format!("Could not open {path}: {e}."), "Open the file from your file manager.")
     })
 }

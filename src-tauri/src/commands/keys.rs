@@ -13,16 +13,8 @@ use crate::state::AppState;
 /// `~/.secrets/beneficiary` when they hold `*_key` files (where the iexec CLI saves keys).
 #[tauri::command]
 pub fn key_locations(state: State<'_, AppState>) -> Vec<KeyLocation> {
-    let remembered = state
-        .settings
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .key_paths
-        .clone();
-    let mut out: Vec<KeyLocation> = remembered
-        .iter()
-        .filter_map(|p| describe(p, true).ok())
-        .collect();
+    let remembered = state.settings.lock().unwrap_or_else(|e| e.into_inner()).key_paths.clone();
+    let mut out: Vec<KeyLocation> = remembered.iter().filter_map(|p| describe(p, true).ok()).collect();
     for found in conventional_folders() {
         if !out.iter().any(|l| Path::new(&l.path) == found) {
             if let Ok(loc) = describe(&found, false) {
@@ -37,22 +29,14 @@ pub fn key_locations(state: State<'_, AppState>) -> Vec<KeyLocation> {
 ///
 /// Errors: `invalid_key_file` (not a private key, or a folder with none), `io`.
 #[tauri::command]
-pub async fn remember_key_path(
-    state: State<'_, AppState>,
-    path: String,
-) -> Result<KeyLocation, VaultError> {
-    let p =
-        std::path::absolute(&path).map_err(|e| VaultError::io("resolve", Path::new(&path), &e))?;
+pub async fn remember_key_path(state: State<'_, AppState>, path: String) -> Result<KeyLocation, VaultError> {
+    let p = std::path::absolute(&path).map_err(|e| VaultError::io("resolve", Path::new(&path), &e))?;
     let check = p.clone();
     let loc = crate::commands::archive::run_blocking(move || {
         let keys = load_keys(&check)?;
         Ok(KeyLocation {
             path: check.display().to_string(),
-            kind: if check.is_dir() {
-                KeyLocationKind::Folder
-            } else {
-                KeyLocationKind::File
-            },
+            kind: if check.is_dir() { KeyLocationKind::Folder } else { KeyLocationKind::File },
             key_count: keys.len() as u32,
             remembered: true,
         })
@@ -91,19 +75,11 @@ fn describe(path: &Path, remembered: bool) -> Result<KeyLocation, VaultError> {
     let (kind, key_count) = if meta.is_dir() {
         let n = key_files_in(path)?.len() as u32;
         if n == 0 {
-            return Err(VaultError::invalid_key(
-                "no key files".to_owned(),
-                String::new(),
-            ));
+            return Err(VaultError::invalid_key("no key files".to_owned(), String::new()));
         }
         (KeyLocationKind::Folder, n)
     } else {
         (KeyLocationKind::File, 1)
     };
-    Ok(KeyLocation {
-        path: path.display().to_string(),
-        kind,
-        key_count,
-        remembered,
-    })
+    Ok(KeyLocation { path: path.display().to_string(), kind, key_count, remembered })
 }

@@ -3,3 +3,4 @@
 pub mod archive;
 pub mod files;
 pub mod keys;
+pub mod vault;

@@ -100,6 +100,29 @@ pub struct RestoreOutcome {
     pub already_present: Vec<String>,
 }
 
+/// The key ring at a glance: what the Keys screen and the reminders show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct VaultOverview {
+    /// How the open ring is protected.
+    pub protection: ProtectionKind,
+    /// Every key (no private material).
+    pub keys: Vec<KeySummary>,
+    /// Fingerprints in no verified recovery kit (drives the "not backed up" reminder).
+    pub not_backed_up: Vec<String>,
+    /// A kit was made, but some key is missing from every verified kit.
+    pub kit_out_of_date: bool,
+}
+
+/// Generates an RSA-4096 key pair (seconds of CPU; call it off the UI thread and without holding
+/// the ring's lock). `cancel` is checked when it is done.
+pub fn generate_key_pair(cancel: &CancelToken) -> Result<RsaPrivateKey> {
+    let key = RsaPrivateKey::new(&mut rand::rngs::OsRng, GENERATED_KEY_BITS)
+        .map_err(|e| VaultError::internal(format!("key generation: {e}")))?;
+    cancel.check()?;
+    Ok(key)
+}
+
 /// An unlocked key ring.
 pub struct Vault {
     dir: PathBuf,
@@ -199,6 +222,20 @@ impl Vault {
         store::write_atomic(&self.dir, &sealed)
     }
 
+    /// The overview shown by the Keys screen.
+    pub fn overview(&self) -> VaultOverview {
+        let not_backed_up = self.keys_not_backed_up();
+        VaultOverview {
+            protection: match self.protection {
+                Protection::Keychain => ProtectionKind::Keychain,
+                Protection::Passphrase { .. } => ProtectionKind::Passphrase,
+            },
+            keys: self.keys(),
+            kit_out_of_date: !self.data.kits.is_empty() && !not_backed_up.is_empty(),
+            not_backed_up,
+        }
+    }
+
     /// Every key, in the order they entered the ring.
     pub fn keys(&self) -> Vec<KeySummary> {
         self.data.keys.iter().map(|k| KeySummary::of(k, &self.data)).collect()
@@ -292,9 +329,7 @@ impl Vault {
 
     /// Generates an RSA-4096 key pair (a few seconds; `cancel` is checked before saving).
     pub fn generate(&mut self, label: &str, cancel: &CancelToken) -> Result<ImportOutcome> {
-        let key = RsaPrivateKey::new(&mut rand::rngs::OsRng, GENERATED_KEY_BITS)
-            .map_err(|e| VaultError::internal(format!("key generation: {e}")))?;
-        cancel.check()?;
+        let key = generate_key_pair(cancel)?;
         self.add_key(&key, label, KeySource::Generated, Vec::new())
     }
 

@@ -1,7 +1,7 @@
 // Generated from the Rust types by ts-rs (src-tauri/tests/bindings.rs). Do not edit:
 // run `UPDATE_BINDINGS=1 cargo test -p result-vault-app --test bindings` instead.
 
-export type ErrorKind = "not_a_result" | "incomplete_archive" | "invalid_key_file" | "no_matching_key" | "damaged_ciphertext" | "damaged_contents" | "unsafe_archive" | "output_exists" | "io" | "cancelled" | "internal";
+export type ErrorKind = "not_a_result" | "incomplete_archive" | "invalid_key_file" | "no_matching_key" | "damaged_ciphertext" | "damaged_contents" | "unsafe_archive" | "output_exists" | "io" | "cancelled" | "keychain_unavailable" | "keychain_locked" | "keyring_damaged" | "wrong_passphrase" | "key_not_found" | "backup_required" | "invalid_phrase" | "phrase_for_another_kit" | "invalid_kit" | "internal";
 export type IpcError = { 
 /**
  * What went wrong, from the closed list.
@@ -123,3 +123,134 @@ path: string,
  * Starts with a zip signature.
  */
 looks_like_zip: boolean, };
+export type KeySource = "generated" | "imported_file" | "iexec_secrets_folder" | "pasted" | "restored";
+export type KeyStatus = "active" | "retired";
+export type PushRecord = { 
+/**
+ * Network name (`arbitrum-mainnet`...).
+ */
+network: string, 
+/**
+ * SMS base URL.
+ */
+sms_url: string, 
+/**
+ * Beneficiary address (checksummed).
+ */
+address: string, 
+/**
+ * When.
+ */
+at: string, 
+/**
+ * HTTP status or outcome.
+ */
+outcome: string, };
+export type KeySummary = { 
+/**
+ * 64 hex digits.
+ */
+fingerprint: string, 
+/**
+ * `3F2A 91C0 77DE 0B44`: the first 8 bytes, grouped.
+ */
+short_fingerprint: string, 
+/**
+ * A name for people.
+ */
+label: string, 
+/**
+ * RFC 3339.
+ */
+created: string, 
+/**
+ * Where it came from.
+ */
+source: KeySource, 
+/**
+ * Beneficiary addresses.
+ */
+addresses: Array<string>, 
+/**
+ * Active or retired.
+ */
+status: KeyStatus, 
+/**
+ * In a verified recovery kit.
+ */
+backed_up: boolean, 
+/**
+ * Pushes to SMSs.
+ */
+push_journal: Array<PushRecord>, };
+export type ProtectionKind = "none" | "keychain" | "passphrase";
+export type VaultOverview = { 
+/**
+ * How the open ring is protected.
+ */
+protection: ProtectionKind, 
+/**
+ * Every key (no private material).
+ */
+keys: Array<KeySummary>, 
+/**
+ * Fingerprints in no verified recovery kit (drives the "not backed up" reminder).
+ */
+not_backed_up: Array<string>, 
+/**
+ * A kit was made, but some key is missing from every verified kit.
+ */
+kit_out_of_date: boolean, };
+export type ImportOutcome = { 
+/**
+ * The key (new or already there).
+ */
+key: KeySummary, 
+/**
+ * `false` when the ring already held it (nothing changed).
+ */
+added: boolean, };
+export type RestoreOutcome = { 
+/**
+ * Kit id.
+ */
+kit_id: string, 
+/**
+ * Fingerprints of the keys in the kit.
+ */
+fingerprints: Array<string>, 
+/**
+ * Fingerprints newly added to the ring (restore only).
+ */
+added: Array<string>, 
+/**
+ * Fingerprints the ring already had.
+ */
+already_present: Array<string>, };
+export type CreateWith = "keychain" | "passphrase";
+export type BackupCreated = { 
+/**
+ * Path of the kit file.
+ */
+file: string, 
+/**
+ * The 24 words, in order.
+ */
+words: Array<string>, 
+/**
+ * Fingerprints of the keys in the kit.
+ */
+fingerprints: Array<string>, 
+/**
+ * The kit's id.
+ */
+kit_id: string, };
+export type PhraseCheck = { 
+/**
+ * 24 known words with a good checksum.
+ */
+valid: boolean, 
+/**
+ * `invalid_phrase` naming the problem (the position of an unknown word).
+ */
+error: IpcError | null, };
