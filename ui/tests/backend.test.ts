@@ -123,4 +123,92 @@ describe("tauriBackend", () => {
     expect(seen[0][1]).toMatchObject({ options: { multiple: false, directory: false } });
     expect(seen[1][1]).toMatchObject({ options: { directory: true } });
   });
+
+  it("invokes the key ring commands with the contract's names and arguments", async () => {
+    const seen: [string, InvokeArgs | undefined][] = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      if (cmd === "e2e_enabled") return true;
+      return null;
+    });
+    await tauriBackend.vaultProtection();
+    await tauriBackend.vaultOpen(null, null);
+    await tauriBackend.vaultOpen("pass", "passphrase");
+    await tauriBackend.keysOverview();
+    await tauriBackend.keysGenerate("Laptop", "j2");
+    await tauriBackend.keysImportPath("/k");
+    await tauriBackend.keysImportPem("PEM", "Pasted");
+    await tauriBackend.keysRename("ab", "New");
+    await tauriBackend.keysRetire("ab");
+    await tauriBackend.keysDelete("ab");
+    await tauriBackend.keysExportPublic("ab", "/o.pub");
+    await tauriBackend.keysExportPrivate("ab", "/o");
+    await tauriBackend.keysSuggestName("ab", true);
+    await tauriBackend.backupCreate("/kit.age");
+    await tauriBackend.backupVerify("/kit.age", "w1 w2");
+    await tauriBackend.phraseCheck("w1");
+    await tauriBackend.phraseComplete("ab");
+    await tauriBackend.restoreKit("/kit.age", "w1 w2", null);
+    await expect(tauriBackend.e2eEnabled()).resolves.toBe(true);
+    expect(seen).toEqual([
+      ["vault_protection", {}],
+      ["vault_open", { passphrase: null, createWith: null }],
+      ["vault_open", { passphrase: "pass", createWith: "passphrase" }],
+      ["keys_overview", {}],
+      ["keys_generate", { label: "Laptop", jobId: "j2" }],
+      ["keys_import_path", { path: "/k" }],
+      ["keys_import_pem", { pem: "PEM", label: "Pasted" }],
+      ["keys_rename", { fingerprint: "ab", label: "New" }],
+      ["keys_retire", { fingerprint: "ab" }],
+      ["keys_delete", { fingerprint: "ab" }],
+      ["keys_export_public", { fingerprint: "ab", path: "/o.pub" }],
+      ["keys_export_private", { fingerprint: "ab", path: "/o" }],
+      ["keys_suggest_name", { fingerprint: "ab", private: true }],
+      ["backup_create", { path: "/kit.age" }],
+      ["backup_verify", { path: "/kit.age", words: "w1 w2" }],
+      ["phrase_check", { words: "w1" }],
+      ["phrase_complete", { prefix: "ab" }],
+      ["restore_kit", { path: "/kit.age", words: "w1 w2", passphrase: null }],
+      ["e2e_enabled", {}],
+    ]);
+  });
+
+  it("keeps the new error kinds, and says e2e is off when the command is missing", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "restore_kit") throw { kind: "phrase_for_another_kit", message: "m", hint: "h" };
+      throw "unknown command e2e_enabled";
+    });
+    await expect(tauriBackend.restoreKit("/k.age", "w", null)).rejects.toEqual({
+      kind: "phrase_for_another_kit",
+      message: "m",
+      hint: "h",
+    });
+    await expect(tauriBackend.e2eEnabled()).resolves.toBe(false);
+  });
+
+  it("save and kit dialogs go through the plugin; setNextDialogPath answers the next one instead", async () => {
+    const seen: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      return cmd === "plugin:dialog|save" ? "/home/a/kit.age" : "/home/a/old-kit.age";
+    });
+    await expect(tauriBackend.saveFile("kit", "result-vault-recovery-kit-2025-05-01.age")).resolves.toBe(
+      "/home/a/kit.age",
+    );
+    expect(seen[0][0]).toBe("plugin:dialog|save");
+    expect(seen[0][1]).toMatchObject({
+      options: { defaultPath: "result-vault-recovery-kit-2025-05-01.age", filters: [{ extensions: ["age"] }] },
+    });
+    await expect(tauriBackend.pickKitFile()).resolves.toBe("/home/a/old-kit.age");
+    expect(seen[1][0]).toBe("plugin:dialog|open");
+    expect(seen[1][1]).toMatchObject({ options: { filters: [{ extensions: ["age"] }, { extensions: ["*"] }] } });
+
+    tauriBackend.setNextDialogPath("/e2e/a");
+    await expect(tauriBackend.saveFile("private_key", "0xAB_key")).resolves.toBe("/e2e/a");
+    tauriBackend.setNextDialogPath("/e2e/b");
+    await expect(tauriBackend.pickKeyFile()).resolves.toBe("/e2e/b");
+    expect(seen).toHaveLength(2);
+    await expect(tauriBackend.pickKeyFile()).resolves.toBe("/home/a/old-kit.age");
+    expect(seen).toHaveLength(3);
+  });
 });

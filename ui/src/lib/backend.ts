@@ -1,15 +1,24 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { open } from "@tauri-apps/plugin-dialog";
+import { open, save } from "@tauri-apps/plugin-dialog";
 import type {
   ArchiveInfo,
   DropCheck,
-  ErrorKind,
-  IpcError,
   KeyLocation,
   OpenOutcome,
   ProgressEvent,
 } from "./ipc/bindings";
+import type {
+  BackupCreated,
+  ErrorKind,
+  ImportOutcome,
+  IpcError,
+  KeySummary,
+  PhraseCheck,
+  ProtectionKind,
+  RestoreOutcome,
+  VaultOverview,
+} from "./ipc/pending-types";
 import { translate } from "./i18n";
 
 /** Drag and drop as the UI sees it (the native webview event, without positions). */
@@ -46,7 +55,40 @@ export interface Backend {
   pickKeyFolder(): Promise<string | null>;
   /** Subscribes to native drag and drop; returns the unsubscribe function. */
   onDragDrop(handler: (event: DropEvent) => void): () => void;
+
+  // Key ring (docs/ipc-contract.md, "Key ring").
+  vaultProtection(): Promise<ProtectionKind>;
+  vaultOpen(passphrase: string | null, createWith: CreateWith): Promise<VaultOverview>;
+  keysOverview(): Promise<VaultOverview>;
+  keysGenerate(label: string, jobId: string): Promise<ImportOutcome>;
+  keysImportPath(path: string): Promise<ImportOutcome[]>;
+  keysImportPem(pem: string, label: string): Promise<ImportOutcome>;
+  keysRename(fingerprint: string, label: string): Promise<KeySummary>;
+  keysRetire(fingerprint: string): Promise<KeySummary>;
+  keysDelete(fingerprint: string): Promise<KeySummary>;
+  keysExportPublic(fingerprint: string, path: string): Promise<string>;
+  keysExportPrivate(fingerprint: string, path: string): Promise<string>;
+  keysSuggestName(fingerprint: string, isPrivate: boolean): Promise<string>;
+  backupCreate(path: string): Promise<BackupCreated>;
+  backupVerify(path: string, words: string): Promise<RestoreOutcome>;
+  phraseCheck(words: string): Promise<PhraseCheck>;
+  phraseComplete(prefix: string): Promise<string[]>;
+  restoreKit(path: string, words: string, passphrase: string | null): Promise<RestoreOutcome>;
+  /** Native "open file" dialog for a recovery kit (.age); null when closed. */
+  pickKitFile(): Promise<string | null>;
+  /** Native "save file" dialog; null when closed. */
+  saveFile(kind: SaveKind, defaultName: string): Promise<string | null>;
+  /** True when the app runs for the end-to-end tests (`RESULT_VAULT_E2E=1`). */
+  e2eEnabled(): Promise<boolean>;
+  /** Test hook: the next open/save dialog returns `path` without showing anything. */
+  setNextDialogPath(path: string): void;
 }
+
+/** How `vault_open` creates a ring when there is none (null: the default, the OS keychain). */
+export type CreateWith = "keychain" | "passphrase" | null;
+
+/** What a save dialog is for (title and filters). */
+export type SaveKind = "kit" | "public_key" | "private_key";
 
 export const ERROR_KINDS: readonly ErrorKind[] = [
   "not_a_result",
@@ -59,6 +101,15 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   "output_exists",
   "io",
   "cancelled",
+  "keychain_unavailable",
+  "keychain_locked",
+  "keyring_damaged",
+  "wrong_passphrase",
+  "key_not_found",
+  "backup_required",
+  "invalid_phrase",
+  "phrase_for_another_kit",
+  "invalid_kit",
   "internal",
 ];
 
@@ -95,7 +146,18 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   }
 }
 
+/** Set by the test hook: what the next dialog returns instead of showing itself. */
+let nextDialogPath: string | null = null;
+
+function takeNextDialogPath(): string | null {
+  const path = nextDialogPath;
+  nextDialogPath = null;
+  return path;
+}
+
 async function pick(options: Parameters<typeof open>[0]): Promise<string | null> {
+  const preset = takeNextDialogPath();
+  if (preset !== null) return preset;
   try {
     const chosen = await open({ ...options, multiple: false });
     return typeof chosen === "string" ? chosen : null;
@@ -103,6 +165,23 @@ async function pick(options: Parameters<typeof open>[0]): Promise<string | null>
     throw toIpcError(err);
   }
 }
+
+async function saveTo(options: Parameters<typeof save>[0]): Promise<string | null> {
+  const preset = takeNextDialogPath();
+  if (preset !== null) return preset;
+  try {
+    const chosen = await save(options);
+    return typeof chosen === "string" ? chosen : null;
+  } catch (err) {
+    throw toIpcError(err);
+  }
+}
+
+const SAVE_TITLES: Record<SaveKind, string> = {
+  kit: "dialog.saveKitTitle",
+  public_key: "dialog.savePublicTitle",
+  private_key: "dialog.savePrivateTitle",
+};
 
 /** The real backend, inside the Tauri app. */
 export const tauriBackend: Backend = {
@@ -131,6 +210,49 @@ export const tauriBackend: Backend = {
     }),
   pickKeyFile: () => pick({ title: translate("keys.dialogFileTitle"), directory: false }),
   pickKeyFolder: () => pick({ title: translate("keys.dialogFolderTitle"), directory: true }),
+  vaultProtection: () => call("vault_protection"),
+  vaultOpen: (passphrase, createWith) => call("vault_open", { passphrase, createWith }),
+  keysOverview: () => call("keys_overview"),
+  keysGenerate: (label, jobId) => call("keys_generate", { label, jobId }),
+  keysImportPath: (path) => call("keys_import_path", { path }),
+  keysImportPem: (pem, label) => call("keys_import_pem", { pem, label }),
+  keysRename: (fingerprint, label) => call("keys_rename", { fingerprint, label }),
+  keysRetire: (fingerprint) => call("keys_retire", { fingerprint }),
+  keysDelete: (fingerprint) => call("keys_delete", { fingerprint }),
+  keysExportPublic: (fingerprint, path) => call("keys_export_public", { fingerprint, path }),
+  keysExportPrivate: (fingerprint, path) => call("keys_export_private", { fingerprint, path }),
+  keysSuggestName: (fingerprint, isPrivate) =>
+    call("keys_suggest_name", { fingerprint, private: isPrivate }),
+  backupCreate: (path) => call("backup_create", { path }),
+  backupVerify: (path, words) => call("backup_verify", { path, words }),
+  phraseCheck: (words) => call("phrase_check", { words }),
+  phraseComplete: (prefix) => call("phrase_complete", { prefix }),
+  restoreKit: (path, words, passphrase) => call("restore_kit", { path, words, passphrase }),
+  pickKitFile: () =>
+    pick({
+      title: translate("dialog.kitTitle"),
+      directory: false,
+      filters: [
+        { name: translate("dialog.kitFilter"), extensions: ["age"] },
+        { name: translate("dialog.allFilter"), extensions: ["*"] },
+      ],
+    }),
+  saveFile: (kind, defaultName) =>
+    saveTo({
+      title: translate(SAVE_TITLES[kind]),
+      defaultPath: defaultName,
+      filters: kind === "kit" ? [{ name: translate("dialog.kitFilter"), extensions: ["age"] }] : undefined,
+    }),
+  e2eEnabled: async () => {
+    try {
+      return (await invoke<boolean>("e2e_enabled")) === true;
+    } catch {
+      return false; // an app without the command is not under test
+    }
+  },
+  setNextDialogPath: (path) => {
+    nextDialogPath = path;
+  },
   onDragDrop: (handler) => {
     let unlisten: (() => void) | null = null;
     let stopped = false;

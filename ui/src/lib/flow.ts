@@ -1,7 +1,8 @@
 import { get, writable, type Readable } from "svelte/store";
 import type { Backend } from "./backend";
 import { toIpcError } from "./backend";
-import type { IpcError, OpenOutcome, ProgressEvent, Stage } from "./ipc/bindings";
+import type { OpenOutcome, ProgressEvent, Stage } from "./ipc/bindings";
+import type { IpcError } from "./ipc/pending-types";
 
 /**
  * The screen's state machine:

@@ -74,3 +74,28 @@ export function percentOf(done: number, total: number): number {
   if (!(total > 0) || !(done > 0)) return 0;
   return Math.max(0, Math.min(100, Math.floor((done / total) * 100)));
 }
+
+/**
+ * A date (RFC 3339) in the user's language: "14 Mar 2025" / "14 mars 2025".
+ * `t` is passed in so that callers in templates re-render when the language changes.
+ */
+export function formatDate(iso: string, locale: string, _t?: TFunction): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(date);
+}
+
+/** Default file name of a recovery kit: "result-vault-recovery-kit-2025-05-01.age" (local date). */
+export function kitFileName(now: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const day = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  return `result-vault-recovery-kit-${day}.age`;
+}
+
+/** The words of a typed phrase: split on any white space, lower case. */
+export function phraseWords(text: string): string[] {
+  return text
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+}
