@@ -3,8 +3,15 @@
 
 declare global {
   interface Window {
-    /** Test hook: opens an archive as if it had been dropped (used by the end-to-end tests). */
-    __resultVault?: { openPath(path: string): Promise<void> };
+    /**
+     * Test hooks (end-to-end tests). `openPath` opens an archive as if it had been dropped;
+     * `setNextPath`, only when the app runs with RESULT_VAULT_E2E=1 (`e2e_enabled`), makes the
+     * next open/save dialog return `path` without showing it.
+     */
+    __resultVault?: {
+      openPath(path: string): Promise<void>;
+      setNextPath?(path: string): void;
+    };
   }
 }
 

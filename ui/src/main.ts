@@ -1,8 +1,7 @@
 import { mount } from "svelte";
-import App from "./App.svelte";
+import App, { type AppHandle } from "./App.svelte";
 import "./app.css";
 import { isTauri, tauriBackend, type Backend } from "./lib/backend";
-import type { Flow } from "./lib/flow";
 import { translate } from "./lib/i18n";
 
 async function start() {
@@ -10,7 +9,7 @@ async function start() {
   if (!target) throw new Error("#app is missing from index.html");
   document.title = translate("app.name");
   let backend: Backend = tauriBackend;
-  let onReady: ((flow: Flow) => void) | undefined;
+  let onReady: ((app: AppHandle) => void) | undefined;
   if (!isTauri()) {
     // Plain browser (`npm run dev`): an in-memory backend, driven by ?demo=...
     const { createDemo } = await import("./lib/demo");

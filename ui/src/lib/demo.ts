@@ -8,13 +8,28 @@
  *   &files=<n>          number of files in the result
  *   &long=1             very long paths and names
  *   &lang=en|fr         language
+ *
+ * Key ring (the Keys screen and its wizards):
+ *   ?demo=keys | backup | restore | generating | export-private | delete | rename
+ *   &ring=some|empty|backed|many   keys in the ring (default some: one not backed up)
+ *   &vault=open|passphrase|keychain_unavailable|keychain_locked|damaged|failed
+ *                       how the ring opens at start (default open)
+ *   &step=words|quiz|quiz-wrong|done   with demo=backup: walk the wizard to that step
+ *   &outcome=correct|other_kit|invalid|typing   with demo=restore: type words (and submit)
  */
-import type { ErrorKind, IpcError, KeyLocation, OpenOutcome, ResultFile } from "./ipc/bindings";
+import type { KeyLocation, OpenOutcome, ResultFile } from "./ipc/bindings";
+import type { ErrorKind, IpcError } from "./ipc/pending-types";
 import { ERROR_KINDS } from "./backend";
-import type { Flow } from "./flow";
+import type { AppHandle } from "../App.svelte";
+import type { KeySummary } from "./ipc/pending-types";
 import { setLanguage } from "./i18n";
 import {
   createMockBackend,
+  OTHER_WORDS,
+  SAMPLE_FINGERPRINT,
+  SAMPLE_FINGERPRINT_2,
+  SAMPLE_WORDS,
+  sampleKey,
   sampleOutcome,
   sampleProgress,
   type MockBackend,
@@ -67,6 +82,51 @@ export const DEMO_ERRORS: Record<ErrorKind, IpcError> = {
     hint: "Free some space, then try again.",
   },
   cancelled: { kind: "cancelled", message: "The job was cancelled.", hint: "" },
+  keychain_unavailable: {
+    kind: "keychain_unavailable",
+    message: "No Secret Service answered on the session bus (org.freedesktop.secrets).",
+    hint: "Start your keychain (GNOME Keyring, KWallet), or protect your keys with a passphrase.",
+  },
+  keychain_locked: {
+    kind: "keychain_locked",
+    message: "The keychain did not unlock within 20 seconds.",
+    hint: "Unlock your keychain, then try again.",
+  },
+  keyring_damaged: {
+    kind: "keyring_damaged",
+    message: "The key ring is here, but its key is no longer in the system keychain.",
+    hint: "Restore your keys from your recovery kit (a new key ring will be made).",
+  },
+  wrong_passphrase: {
+    kind: "wrong_passphrase",
+    message: "This passphrase does not open the key ring.",
+    hint: "Type it again, paying attention to capital letters.",
+  },
+  key_not_found: {
+    kind: "key_not_found",
+    message: "No key of the key ring has the fingerprint 3F2A 91C0.",
+    hint: "",
+  },
+  backup_required: {
+    kind: "backup_required",
+    message: "“Laptop key” is in no verified recovery kit.",
+    hint: "Back up your keys, then delete it.",
+  },
+  invalid_phrase: {
+    kind: "invalid_phrase",
+    message: 'Word 5 ("orbitt") is not a recovery-phrase word.',
+    hint: "Check each word against your written kit: 24 words, in order, from the BIP39 English list.",
+  },
+  phrase_for_another_kit: {
+    kind: "phrase_for_another_kit",
+    message: "These 24 words are valid, but they belong to another recovery kit.",
+    hint: "Use the words written down with this kit file.",
+  },
+  invalid_kit: {
+    kind: "invalid_kit",
+    message: "holiday.age is not a Result Vault recovery kit.",
+    hint: "Choose the .age file saved with your recovery kit.",
+  },
   internal: {
     kind: "internal",
     message: "Unexpected state in the decryption worker.",
@@ -91,7 +151,75 @@ function demoFiles(n: number, long: boolean): ResultFile[] {
   return files.slice(0, n);
 }
 
-export function createDemo(search: string): { backend: MockBackend; run: (flow: Flow) => void } {
+function demoRing(kind: string | null): KeySummary[] {
+  const laptop = sampleKey({ label: "Laptop key", backed_up: true });
+  const cli = sampleKey({
+    fingerprint: SAMPLE_FINGERPRINT_2,
+    label: "0xAb8483F64d9C6d1EcF9b849Ae677dD3315835cb2_key",
+    created: "2024-11-02T16:05:10Z",
+    source: "iexec_secrets_folder",
+    addresses: ["0xAb8483F64d9C6d1EcF9b849Ae677dD3315835cb2"],
+    status: "retired",
+    backed_up: true,
+  });
+  const pasted = sampleKey({
+    fingerprint: "d41e7b09c3a58f2e6b1d0c9f8e7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a",
+    label: "DataProtector key",
+    created: "2025-04-28T11:42:00Z",
+    source: "pasted",
+    addresses: [],
+    backed_up: false,
+  });
+  switch (kind) {
+    case "empty":
+      return [];
+    case "backed":
+      return [laptop, cli];
+    case "many":
+      return [
+        laptop,
+        cli,
+        pasted,
+        sampleKey({
+          fingerprint: "77aa00bb11cc22dd33ee44ff5566778899aabbccddeeff00112233445566778a",
+          label: "Office desktop",
+          created: "2025-05-01T08:00:00Z",
+          source: "restored",
+          addresses: ["0x4B20993Bc481177ec7E8f571ceCaE8A9e22C02db", "0x78731D3Ca6b7E34aC0F824c42a7cC18A495cabaB"],
+          backed_up: true,
+        }),
+      ];
+    default:
+      return [laptop, cli, pasted];
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Waits for an element of the page (the demo drives the real screens, as a user would). */
+async function element<T extends HTMLElement>(selector: string, timeout = 4000): Promise<T | null> {
+  const start = Date.now();
+  while (Date.now() - start < timeout) {
+    const found = document.querySelector<T>(selector);
+    if (found) return found;
+    await sleep(40);
+  }
+  console.warn("demo: not found", selector);
+  return null;
+}
+
+async function click(testid: string) {
+  (await element(`[data-testid="${testid}"]`))?.click();
+  await sleep(60);
+}
+
+function fill(input: HTMLInputElement | HTMLTextAreaElement | null, value: string) {
+  if (!input) return;
+  input.value = value;
+  input.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+export function createDemo(search: string): { backend: MockBackend; run: (app: AppHandle) => void } {
   const q = new URLSearchParams(search);
   const scenario = q.get("demo") ?? "idle";
   const long = q.get("long") === "1";
@@ -138,13 +266,97 @@ export function createDemo(search: string): { backend: MockBackend; run: (flow: 
     stepMs: scenario === "result" || scenario === "not-encrypted" || scenario === "error" ? 0 : 350,
     manual: scenario === "working" || scenario === "cancelled",
     pickArchive: long ? `${LONG}/Downloads/result-of-task-0x6ac1f9c2d3e4b5a6.zip` : "/home/alice/Downloads/result.zip",
+    ringKeys: demoRing(q.get("ring")),
+    manualGenerate: scenario === "generating",
+    generateMs: 2500,
   });
+  const ring = demoRing("many");
+  backend.options.kits[backend.options.pickKitFile ?? ""] = {
+    words: [...SAMPLE_WORDS],
+    keys: ring.map((k) => ({ ...k, backed_up: true })),
+  };
+  const vaultParam = q.get("vault");
+  if (vaultParam === "passphrase") backend.options.protection = "passphrase";
+  else if (vaultParam === "failed") backend.options.vaultOpenErrors = [DEMO_ERRORS.io];
+  else if (vaultParam && vaultParam in DEMO_ERRORS && vaultParam !== "io") {
+    const error = DEMO_ERRORS[vaultParam as ErrorKind];
+    backend.options.vaultOpenErrors = [error, error, error];
+  }
 
   const archive = long
     ? `${LONG}/Downloads/result-of-task-0x6ac1f9c2d3e4b5a6978899aabbccddeeff.zip`
     : "/home/alice/Downloads/result.zip";
 
-  function run(flow: Flow) {
+  async function runKeys(app: AppHandle) {
+    const step = q.get("step");
+    switch (scenario) {
+      case "keys":
+        app.show("keys");
+        break;
+      case "generating":
+        app.show("keys");
+        fill(await element("[data-testid=key-label-input]"), "Work laptop");
+        await click("generate-key");
+        break;
+      case "export-private":
+        app.show("keys");
+        await click("export-private");
+        break;
+      case "delete": {
+        app.show("keys");
+        await element("[data-testid=key-row]");
+        const row = document.querySelector(`[data-fingerprint="${SAMPLE_FINGERPRINT}"]`);
+        row?.querySelector<HTMLButtonElement>("[data-testid=delete-key]")?.click();
+        break;
+      }
+      case "rename":
+        app.show("keys");
+        await click("rename-key");
+        break;
+      case "backup": {
+        app.show("backup");
+        if (!step) break;
+        await click("backup-save");
+        if (step === "words") break;
+        await click("backup-continue");
+        if (step === "quiz") break;
+        const inputs = [...document.querySelectorAll<HTMLInputElement>("[data-testid=quiz-word-input]")];
+        inputs.forEach((input, i) => {
+          const index = Number(input.dataset.index);
+          fill(input, step === "quiz-wrong" && i === 1 ? "apple" : SAMPLE_WORDS[index - 1]);
+        });
+        await click("quiz-submit");
+        break;
+      }
+      case "restore": {
+        app.show("restore");
+        const outcome = q.get("outcome");
+        if (!outcome) break;
+        await click("restore-choose-kit");
+        const words =
+          outcome === "other_kit"
+            ? OTHER_WORDS.join(" ")
+            : outcome === "invalid"
+              ? SAMPLE_WORDS.map((w, i) => (i === 4 ? "orbitt" : w)).join(" ")
+              : outcome === "typing"
+                ? SAMPLE_WORDS.slice(0, 9).join(" ") + " ac"
+                : SAMPLE_WORDS.join(" ");
+        const area = await element<HTMLTextAreaElement>("[data-testid=restore-words-input]");
+        fill(area, words);
+        area?.focus();
+        area?.setSelectionRange(words.length, words.length);
+        area?.click();
+        if (outcome === "typing") break;
+        await sleep(400);
+        await click("restore-submit");
+        break;
+      }
+    }
+  }
+
+  function run(app: AppHandle) {
+    const { flow } = app;
+    void runKeys(app);
     switch (scenario) {
       case "result":
       case "not-encrypted":
