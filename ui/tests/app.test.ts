@@ -6,7 +6,7 @@ import en from "../src/lib/i18n/en.json";
 import fr from "../src/lib/i18n/fr.json";
 import { setLanguage } from "../src/lib/i18n";
 import { ERROR_KINDS } from "../src/lib/backend";
-import type { ErrorKind, IpcError } from "../src/lib/ipc/pending-types";
+import type { ErrorKind, IpcError } from "../src/lib/ipc/bindings";
 import {
   createMockBackend,
   sampleOutcome,

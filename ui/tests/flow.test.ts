@@ -9,7 +9,7 @@ import {
   type WorkingState,
 } from "../src/lib/flow";
 import { createMockBackend, sampleOutcome } from "../src/lib/mockBackend";
-import type { IpcError } from "../src/lib/ipc/pending-types";
+import type { IpcError } from "../src/lib/ipc/bindings";
 
 const working = (over: Partial<WorkingState> = {}): WorkingState => ({
   name: "working",

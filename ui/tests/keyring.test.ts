@@ -5,7 +5,7 @@ import App from "../src/App.svelte";
 import en from "../src/lib/i18n/en.json";
 import fr from "../src/lib/i18n/fr.json";
 import { setLanguage } from "../src/lib/i18n";
-import type { IpcError, KeySummary } from "../src/lib/ipc/pending-types";
+import type { IpcError, KeySummary } from "../src/lib/ipc/bindings";
 import {
   createMockBackend,
   OTHER_WORDS,

@@ -3,22 +3,21 @@ import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { open, save } from "@tauri-apps/plugin-dialog";
 import type {
   ArchiveInfo,
-  DropCheck,
-  KeyLocation,
-  OpenOutcome,
-  ProgressEvent,
-} from "./ipc/bindings";
-import type {
   BackupCreated,
+  CreateWith,
+  DropCheck,
   ErrorKind,
   ImportOutcome,
   IpcError,
+  KeyLocation,
   KeySummary,
+  OpenOutcome,
   PhraseCheck,
+  ProgressEvent,
   ProtectionKind,
   RestoreOutcome,
   VaultOverview,
-} from "./ipc/pending-types";
+} from "./ipc/bindings";
 import { translate } from "./i18n";
 
 /** Drag and drop as the UI sees it (the native webview event, without positions). */
@@ -58,7 +57,8 @@ export interface Backend {
 
   // Key ring (docs/ipc-contract.md, "Key ring").
   vaultProtection(): Promise<ProtectionKind>;
-  vaultOpen(passphrase: string | null, createWith: CreateWith): Promise<VaultOverview>;
+  /** `createWith`: how to create a ring when there is none (null: the OS keychain). */
+  vaultOpen(passphrase: string | null, createWith: CreateWith | null): Promise<VaultOverview>;
   keysOverview(): Promise<VaultOverview>;
   keysGenerate(label: string, jobId: string): Promise<ImportOutcome>;
   keysImportPath(path: string): Promise<ImportOutcome[]>;
@@ -83,9 +83,6 @@ export interface Backend {
   /** Test hook: the next open/save dialog returns `path` without showing anything. */
   setNextDialogPath(path: string): void;
 }
-
-/** How `vault_open` creates a ring when there is none (null: the default, the OS keychain). */
-export type CreateWith = "keychain" | "passphrase" | null;
 
 /** What a save dialog is for (title and filters). */
 export type SaveKind = "kit" | "public_key" | "private_key";

@@ -17,11 +17,9 @@
  *   &step=words|quiz|quiz-wrong|done   with demo=backup: walk the wizard to that step
  *   &outcome=correct|other_kit|invalid|typing   with demo=restore: type words (and submit)
  */
-import type { KeyLocation, OpenOutcome, ResultFile } from "./ipc/bindings";
-import type { ErrorKind, IpcError } from "./ipc/pending-types";
+import type { ErrorKind, IpcError, KeyLocation, KeySummary, OpenOutcome, ResultFile } from "./ipc/bindings";
 import { ERROR_KINDS } from "./backend";
 import type { AppHandle } from "../App.svelte";
-import type { KeySummary } from "./ipc/pending-types";
 import { setLanguage } from "./i18n";
 import {
   createMockBackend,

@@ -1,8 +1,7 @@
 import { get, writable, type Readable } from "svelte/store";
 import type { Backend } from "./backend";
 import { toIpcError } from "./backend";
-import type { OpenOutcome, ProgressEvent, Stage } from "./ipc/bindings";
-import type { IpcError } from "./ipc/pending-types";
+import type { IpcError, OpenOutcome, ProgressEvent, Stage } from "./ipc/bindings";
 
 /**
  * The screen's state machine:

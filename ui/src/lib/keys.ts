@@ -2,8 +2,7 @@ import { get, writable, type Readable } from "svelte/store";
 import type { Backend } from "./backend";
 import { toIpcError } from "./backend";
 import { baseName, tailPath } from "./format";
-import type { KeyLocation } from "./ipc/bindings";
-import type { IpcError } from "./ipc/pending-types";
+import type { IpcError, KeyLocation } from "./ipc/bindings";
 
 /** A short name for a key location: the file name, or the last two folders (".secrets/beneficiary"). */
 export function keyShortName(location: Pick<KeyLocation, "path" | "kind">): string {

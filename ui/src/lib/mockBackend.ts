@@ -3,18 +3,16 @@ import { shortFingerprint } from "./format";
 import type {
   ArchiveInfo,
   DropCheck,
-  KeyLocation,
-  OpenOutcome,
-  ProgressEvent,
-} from "./ipc/bindings";
-import type {
   ImportOutcome,
   IpcError,
+  KeyLocation,
   KeySummary,
+  OpenOutcome,
+  ProgressEvent,
   ProtectionKind,
   RestoreOutcome,
   VaultOverview,
-} from "./ipc/pending-types";
+} from "./ipc/bindings";
 
 /** A recorded call: command name (as in the contract) and its arguments. */
 export type MockCall = { cmd: string; args: Record<string, unknown> };

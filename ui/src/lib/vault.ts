@@ -1,7 +1,7 @@
 import { get, writable, type Readable } from "svelte/store";
 import type { Backend } from "./backend";
 import { toIpcError } from "./backend";
-import type { IpcError, ProtectionKind, VaultOverview } from "./ipc/pending-types";
+import type { IpcError, ProtectionKind, VaultOverview } from "./ipc/bindings";
 
 /**
  * The key ring as the UI sees it:
