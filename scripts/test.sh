@@ -26,4 +26,4 @@ bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 
 step "End to end: the real app under Xvfb, over WebDriver"
 cargo build -p result-vault-app
-node --test --test-concurrency=1 tests/e2e/
+RESULT_VAULT_E2E=1 bash scripts/with-secret-service.sh node --test --test-concurrency=1 tests/e2e/

@@ -10,6 +10,7 @@
 pub mod commands;
 pub mod display;
 pub mod ipc_types;
+pub mod logging;
 pub mod paths;
 pub mod settings;
 pub mod state;
@@ -19,10 +20,12 @@ use tauri::Manager;
 /// Builds and runs the app (blocks until the last window closes).
 pub fn run() {
     let result = tauri::Builder::default()
+        .plugin(logging::plugin())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let dirs = paths::AppDirs::resolve(app.handle())?;
+            log::info!("Result Vault {} started; data folder {}", env!("CARGO_PKG_VERSION"), dirs.data.display());
             app.manage(state::AppState::new(dirs));
             Ok(())
         })

@@ -71,6 +71,7 @@ export async function startEnvironment({ name = 'e2e' } = {}) {
     XDG_CACHE_HOME: path.join(home, '.cache'),
     XDG_RUNTIME_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'rv-run-')),
     NO_AT_BRIDGE: '1',
+    RESULT_VAULT_E2E: '1',
     WEBKIT_DISABLE_COMPOSITING_MODE: '1',
     LANG: process.env.E2E_LANG ?? 'C.UTF-8',
   };

@@ -55,6 +55,15 @@ pub async fn open_archive(
     })
     .await;
     state.jobs.lock().unwrap_or_else(|e| e.into_inner()).remove(&job_id);
+    match &outcome {
+        Ok(o) => log::info!(
+            "opened a result: {:?}, key {}, {} files",
+            o.status,
+            o.key_fingerprint.as_deref().unwrap_or("-"),
+            o.files.len()
+        ),
+        Err(e) => log::warn!("could not open a result: {}", e.kind),
+    }
     let outcome = outcome?;
     if let Some(out) = outcome.output.as_deref().and_then(|o| std::fs::canonicalize(o).ok()) {
         state.outputs.lock().unwrap_or_else(|e| e.into_inner()).insert(out);

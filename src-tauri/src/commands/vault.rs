@@ -52,8 +52,11 @@ pub async fn vault_open(
         }
         (None, _) => Unlock::Keychain,
     };
-    let vault = run_blocking(move || Vault::open_or_create(&dir, &unlock)).await?;
+    let vault = run_blocking(move || Vault::open_or_create(&dir, &unlock))
+        .await
+        .inspect_err(|e| log::warn!("key ring not opened: {}", e.kind))?;
     let overview = vault.overview();
+    log::info!("key ring opened ({:?}, {} keys)", overview.protection, overview.keys.len());
     *state.vault.lock().unwrap_or_else(|e| e.into_inner()) = Some(vault);
     Ok(overview)
 }
@@ -78,7 +81,9 @@ pub async fn keys_generate(
     state.jobs.lock().unwrap_or_else(|e| e.into_inner()).remove(&job_id);
     let key = key?;
     let label = if label.trim().is_empty() { "Result Vault key".to_owned() } else { label.trim().to_owned() };
-    with_vault(&state, |v| v.add_key(&key, &label, KeySource::Generated, Vec::new()))
+    let r = with_vault(&state, |v| v.add_key(&key, &label, KeySource::Generated, Vec::new()))?;
+    log::info!("key generated: {}", r.key.fingerprint);
+    Ok(r)
 }
 
 /// Imports a key file or a `.secrets/beneficiary` folder.
@@ -163,6 +168,7 @@ pub async fn backup_create(state: State<'_, AppState>, path: String) -> Result<B
     // The kit is made (age scrypt: about a second) while holding the ring: nothing else may
     // change the keys meanwhile.
     let b = with_vault(&state, |v| v.backup(&PathBuf::from(&path), true))?;
+    log::info!("recovery kit {} written with {} keys", b.kit_id, b.fingerprints.len());
     Ok(BackupCreated {
         file: b.file.display().to_string(),
         words: b.phrase.words().iter().map(|w| w.to_string()).collect(),
@@ -219,7 +225,10 @@ pub async fn restore_kit(
         let vault = run_blocking(move || Vault::open_or_create(&dir, &unlock)).await?;
         *state.vault.lock().unwrap_or_else(|e| e.into_inner()) = Some(vault);
     }
-    with_vault(&state, |v| v.restore(Path::new(&path), &words))
+    let r = with_vault(&state, |v| v.restore(Path::new(&path), &words))
+        .inspect_err(|e| log::warn!("restore failed: {}", e.kind))?;
+    log::info!("recovery kit {} restored: {} added", r.kit_id, r.added.len());
+    Ok(r)
 }
 
 /// Whether the end-to-end test hooks are on (`RESULT_VAULT_E2E=1` at launch).
