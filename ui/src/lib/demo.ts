@@ -15,6 +15,7 @@
  *   &vault=open|passphrase|keychain_unavailable|keychain_locked|damaged|failed
  *                       how the ring opens at start (default open)
  *   &step=words|quiz|quiz-wrong|done   with demo=backup: walk the wizard to that step
+ *   &step=passphrase    with vault=keychain_*: the "use a passphrase instead" form
  *   &outcome=correct|other_kit|invalid|typing   with demo=restore: type words (and submit)
  */
 import type { ErrorKind, IpcError, KeyLocation, KeySummary, OpenOutcome, ResultFile } from "./ipc/bindings";
@@ -273,7 +274,7 @@ export function createDemo(search: string): { backend: MockBackend; run: (app: A
     words: [...SAMPLE_WORDS],
     keys: ring.map((k) => ({ ...k, backed_up: true })),
   };
-  const vaultParam = q.get("vault");
+  const vaultParam = q.get("vault") === "damaged" ? "keyring_damaged" : q.get("vault");
   if (vaultParam === "passphrase") backend.options.protection = "passphrase";
   else if (vaultParam === "failed") backend.options.vaultOpenErrors = [DEMO_ERRORS.io];
   else if (vaultParam && vaultParam in DEMO_ERRORS && vaultParam !== "io") {
@@ -287,6 +288,7 @@ export function createDemo(search: string): { backend: MockBackend; run: (app: A
 
   async function runKeys(app: AppHandle) {
     const step = q.get("step");
+    if (step === "passphrase") await click("use-passphrase");
     switch (scenario) {
       case "keys":
         app.show("keys");
