@@ -14,7 +14,7 @@
  *   &ring=some|empty|backed|many   keys in the ring (default some: one not backed up)
  *   &vault=open|passphrase|keychain_unavailable|keychain_locked|damaged|failed
  *                       how the ring opens at start (default open)
- *   &step=words|quiz|quiz-wrong|done   with demo=backup: walk the wizard to that step
+ *   &step=words|quiz|quiz-typing|quiz-wrong|done   with demo=backup: walk the wizard to that step
  *   &step=passphrase    with vault=keychain_*: the "use a passphrase instead" form
  *   &outcome=correct|other_kit|invalid|typing   with demo=restore: type words (and submit)
  */
@@ -320,6 +320,12 @@ export function createDemo(search: string): { backend: MockBackend; run: (app: A
         if (step === "words") break;
         await click("backup-continue");
         if (step === "quiz") break;
+        if (step === "quiz-typing") {
+          const first = await element<HTMLInputElement>("[data-testid=quiz-word-input]");
+          first?.focus();
+          fill(first, "ab");
+          break;
+        }
         const inputs = [...document.querySelectorAll<HTMLInputElement>("[data-testid=quiz-word-input]")];
         inputs.forEach((input, i) => {
           const index = Number(input.dataset.index);
