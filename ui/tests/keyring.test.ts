@@ -295,6 +295,7 @@ describe("keys screen", () => {
     await waitFor(() => expect(screen.getAllByTestId("key-row")).toHaveLength(1));
     expect(backend.callsTo("keys_delete")).toEqual([{ fingerprint: SAMPLE_FINGERPRINT }]);
     expect(screen.getByTestId("keys-notice")).toHaveTextContent("Deleted: Laptop key");
+    await waitFor(() => expect(screen.getByRole("heading", { name: en.ring.heading })).toHaveFocus());
   });
 
   it("shows the backup_required error if the app refuses a delete", async () => {

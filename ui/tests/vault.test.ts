@@ -1,0 +1,101 @@
+import { get } from "svelte/store";
+import { describe, expect, it } from "vitest";
+import { createMockBackend, sampleKey, SAMPLE_FINGERPRINT } from "../src/lib/mockBackend";
+import { createVault, needsAttention, reminderOf } from "../src/lib/vault";
+import type { IpcError } from "../src/lib/ipc/bindings";
+
+const err = (kind: IpcError["kind"]): IpcError => ({ kind, message: `${kind} message`, hint: "" });
+
+describe("vault state", () => {
+  it("opens with the keychain (creating the ring) when there is no ring", async () => {
+    const backend = createMockBackend({ protection: "none" });
+    const vault = createVault(backend);
+    expect(get(vault).name).toBe("starting");
+    await vault.start();
+    expect(get(vault)).toMatchObject({ name: "open", overview: { protection: "keychain", keys: [] } });
+    expect(backend.callsTo("vault_open")).toEqual([{ passphrase: null, createWith: null }]);
+  });
+
+  it("waits for the passphrase of a passphrase ring, and stays locked when it is wrong", async () => {
+    const backend = createMockBackend({ protection: "passphrase", passphrase: "secret words" });
+    const vault = createVault(backend);
+    await vault.start();
+    expect(get(vault)).toEqual({ name: "locked", busy: false, error: null });
+    expect(backend.callsTo("vault_open")).toHaveLength(0);
+    await vault.unlock("nope");
+    expect(get(vault)).toMatchObject({ name: "locked", busy: false, error: { kind: "wrong_passphrase" } });
+    await vault.unlock("secret words");
+    expect(get(vault).name).toBe("open");
+  });
+
+  it.each([
+    ["keychain_unavailable", "keychain_problem"],
+    ["keychain_locked", "keychain_problem"],
+    ["keyring_damaged", "damaged"],
+    ["io", "failed"],
+    ["internal", "failed"],
+  ] as const)("%s -> %s", async (kind, state) => {
+    const backend = createMockBackend({ vaultOpenErrors: [err(kind)] });
+    const vault = createVault(backend);
+    await vault.start();
+    expect(get(vault)).toMatchObject({ name: state, error: { kind } });
+    expect(needsAttention(get(vault))).toBe(true);
+  });
+
+  it("retries after a keychain problem", async () => {
+    const backend = createMockBackend({ vaultOpenErrors: [err("keychain_locked")] });
+    const vault = createVault(backend);
+    await vault.start();
+    await vault.retry();
+    expect(get(vault).name).toBe("open");
+    expect(needsAttention(get(vault))).toBe(false);
+  });
+
+  it("keeps the keychain screen, with the reason, when a passphrase ring cannot be made either", async () => {
+    const backend = createMockBackend({
+      protection: "none",
+      vaultOpenErrors: [err("keychain_unavailable"), err("keychain_unavailable")],
+    });
+    const vault = createVault(backend);
+    await vault.start();
+    await vault.createWithPassphrase("long enough passphrase");
+    expect(get(vault)).toMatchObject({
+      name: "keychain_problem",
+      busy: false,
+      formError: { kind: "keychain_unavailable" },
+    });
+    await vault.createWithPassphrase("long enough passphrase");
+    expect(get(vault)).toMatchObject({ name: "open", overview: { protection: "passphrase" } });
+    expect(backend.callsTo("vault_open").slice(1)).toEqual([
+      { passphrase: "long enough passphrase", createWith: "passphrase" },
+      { passphrase: "long enough passphrase", createWith: "passphrase" },
+    ]);
+  });
+
+  it("refreshes the overview of an open ring only", async () => {
+    const backend = createMockBackend({ vaultOpenErrors: [err("keyring_damaged")] });
+    const vault = createVault(backend);
+    await vault.start();
+    await vault.refresh();
+    expect(backend.callsTo("keys_overview")).toHaveLength(0);
+    await vault.afterRestore();
+    expect(get(vault).name).toBe("open");
+    backend.options.ringKeys = [sampleKey()];
+    await vault.refresh();
+    expect(get(vault)).toMatchObject({ overview: { not_backed_up: [SAMPLE_FINGERPRINT] } });
+  });
+
+  it("reminds while a key is in no verified kit, or the kit is out of date", () => {
+    const overview = { protection: "keychain" as const, keys: [], not_backed_up: [], kit_out_of_date: false };
+    expect(reminderOf({ name: "open", overview })).toBeNull();
+    expect(reminderOf({ name: "open", overview: { ...overview, not_backed_up: ["a", "b"] } })).toEqual({
+      count: 2,
+      outOfDate: false,
+    });
+    expect(reminderOf({ name: "open", overview: { ...overview, kit_out_of_date: true } })).toEqual({
+      count: 0,
+      outOfDate: true,
+    });
+    expect(reminderOf({ name: "starting" })).toBeNull();
+  });
+});
