@@ -81,6 +81,9 @@ export class Element {
   attr(name) {
     return this.s.cmd('GET', `/element/${this.id}/attribute/${name}`);
   }
+  clear() {
+    return this.s.cmd('POST', `/element/${this.id}/clear`, {});
+  }
   sendKeys(text) {
     return this.s.cmd('POST', `/element/${this.id}/value`, { text });
   }
