@@ -52,9 +52,19 @@ pub async fn vault_open(
         }
         (None, _) => Unlock::Keychain,
     };
-    let vault = run_blocking(move || Vault::open_or_create(&dir, &unlock))
-        .await
-        .inspect_err(|e| log::warn!("key ring not opened: {}", e.kind))?;
+    let switch_to_passphrase = create_with == Some(CreateWith::Passphrase);
+    let vault = run_blocking(move || {
+        // Choosing a passphrase instead of an unreachable keychain: the keychain ring cannot be
+        // opened, so it is set aside (kept on disk) and a new passphrase ring is made, to be
+        // filled from the recovery kit.
+        if switch_to_passphrase && Vault::protection_kind(&dir)? == ProtectionKind::Keychain {
+            let moved = Vault::set_aside(&dir)?;
+            log::warn!("keychain key ring set aside for a passphrase ring: {} files kept", moved.len());
+        }
+        Vault::open_or_create(&dir, &unlock)
+    })
+    .await
+    .inspect_err(|e| log::warn!("key ring not opened: {}", e.kind))?;
     let overview = vault.overview();
     log::info!("key ring opened ({:?}, {} keys)", overview.protection, overview.keys.len());
     *state.vault.lock().unwrap_or_else(|e| e.into_inner()) = Some(vault);
@@ -213,8 +223,17 @@ pub async fn restore_kit(
     passphrase: Option<String>,
 ) -> Result<RestoreOutcome, VaultError> {
     let words = Zeroizing::new(words);
-    // Check the words before touching anything.
-    check_phrase(&words)?;
+    // Check the words, and that they open this kit, before touching anything.
+    let phrase = check_phrase(&words)?;
+    {
+        let kit = PathBuf::from(&path);
+        let phrase = phrase.clone();
+        run_blocking(move || {
+            let bytes = std::fs::read(&kit).map_err(|e| VaultError::io("read", &kit, &e))?;
+            result_vault_core::vault::kit::open_kit(&bytes, &phrase).map(|_| ())
+        })
+        .await?;
+    }
     let is_open = state.vault.lock().unwrap_or_else(|e| e.into_inner()).is_some();
     if !is_open {
         let dir = state.dirs.data.clone();
@@ -222,7 +241,17 @@ pub async fn restore_kit(
             Some(p) => Unlock::Passphrase(Zeroizing::new(p)),
             None => Unlock::Keychain,
         };
-        let vault = run_blocking(move || Vault::open_or_create(&dir, &unlock)).await?;
+        let vault = run_blocking(move || match Vault::open_or_create(&dir, &unlock) {
+            // The ring cannot be opened (damaged, its keychain entry gone, or its passphrase
+            // forgotten): keep it aside and restore into a new one.
+            Err(e) if matches!(e.kind, ErrorKind::KeyringDamaged | ErrorKind::WrongPassphrase) => {
+                let moved = Vault::set_aside(&dir)?;
+                log::warn!("unreadable key ring ({}) set aside before a restore: {} files kept", e.kind, moved.len());
+                Vault::open_or_create(&dir, &unlock)
+            }
+            other => other,
+        })
+        .await?;
         *state.vault.lock().unwrap_or_else(|e| e.into_inner()) = Some(vault);
     }
     let r = with_vault(&state, |v| v.restore(Path::new(&path), &words))

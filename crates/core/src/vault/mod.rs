@@ -212,6 +212,24 @@ impl Vault {
         Ok(v)
     }
 
+    /// Moves an unreadable key ring (and its previous version) aside, renamed with the time, so
+    /// that a new ring can be created in `dir` (then filled from a recovery kit). Nothing is
+    /// deleted: the old files stay beside it. Returns the new names.
+    pub fn set_aside(dir: &Path) -> Result<Vec<PathBuf>> {
+        let stamp = Utc::now().format("%Y%m%dT%H%M%S");
+        let mut moved = Vec::new();
+        for name in [store::KEYRING_FILE, store::PREVIOUS_FILE] {
+            let from = dir.join(name);
+            if from.exists() {
+                let to = dir.join(format!("{name}.set-aside-{stamp}"));
+                std::fs::rename(&from, &to).map_err(|e| VaultError::io("move aside", &from, &e))?;
+                moved.push(to);
+            }
+        }
+        crate::archive::output::sync_dir(dir);
+        Ok(moved)
+    }
+
     /// The data folder.
     pub fn dir(&self) -> &Path {
         &self.dir
