@@ -339,3 +339,68 @@ fn killing_the_process_at_any_point_leaves_a_readable_key_ring() {
     // No temporary file is mistaken for the ring, and the ring still decrypts.
     h.json(&["decrypt", p(&fixture("encryptedResults.zip")), "--output", p(&h.path().join("r.zip")), "--json"]);
 }
+
+/// A locked keychain whose unlock prompt cannot be answered gives `keychain_locked` at once. Run
+/// in its own private Secret Service (locking the shared one would disturb the other tests).
+#[test]
+fn a_locked_keychain_is_keychain_locked() {
+    let h = Home::new();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/with-secret-service.sh");
+    let inner = r#"
+"$RV" keys import "$KEY" --json >/dev/null || exit 90
+gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \
+  --method org.freedesktop.Secret.Service.Lock "['/org/freedesktop/secrets/collection/login']" >/dev/null || exit 91
+start=$(date +%s)
+"$RV" keys list --json
+echo "elapsed=$(( $(date +%s) - start ))"
+"#;
+    let o = Command::new("bash")
+        .arg(&script)
+        .args(["bash", "-c", inner])
+        .env_remove("RV_IN_SECRET_SESSION")
+        .env_remove("DISPLAY")
+        .env("RV", env!("CARGO_BIN_EXE_result-vault"))
+        .env("KEY", fixture("expected_key"))
+        .env("RESULT_VAULT_HOME", h.path().join("vault"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("\"kind\":\"keychain_locked\""), "{out}");
+    let elapsed: u64 = out.rsplit("elapsed=").next().unwrap().trim().parse().unwrap();
+    assert!(elapsed < 8, "{elapsed}");
+}
+
+/// A keychain that never answers (here a bus socket that accepts and stays silent, as a
+/// Secret Service stuck on an unlock prompt does) is given up after the timeout: no hang.
+#[test]
+fn a_keychain_that_never_answers_times_out() {
+    let h = Home::new();
+    let sock = h.path().join("silent-bus");
+    let mut server = Command::new("/usr/bin/python3")
+        .args([
+            "-c",
+            "import socket,sys,time\ns=socket.socket(socket.AF_UNIX)\ns.bind(sys.argv[1]);s.listen(8)\nconns=[]\nwhile True: conns.append(s.accept())",
+        ])
+        .arg(&sock)
+        .spawn()
+        .unwrap();
+    for _ in 0..50 {
+        if sock.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let started = std::time::Instant::now();
+    let o = h
+        .cmd()
+        .args(["keys", "list", "--json"])
+        .env("DBUS_SESSION_BUS_ADDRESS", format!("unix:path={}", sock.display()))
+        .env("RESULT_VAULT_KEYCHAIN_TIMEOUT_SECS", "3")
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(error_kind(&o), "keychain_locked");
+    assert!(took.as_secs() >= 3 && took.as_secs() < 10, "{took:?}");
+}

@@ -114,29 +114,34 @@ fn damaged_entry() -> VaultError {
     )
 }
 
+fn locked(detail: &str) -> VaultError {
+    VaultError::new(
+        ErrorKind::KeychainLocked,
+        format!("The system keychain is locked ({detail})."),
+        "Unlock your keychain (your login keyring), then try again. Or protect the key ring with a passphrase instead.",
+    )
+}
+
+fn looks_locked(text: &str) -> bool {
+    let t = text.to_lowercase();
+    t.contains("lock") || t.contains("prompt") || t.contains("dismiss")
+}
+
 fn map_keyring_error(e: keyring::Error) -> VaultError {
     match e {
+        // A locked collection whose unlock prompt was refused or could not be shown.
+        keyring::Error::NoStorageAccess(inner) if looks_locked(&inner.to_string()) => locked(&inner.to_string()),
+        keyring::Error::PlatformFailure(inner) if looks_locked(&inner.to_string()) => locked(&inner.to_string()),
         keyring::Error::NoStorageAccess(inner) => VaultError::new(
             ErrorKind::KeychainUnavailable,
             format!("The system keychain cannot be reached ({inner})."),
             "On Linux, start a Secret Service (GNOME Keyring or KWallet) and unlock it. Or protect the key ring with a passphrase instead.",
         ),
-        keyring::Error::PlatformFailure(inner) => {
-            let text = inner.to_string();
-            if text.to_lowercase().contains("lock") || text.to_lowercase().contains("prompt") || text.to_lowercase().contains("dismiss") {
-                VaultError::new(
-                    ErrorKind::KeychainLocked,
-                    format!("The system keychain is locked ({text})."),
-                    "Unlock your keychain (your login keyring), then try again.",
-                )
-            } else {
-                VaultError::new(
-                    ErrorKind::KeychainUnavailable,
-                    format!("The system keychain refused the request ({text})."),
-                    "Check that a Secret Service (GNOME Keyring or KWallet) runs and is unlocked, or use a passphrase instead.",
-                )
-            }
-        }
+        keyring::Error::PlatformFailure(inner) => VaultError::new(
+            ErrorKind::KeychainUnavailable,
+            format!("The system keychain refused the request ({inner})."),
+            "Check that a Secret Service (GNOME Keyring or KWallet) runs and is unlocked, or use a passphrase instead.",
+        ),
         other => VaultError::new(
             ErrorKind::KeychainUnavailable,
             format!("The system keychain failed: {other}."),
