@@ -36,6 +36,12 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
+# The reference iExec CLI (npm iexec 9.0.1), for the interoperability tests of exported keys.
+if [ ! -d tests/interop/node_modules ] || [ tests/interop/package-lock.json -nt tests/interop/node_modules/.package-lock.json ]; then
+  say "installing the iexec CLI for the interoperability tests"
+  npm ci --prefix tests/interop --no-audit --no-fund
+fi
+
 # tauri-driver: the WebDriver bridge for the end-to-end tests.
 export PATH="$HOME/.cargo/bin:$PATH"
 if ! command -v tauri-driver >/dev/null; then

@@ -404,3 +404,56 @@ fn a_keychain_that_never_answers_times_out() {
     assert_eq!(error_kind(&o), "keychain_locked");
     assert!(took.as_secs() >= 3 && took.as_secs() < 10, "{took:?}");
 }
+
+/// Keys exported by Result Vault work with the reference client: `iexec result decrypt`
+/// (npm `iexec` 9.0.1, installed by scripts/setup.sh in tests/interop) opens the SDK fixture with
+/// the exported fixture key, and an archive made by openssl for a key generated here with the
+/// exported generated key.
+#[test]
+fn exported_private_keys_work_with_the_iexec_cli() {
+    let iexec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/interop/node_modules/.bin/iexec");
+    assert!(iexec.exists(), "run scripts/setup.sh: it installs the iexec CLI in tests/interop");
+    let h = Home::new();
+    h.json(&["keys", "import", p(&fixture("expected_key")), "--json"]);
+    let generated = h.json(&["keys", "generate", "--label", "new", "--json"]);
+    let gen_fp = generated["key"]["fingerprint"].as_str().unwrap().to_owned();
+    let fixture_fp = openssl_fingerprint(&fixture("expected_key"));
+    // An archive for the generated key, made by openssl as the enclave does.
+    let public = h.path().join("gen.pub");
+    h.json(&["keys", "export-public", &gen_fp, "--output", p(&public), "--json"]);
+    let archive = h.path().join("for-generated.zip");
+    let shared = fixture("").parent().unwrap().parent().unwrap().to_path_buf();
+    let st = Command::new("bash")
+        .arg(shared.join("tools/make-encrypted-result.sh"))
+        .arg(&public)
+        .arg("1")
+        .arg(&archive)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    for (fp, archive) in [(fixture_fp.as_str(), fixture("encryptedResults.zip")), (gen_fp.as_str(), archive.clone())] {
+        let keys = h.path().join(format!("keys-{}", &fp[..8]));
+        std::fs::create_dir(&keys).unwrap();
+        h.json(&["keys", "export-private", fp, "--output", p(&keys.join("exported_key")), "--json"]);
+        let work = h.path().join(format!("work-{}", &fp[..8]));
+        std::fs::create_dir(&work).unwrap();
+        let o = Command::new(&iexec)
+            .args(["result", "decrypt"])
+            .arg(&archive)
+            .args(["--beneficiary-keystoredir", p(&keys), "--beneficiary-key-file", "exported_key", "--force", "--raw"])
+            .current_dir(&work)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "iexec: {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        // Same bytes as Result Vault's own decryption.
+        let ours = h.path().join(format!("ours-{}.zip", &fp[..8]));
+        h.json(&["decrypt", p(&archive), "--output", p(&ours), "--json"]);
+        assert_eq!(std::fs::read(work.join("results.zip")).unwrap(), std::fs::read(&ours).unwrap());
+    }
+}
