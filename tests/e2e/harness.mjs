@@ -51,7 +51,7 @@ async function waitFor(check, what, timeoutMs = 20000) {
 }
 
 /** Starts Xvfb + tauri-driver; returns { display, driverUrl, home, env, stop }. */
-export async function startEnvironment({ name = 'e2e' } = {}) {
+export async function startEnvironment({ name = 'e2e', extraEnv = {} } = {}) {
   if (!fs.existsSync(appBinary)) throw new Error(`app not built: ${appBinary} (run cargo build -p result-vault-app)`);
   fs.mkdirSync(artifacts, { recursive: true });
   const procs = [];
@@ -76,6 +76,7 @@ export async function startEnvironment({ name = 'e2e' } = {}) {
     LANG: process.env.E2E_LANG ?? 'C.UTF-8',
   };
   delete env.WAYLAND_DISPLAY;
+  Object.assign(env, extraEnv);
   const port = await freePort();
   const nativePort = await freePort();
   const log = fs.openSync(path.join(artifacts, `tauri-driver-${name}.log`), 'w');

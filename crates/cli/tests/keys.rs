@@ -307,35 +307,56 @@ fn killing_the_process_at_any_point_leaves_a_readable_key_ring() {
         (vec!["keys".into(), "rename".into(), fp.clone(), "renamed".into(), "--json".into()], None),
         (vec!["keys".into(), "verify-backup".into(), p(&kit).into(), "--json".into()], Some(phrase.clone())),
         (vec!["keys".into(), "restore".into(), p(&kit).into(), "--json".into()], Some(phrase.clone())),
+        (vec!["keys".into(), "generate".into(), "--json".into()], None),
+        (
+            vec![
+                "keys".into(),
+                "backup".into(),
+                "--output".into(),
+                p(&h.path().join("kit2.age")).into(),
+                "--force".into(),
+                "--json".into(),
+            ],
+            None,
+        ),
     ];
     let mut kills = 0;
-    for round in 0..4u64 {
-        for (args, stdin) in &ops {
-            // Each write pauses 40 ms after every step; kill at staggered points within.
+    // The write has 5 steps (half written, synced, previous linked, previous renamed, renamed
+    // into place); the process is killed at each of them, for each operation.
+    for (args, stdin) in &ops {
+        for point in 1..=5u32 {
             let before = h.json(&["keys", "list", "--json"]);
             let mut child = h
                 .cmd()
                 .args(args)
-                .env("RESULT_VAULT_CRASH_TEST_PAUSE_MS", "40")
+                .env("RESULT_VAULT_CRASH_TEST_PAUSE_MS", "300")
                 .stdin(Stdio::piped())
                 .stdout(Stdio::null())
-                .stderr(Stdio::null())
+                .stderr(Stdio::piped())
                 .spawn()
                 .unwrap();
             if let Some(s) = stdin {
                 let _ = child.stdin.take().unwrap().write_all(format!("{s}\n").as_bytes());
             }
-            std::thread::sleep(std::time::Duration::from_millis(20 + round * 37 + (kills as u64 % 5) * 11));
-            let _ = child.kill(); // SIGKILL
+            let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+            let mark = format!("RESULT_VAULT_CRASH_POINT {point}");
+            let reached = std::io::BufRead::lines(stderr).map_while(Result::ok).any(|l| l == mark);
+            let _ = child.kill(); // SIGKILL, while it pauses right after that step
             let _ = child.wait();
-            kills += 1;
+            if reached {
+                kills += 1;
+            }
             let after = h.json(&["keys", "list", "--json"]);
             let n_before = before["keys"].as_array().unwrap().len();
             let n_after = after["keys"].as_array().unwrap().len();
-            assert!(n_after == n_before || n_after == n_before + 1, "keys {n_before} -> {n_after}");
+            assert!(
+                n_after == n_before || n_after == n_before + 1,
+                "{args:?} at {point}: keys {n_before} -> {n_after}"
+            );
         }
     }
-    assert!(kills >= 24);
+    // Every operation writes the ring (the first write of a fresh ring has 3 steps, later ones 5).
+    assert!(kills >= 36, "{kills} kills landed");
     // No temporary file is mistaken for the ring, and the ring still decrypts.
     h.json(&["decrypt", p(&fixture("encryptedResults.zip")), "--output", p(&h.path().join("r.zip")), "--json"]);
 }

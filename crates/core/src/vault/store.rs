@@ -197,10 +197,11 @@ pub fn load(dir: &Path, key: &VaultKey) -> Result<Option<KeyRingData>> {
 }
 
 /// Fault injection for the crash-safety test: with `RESULT_VAULT_CRASH_TEST_PAUSE_MS` set, each
-/// step of [`write_atomic`] is followed by a pause, so that a test can kill the process (SIGKILL)
-/// at every point of a write. Unset in normal use.
-fn crash_test_pause() {
+/// step of [`write_atomic`] prints `RESULT_VAULT_CRASH_POINT <step>` on standard error and pauses,
+/// so that a test can kill the process (SIGKILL) exactly there. Unset in normal use.
+fn crash_test_pause(step: u32) {
     if let Some(ms) = std::env::var("RESULT_VAULT_CRASH_TEST_PAUSE_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+        eprintln!("RESULT_VAULT_CRASH_POINT {step}");
         std::thread::sleep(std::time::Duration::from_millis(ms));
     }
 }
@@ -217,10 +218,10 @@ pub fn write_atomic(dir: &Path, bytes: &[u8]) -> Result<()> {
     let half = bytes.len() / 2;
     tmp.write_all(&bytes[..half]).map_err(|e| VaultError::io("write", tmp.path(), &e))?;
     tmp.flush().map_err(|e| VaultError::io("write", tmp.path(), &e))?;
-    crash_test_pause();
+    crash_test_pause(1);
     tmp.write_all(&bytes[half..]).map_err(|e| VaultError::io("write", tmp.path(), &e))?;
     tmp.as_file().sync_all().map_err(|e| VaultError::io("write", tmp.path(), &e))?;
-    crash_test_pause();
+    crash_test_pause(2);
     if target.exists() {
         // Keep the current version as `keyring.prev`, itself replaced atomically.
         let prev_tmp: PathBuf = dir.join(format!(".keyring.prev-{}", std::process::id()));
@@ -228,13 +229,13 @@ pub fn write_atomic(dir: &Path, bytes: &[u8]) -> Result<()> {
         fs::hard_link(&target, &prev_tmp)
             .or_else(|_| fs::copy(&target, &prev_tmp).map(|_| ()))
             .map_err(|e| VaultError::io("keep the previous version of", &target, &e))?;
-        crash_test_pause();
+        crash_test_pause(3);
         fs::rename(&prev_tmp, dir.join(PREVIOUS_FILE))
             .map_err(|e| VaultError::io("keep the previous version of", &target, &e))?;
-        crash_test_pause();
+        crash_test_pause(4);
     }
     tmp.persist(&target).map_err(|e| VaultError::io("write", &target, &e.error))?;
-    crash_test_pause();
+    crash_test_pause(5);
     sync_dir(dir);
     Ok(())
 }
