@@ -62,6 +62,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The result digest as the enclave computes it (to compare with the task's resultDigest on chain), from a decrypted folder, a plain result or an encrypted archive.
+    Digest {
+        /// A result archive (encrypted or plain) or a folder of decrypted files.
+        path: PathBuf,
+        /// Key file or folder for an encrypted archive (default: the key ring). Repeatable.
+        #[arg(long = "key", value_name = "PATH")]
+        keys: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// The key ring: list, generate, import, export, retire, back up, restore.
     Keys {
         #[command(subcommand)]
@@ -91,6 +101,7 @@ fn main() -> ExitCode {
     let json = match &cli.command {
         Command::Decrypt { json, .. } | Command::Inspect { json, .. } => *json,
         Command::Keys { command } => command.json(),
+        Command::Digest { json, .. } => *json,
     };
     let ctx = keys_cmd::Context { home: cli.home.clone(), passphrase_file: cli.passphrase_file.clone() };
     match run(cli.command, &ctx) {
@@ -109,6 +120,40 @@ fn main() -> ExitCode {
 fn run(cmd: Command, ctx: &keys_cmd::Context) -> Result<(), VaultError> {
     match cmd {
         Command::Keys { command } => keys_cmd::run(command, ctx),
+        Command::Digest { path, keys, json } => {
+            let d = if path.is_dir() {
+                result_vault_core::digest::result_digest_of_folder(&path)?
+            } else {
+                // Decrypt (or copy) into a temporary folder, removed afterwards.
+                let work = tempfile::tempdir()
+                    .map_err(|e| VaultError::io("create a temporary folder in", &std::env::temp_dir(), &e))?;
+                let info = inspect(&path)?;
+                let keys = match (keys.is_empty(), info.layout) {
+                    (_, result_vault_core::archive::ArchiveLayout::Plain) => Vec::new(),
+                    (true, _) => ctx.open_vault()?.candidates()?,
+                    (false, _) => load_key_paths(&keys)?,
+                };
+                let target = work.path().join("result");
+                open_result(
+                    &path,
+                    &keys,
+                    &OpenOptions::new(OutputTarget::Folder(target.clone())),
+                    &no_progress,
+                    &CancelToken::new(),
+                )?;
+                result_vault_core::digest::result_digest_of_folder(&target)?
+            };
+            if json {
+                println!("{}", serde_json::to_string(&d).map_err(|e| VaultError::internal(e.to_string()))?);
+            } else {
+                match (&d.result_digest, &d.reason) {
+                    (Some(h), _) => println!("{h}  ({})", d.deterministic_output_path.as_deref().unwrap_or("")),
+                    (None, Some(r)) => println!("No result digest: {r}"),
+                    _ => {}
+                }
+            }
+            Ok(())
+        }
         Command::Decrypt { archive, keys, output, extract, force, json } => {
             let target = match (output, extract) {
                 (Some(o), _) => OutputTarget::Zip(o),

@@ -155,3 +155,74 @@ fn invalid_key_file_is_reported() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(json(&o)["error"]["kind"], "invalid_key_file");
 }
+
+/// Keccak-256 over concatenated hex digests, computed by ethers (npm, installed with the iexec
+/// CLI in tests/interop): an implementation independent of ours.
+fn ethers_concat_keccak(hexes: &[String]) -> String {
+    let interop = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/interop");
+    let o = Command::new("node")
+        .current_dir(&interop)
+        .args([
+            "-e",
+            "const {keccak256, concat} = require('ethers'); console.log(keccak256(concat(process.argv.slice(1))))",
+        ])
+        .args(hexes)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap().trim().to_owned()
+}
+
+fn sha256sum(path: &std::path::Path) -> String {
+    let o = Command::new("sha256sum").arg(path).output().unwrap();
+    format!("0x{}", &String::from_utf8(o.stdout).unwrap()[..64])
+}
+
+#[test]
+fn digest_of_the_sdk_fixture_is_the_sha256_of_its_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("files");
+    run(&[
+        "decrypt",
+        p(&fixture("encryptedResults.zip")),
+        "--key",
+        p(&fixture("expected_key")),
+        "--extract",
+        p(&out),
+        "--json",
+    ]);
+    let want = sha256sum(&out.join("result.txt"));
+    // From the encrypted archive, and from the extracted folder.
+    let v =
+        json(&run(&["digest", p(&fixture("encryptedResults.zip")), "--key", p(&fixture("expected_key")), "--json"]));
+    assert_eq!(v["deterministic_output_path"], "/iexec_out/result.txt");
+    assert_eq!(v["result_digest"], want.as_str());
+    let v = json(&run(&["digest", p(&out), "--json"]));
+    assert_eq!(v["result_digest"], want.as_str());
+}
+
+#[test]
+fn digest_of_a_folder_output_matches_ethers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("iexec_out");
+    std::fs::create_dir_all(out.join("results/sub")).unwrap();
+    std::fs::write(out.join("computed.json"), br#"{"deterministic-output-path":"/iexec_out/results"}"#).unwrap();
+    std::fs::write(out.join("results/b.csv"), b"b,2\n").unwrap();
+    std::fs::write(out.join("results/a.csv"), b"a,1\n").unwrap();
+    std::fs::write(out.join("results/Z.bin"), [0u8, 1, 2]).unwrap();
+    std::fs::write(out.join("results/sub/ignored"), b"not a direct child").unwrap();
+    // Direct children sorted by path (bytes: "Z" < "a" < "b" < "sub"); the sub-folder adds nothing.
+    let want = ethers_concat_keccak(&[
+        sha256sum(&out.join("results/Z.bin")),
+        sha256sum(&out.join("results/a.csv")),
+        sha256sum(&out.join("results/b.csv")),
+    ]);
+    let v = json(&run(&["digest", p(&out), "--json"]));
+    assert_eq!(v["result_digest"], want.as_str());
+    // A plain result archive of the same folder gives the same digest.
+    let zip_path = dir.path().join("plain.zip");
+    let st = Command::new("zip").args(["-q", "-r"]).arg(&zip_path).arg(".").current_dir(&out).status().unwrap();
+    assert!(st.success());
+    let v = json(&run(&["digest", p(&zip_path), "--json"]));
+    assert_eq!(v["result_digest"], want.as_str());
+}
