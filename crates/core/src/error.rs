@@ -52,6 +52,8 @@ pub enum ErrorKind {
     PhraseForAnotherKit,
     /// A file that is not a Result Vault recovery kit.
     InvalidKit,
+    /// A remote service (RPC, subgraph, gateway, SMS) cannot be reached or answers badly.
+    Network,
     /// A bug in Result Vault (should never be seen).
     Internal,
 }
@@ -79,12 +81,13 @@ impl ErrorKind {
             ErrorKind::InvalidPhrase => "invalid_phrase",
             ErrorKind::PhraseForAnotherKit => "phrase_for_another_kit",
             ErrorKind::InvalidKit => "invalid_kit",
+            ErrorKind::Network => "network",
             ErrorKind::Internal => "internal",
         }
     }
 
     /// Every kind, in declaration order (for exhaustive tests and UI tables).
-    pub const ALL: [ErrorKind; 20] = [
+    pub const ALL: [ErrorKind; 21] = [
         ErrorKind::NotAResult,
         ErrorKind::IncompleteArchive,
         ErrorKind::InvalidKeyFile,
@@ -104,6 +107,7 @@ impl ErrorKind {
         ErrorKind::InvalidPhrase,
         ErrorKind::PhraseForAnotherKit,
         ErrorKind::InvalidKit,
+        ErrorKind::Network,
         ErrorKind::Internal,
     ];
 }

@@ -2,6 +2,7 @@
 //! (`src-tauri`) and the `result-vault` CLI.
 //!
 //! - [`archive`]: open iExec result archives (current, legacy and plain layouts), streaming.
+//! - [`chain`]: networks, task ids, reads of the PoCo hub through an RPC.
 //! - [`digest`]: the result digest as the enclave computes it, to verify a result against the chain.
 //! - [`keys`]: beneficiary RSA private keys and their fingerprints.
 //! - [`progress`]: progress events and cancellation for long work.
@@ -11,6 +12,7 @@
 #![warn(missing_docs)]
 
 pub mod archive;
+pub mod chain;
 pub mod digest;
 pub mod error;
 pub mod keys;

@@ -107,6 +107,7 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   "invalid_phrase",
   "phrase_for_another_kit",
   "invalid_kit",
+  "network",
   "internal",
 ];
 

@@ -126,6 +126,11 @@ export const DEMO_ERRORS: Record<ErrorKind, IpcError> = {
     message: "holiday.age is not a Result Vault recovery kit.",
     hint: "Choose the .age file saved with your recovery kit.",
   },
+  network: {
+    kind: "network",
+    message: "The RPC https://arb1.arbitrum.io/rpc cannot be reached (connection refused).",
+    hint: "Check your connection and the network's RPC URL (Settings), then try again.",
+  },
   internal: {
     kind: "internal",
     message: "Unexpected state in the decryption worker.",

@@ -1,0 +1,11 @@
+//! The chain: the networks Result Vault knows (DESIGN.md 3.1), task ids, and reads of the PoCo
+//! hub's views through an RPC (DESIGN.md 3.2). The chain is the truth; indexes are hints.
+
+pub mod abi;
+pub mod networks;
+pub mod rpc;
+pub mod task;
+
+pub use networks::Network;
+pub use rpc::Rpc;
+pub use task::{task_id, ChainTask, ResultLocation, TaskStatus};

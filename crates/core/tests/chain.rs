@@ -1,0 +1,189 @@
+//! Reads of the PoCo hub's views against a real local EVM node: ganache (npm, in tests/interop)
+//! on 127.0.0.1 with a test hub compiled by solc from tests/chain/MockHub.sol, exposing the same
+//! function signatures and struct layouts.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use alloy_primitives::{Address, Bytes, B256, U256};
+use alloy_sol_types::SolValue;
+use result_vault_core::chain::abi::{Deal, Resource, Task};
+use result_vault_core::chain::{task_id, ResultLocation, Rpc, TaskStatus};
+use result_vault_core::ErrorKind;
+use serde_json::{json, Value};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+struct Ganache {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Ganache {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn start_ganache() -> Ganache {
+    let bin = repo().join("tests/interop/node_modules/.bin/ganache");
+    assert!(bin.exists(), "run scripts/setup.sh: it installs ganache in tests/interop");
+    let port = free_port();
+    let child = Command::new(bin)
+        .args([
+            "--server.host",
+            "127.0.0.1",
+            "--server.port",
+            &port.to_string(),
+            "--chain.chainId",
+            "1337",
+            "--wallet.deterministic",
+            "--logging.quiet",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let g = Ganache { child, url: format!("http://127.0.0.1:{port}") };
+    let rpc = Rpc::new(&g.url).unwrap();
+    let start = Instant::now();
+    while rpc.chain_id().is_err() {
+        assert!(start.elapsed() < Duration::from_secs(60), "ganache did not start");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    g
+}
+
+fn compile() -> Value {
+    let o = Command::new("node").arg(repo().join("tests/chain/compile.mjs")).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+fn wait_receipt(rpc: &Rpc, tx: &Value) -> Value {
+    for _ in 0..100 {
+        let r = rpc.call("eth_getTransactionReceipt", json!([tx])).unwrap();
+        if !r.is_null() {
+            assert_eq!(r["status"], "0x1", "transaction failed: {r}");
+            return r;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("no receipt");
+}
+
+fn send(rpc: &Rpc, from: &str, to: Option<&str>, data: &[u8]) -> Value {
+    let mut tx = json!({ "from": from, "data": format!("0x{}", hex::encode(data)), "gas": "0x1c9c380" });
+    if let Some(to) = to {
+        tx["to"] = json!(to);
+    }
+    let hash = rpc.call("eth_sendTransaction", json!([tx])).unwrap();
+    wait_receipt(rpc, &hash)
+}
+
+fn selector(methods: &Value, prefix: &str) -> Vec<u8> {
+    let (_, sel) = methods.as_object().unwrap().iter().find(|(k, _)| k.starts_with(prefix)).unwrap();
+    hex::decode(sel.as_str().unwrap()).unwrap()
+}
+
+#[test]
+fn view_task_and_view_deal_decode_from_a_real_node() {
+    let g = start_ganache();
+    let rpc = Rpc::new(&g.url).unwrap();
+    assert_eq!(rpc.chain_id().unwrap(), 1337);
+    let compiled = compile();
+    let methods = &compiled["methods"];
+    // The selectors Result Vault uses are those of the contract's ABI.
+    use alloy_sol_types::SolCall;
+    use result_vault_core::chain::abi::IexecHubViews;
+    assert_eq!(hex::encode(IexecHubViews::viewTaskCall::SELECTOR), methods["viewTask(bytes32)"]);
+    assert_eq!(hex::encode(IexecHubViews::viewDealCall::SELECTOR), methods["viewDeal(bytes32)"]);
+
+    let accounts = rpc.call("eth_accounts", json!([])).unwrap();
+    let from = accounts[0].as_str().unwrap().to_owned();
+    let bytecode = hex::decode(compiled["bytecode"].as_str().unwrap().trim_start_matches("0x")).unwrap();
+    let receipt = send(&rpc, &from, None, &bytecode);
+    let hub_str = receipt["contractAddress"].as_str().unwrap().to_owned();
+    let hub: Address = hub_str.parse().unwrap();
+
+    let deal_id: B256 = "0x2c97513bbef02a71b4cf555466f1dcc65e42720cc7d938f8eb53d93cf5ecaccd".parse().unwrap();
+    let tid = task_id(deal_id, U256::ZERO);
+    let beneficiary: Address = "0xC08C3def622Af1476f2Db0E3CC8CcaeAd07BE3bB".parse().unwrap();
+    let res =
+        |a: u8| Resource { pointer: Address::repeat_byte(a), owner: Address::repeat_byte(a + 1), price: U256::from(a) };
+    let deal = Deal {
+        app: res(1),
+        dataset: res(3),
+        workerpool: res(5),
+        trust: U256::from(1),
+        category: U256::from(0),
+        tag: B256::repeat_byte(0x03),
+        requester: Address::repeat_byte(9),
+        beneficiary,
+        callback: Address::ZERO,
+        params: r#"{"iexec_result_encryption":true,"iexec_result_storage_provider":"ipfs"}"#.into(),
+        startTime: U256::from(1_700_000_000u64),
+        botFirst: U256::ZERO,
+        botSize: U256::from(1),
+        workerStake: U256::ZERO,
+        schedulerRewardRatio: U256::from(1),
+        sponsor: Address::repeat_byte(9),
+    };
+    let digest = B256::repeat_byte(0xab);
+    let task = Task {
+        status: 3,
+        dealid: deal_id,
+        idx: U256::ZERO,
+        timeref: U256::from(300),
+        contributionDeadline: U256::from(1_700_001_000u64),
+        revealDeadline: U256::from(1_700_002_000u64),
+        finalDeadline: U256::from(1_700_003_000u64),
+        consensusValue: B256::repeat_byte(1),
+        revealCounter: U256::from(1),
+        winnerCounter: U256::from(1),
+        contributors: vec![Address::repeat_byte(7)],
+        resultDigest: digest,
+        results: Bytes::from(r#"{ "storage": "ipfs", "location": "/ipfs/QmTestCid" }"#.as_bytes().to_vec()),
+        resultsTimestamp: U256::ZERO,
+        resultsCallback: Bytes::new(),
+    };
+    let mut call = selector(methods, "setDeal(");
+    call.extend((deal_id, deal.clone()).abi_encode_params());
+    send(&rpc, &from, Some(&hub_str), &call);
+    let mut call = selector(methods, "setTask(");
+    call.extend((tid, task.clone()).abi_encode_params());
+    send(&rpc, &from, Some(&hub_str), &call);
+
+    let read = rpc.view_task(hub, tid, 1_800_000_000).unwrap();
+    assert_eq!(read.task_id, tid.to_string());
+    assert_eq!(read.deal_id, deal_id.to_string());
+    assert_eq!(read.status, TaskStatus::Completed);
+    assert_eq!(read.final_deadline, 1_700_003_000);
+    assert_eq!(read.result_digest, digest.to_string());
+    assert_eq!(read.result, ResultLocation::Ipfs { location: "/ipfs/QmTestCid".into() });
+    let read_deal = rpc.view_deal(hub, deal_id).unwrap();
+    assert_eq!(read_deal, deal);
+    assert_eq!(read_deal.beneficiary, beneficiary);
+
+    // An unknown task reads back uninitialised (dealid = 0, status UNSET), not as an error.
+    let unknown = rpc.view_task(hub, B256::repeat_byte(0x55), 1_800_000_000).unwrap();
+    assert_eq!(unknown.status, TaskStatus::Unset);
+    assert_eq!(unknown.deal_id, B256::ZERO.to_string());
+    assert_eq!(unknown.result, ResultLocation::None);
+}
+
+#[test]
+fn an_unreachable_rpc_is_a_network_error() {
+    let port = free_port();
+    let e = Rpc::new(&format!("http://127.0.0.1:{port}")).unwrap().chain_id().unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Network);
+    assert!(!e.hint.is_empty());
+}

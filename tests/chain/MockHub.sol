@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+// A stand-in for the PoCo hub's views, for the tests: the same function signatures and struct
+// layouts as PoCo's IexecLibCore_v5 (DESIGN.md 3.2), filled by setters.
+pragma solidity ^0.8.20;
+
+contract MockHub {
+    struct Resource { address pointer; address owner; uint256 price; }
+    struct Task {
+        uint8 status; bytes32 dealid; uint256 idx; uint256 timeref; uint256 contributionDeadline;
+        uint256 revealDeadline; uint256 finalDeadline; bytes32 consensusValue; uint256 revealCounter;
+        uint256 winnerCounter; address[] contributors; bytes32 resultDigest; bytes results;
+        uint256 resultsTimestamp; bytes resultsCallback;
+    }
+    struct Deal {
+        Resource app; Resource dataset; Resource workerpool; uint256 trust; uint256 category;
+        bytes32 tag; address requester; address beneficiary; address callback; string params;
+        uint256 startTime; uint256 botFirst; uint256 botSize; uint256 workerStake;
+        uint256 schedulerRewardRatio; address sponsor;
+    }
+
+    mapping(bytes32 => Task) private tasks;
+    mapping(bytes32 => Deal) private deals;
+
+    function setTask(bytes32 id, Task calldata t) external { tasks[id] = t; }
+    function setDeal(bytes32 id, Deal calldata d) external { deals[id] = d; }
+    function viewTask(bytes32 id) external view returns (Task memory) { return tasks[id]; }
+    function viewDeal(bytes32 id) external view returns (Deal memory) { return deals[id]; }
+}
