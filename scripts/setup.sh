@@ -42,6 +42,14 @@ if [ ! -d tests/interop/node_modules ] || [ tests/interop/package-lock.json -nt 
   npm ci --prefix tests/interop --no-audit --no-fund
 fi
 
+# The PoCo ABI as published (npm @iexec/poco 6.1.0; `npm pack` because its git dependency does not
+# install), to check the struct layouts Result Vault decodes.
+if [ ! -f tests/interop/poco/package/abis/contracts/IexecInterfaceToken.json ]; then
+  say "fetching the PoCo ABI (npm pack @iexec/poco@6.1.0)"
+  mkdir -p tests/interop/poco
+  (cd tests/interop/poco && npm pack @iexec/poco@6.1.0 --silent >/dev/null && tar xzf iexec-poco-6.1.0.tgz)
+fi
+
 # tauri-driver: the WebDriver bridge for the end-to-end tests.
 export PATH="$HOME/.cargo/bin:$PATH"
 if ! command -v tauri-driver >/dev/null; then
