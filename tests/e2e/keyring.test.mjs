@@ -104,9 +104,8 @@ test('wipe the data folder, restore from the kit, decrypt with the restored key'
   if (fs.existsSync(logs)) fs.cpSync(logs, path.join(env.home, 'logs-first-run'), { recursive: true });
   fs.rmSync(env.env.RESULT_VAULT_HOME, { recursive: true, force: true });
   s = await Session.create(env.driverUrl, appBinary);
-  await click('nav-keys', { timeoutMs: 30000 });
-  await s.find('[data-testid="keys-empty"]', { timeoutMs: 30000 });
-  await click('start-restore');
+  // A fresh install: the first screen itself offers the restore.
+  await click('restore-from-first-screen', { timeoutMs: 30000 });
   await s.find('[data-testid="restore-screen"]');
   await nextPath(kit());
   await click('restore-choose-kit');

@@ -224,6 +224,20 @@ describe("start-up", () => {
     await waitFor(() => expect(backend.jobs).toHaveLength(1));
   });
 
+  it("offers a restore on the first screen of a fresh install (empty key ring)", async () => {
+    const { user } = setup({ ringKeys: [] });
+    const restore = await screen.findByTestId("restore-from-first-screen");
+    expect(screen.getByTestId("ring-empty")).toHaveTextContent(en.keys.ringEmpty);
+    await user.click(restore);
+    expect(await screen.findByTestId("restore-screen")).toBeInTheDocument();
+  });
+
+  it("does not offer it once the key ring holds keys", async () => {
+    setup({ ringKeys: [backedUp()] });
+    await screen.findByTestId("ring-status");
+    expect(screen.queryByTestId("restore-from-first-screen")).not.toBeInTheDocument();
+  });
+
   it("offers a restore when the ring is damaged", async () => {
     const { user } = setup({ vaultOpenErrors: [DAMAGED] });
     const damaged = await screen.findByTestId("keyring-damaged");
