@@ -11,6 +11,8 @@ use result_vault_core::vault::model::KeySource;
 use result_vault_core::vault::{default_data_dir, ProtectionKind, Unlock, Vault};
 use result_vault_core::{ErrorKind, VaultError};
 use serde_json::json;
+
+use crate::print_json;
 use zeroize::Zeroizing;
 
 /// Global options that reach the key ring.
@@ -163,10 +165,6 @@ impl KeysCommand {
     }
 }
 
-fn print_json(v: &serde_json::Value) {
-    println!("{v}");
-}
-
 fn read_phrase() -> Result<Zeroizing<String>, VaultError> {
     if std::io::stdin().is_terminal() {
         eprint!("Recovery phrase (24 words): ");
@@ -190,7 +188,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
         let mut v = ctx.open_vault()?;
         let r = v.restore(file, &phrase)?;
         if *json {
-            print_json(&serde_json::to_value(&r).unwrap_or_default());
+            print_json(&r)?;
         } else {
             println!(
                 "Correct: the kit was restored. {} key(s) added, {} already in the key ring.",
@@ -205,7 +203,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
         KeysCommand::List { json } => {
             let keys = v.keys();
             if json {
-                print_json(&json!({ "keys": keys, "not_backed_up": v.keys_not_backed_up() }));
+                print_json(&json!({ "keys": keys, "not_backed_up": v.keys_not_backed_up() }))?;
             } else if keys.is_empty() {
                 println!("The key ring is empty. Generate a key (`result-vault keys generate`) or import one (`result-vault keys import PATH`).");
             } else {
@@ -228,7 +226,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
             }
             let r = v.generate(&label, &CancelToken::new())?;
             if json {
-                print_json(&serde_json::to_value(&r).unwrap_or_default());
+                print_json(&r)?;
             } else {
                 println!(
                     "Generated {} ({}). Back it up: `result-vault keys backup --output FILE`.",
@@ -246,7 +244,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
                 v.import_path(&path)?
             };
             if json {
-                print_json(&json!({ "imported": outcomes }));
+                print_json(&json!({ "imported": outcomes }))?;
             } else {
                 for o in outcomes {
                     if o.added {
@@ -261,7 +259,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
             let (pem, name) = v.export_public(&fingerprint)?;
             let written = write_new(&output.unwrap_or_else(|| PathBuf::from(name)), pem.as_bytes(), force)?;
             if json {
-                print_json(&json!({ "file": written }));
+                print_json(&json!({ "file": written }))?;
             } else {
                 println!("Public key written to {}.", written.display());
             }
@@ -276,7 +274,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
                 let _ = std::fs::set_permissions(&written, std::fs::Permissions::from_mode(0o600));
             }
             if json {
-                print_json(&json!({ "file": written }));
+                print_json(&json!({ "file": written }))?;
             } else {
                 println!(
                     "Private key written to {}. Anyone with this file can read your results: keep it safe.",
@@ -287,7 +285,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
         KeysCommand::Rename { fingerprint, label, json } => {
             let k = v.rename(&fingerprint, &label)?;
             if json {
-                print_json(&serde_json::to_value(&k).unwrap_or_default());
+                print_json(&k)?;
             } else {
                 println!("Renamed {} to {}.", k.short_fingerprint, k.label);
             }
@@ -295,7 +293,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
         KeysCommand::Retire { fingerprint, json } => {
             let k = v.retire(&fingerprint)?;
             if json {
-                print_json(&serde_json::to_value(&k).unwrap_or_default());
+                print_json(&k)?;
             } else {
                 println!("Retired {} ({}): it still opens old results.", k.label, k.short_fingerprint);
             }
@@ -303,7 +301,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
         KeysCommand::Delete { fingerprint, json } => {
             let k = v.delete(&fingerprint)?;
             if json {
-                print_json(&serde_json::to_value(&k).unwrap_or_default());
+                print_json(&k)?;
             } else {
                 println!("Deleted {} ({}). It remains in your recovery kit.", k.label, k.short_fingerprint);
             }
@@ -313,7 +311,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
             if json {
                 print_json(
                     &json!({ "file": b.file, "phrase": b.phrase.0.as_str(), "fingerprints": b.fingerprints, "kit_id": b.kit_id }),
-                );
+                )?;
             } else {
                 println!("Recovery kit written to {}.", b.file.display());
                 println!("Write down these 24 words, in order. They are shown only now:\n");
@@ -330,7 +328,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
             let phrase = read_phrase()?;
             let r = v.verify_backup(&file, &phrase)?;
             if json {
-                print_json(&serde_json::to_value(&r).unwrap_or_default());
+                print_json(&r)?;
             } else {
                 println!(
                     "Correct: the kit opens with these words and holds {} key(s), each checked.",

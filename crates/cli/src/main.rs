@@ -96,6 +96,12 @@ struct ErrorJson<'a> {
     error: &'a VaultError,
 }
 
+/// Prints one JSON object on stdout (the `--json` contract).
+pub(crate) fn print_json(v: &impl Serialize) -> Result<(), VaultError> {
+    println!("{}", serde_json::to_string(v).map_err(|e| VaultError::internal(format!("JSON output: {e}")))?);
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = match &cli.command {
@@ -144,7 +150,7 @@ fn run(cmd: Command, ctx: &keys_cmd::Context) -> Result<(), VaultError> {
                 result_vault_core::digest::result_digest_of_folder(&target)?
             };
             if json {
-                println!("{}", serde_json::to_string(&d).map_err(|e| VaultError::internal(e.to_string()))?);
+                print_json(&d)?;
             } else {
                 match (&d.result_digest, &d.reason) {
                     (Some(h), _) => println!("{h}  ({})", d.deterministic_output_path.as_deref().unwrap_or("")),
@@ -180,7 +186,7 @@ fn run(cmd: Command, ctx: &keys_cmd::Context) -> Result<(), VaultError> {
                     output: outcome.output.as_deref(),
                     files: &outcome.files,
                 };
-                println!("{}", serde_json::to_string(&j).map_err(|e| VaultError::internal(e.to_string()))?);
+                print_json(&j)?;
             } else {
                 match outcome.status {
                     OpenStatus::Decrypted => println!(
@@ -204,7 +210,7 @@ fn run(cmd: Command, ctx: &keys_cmd::Context) -> Result<(), VaultError> {
         Command::Inspect { archive, json } => {
             let info = inspect(&archive)?;
             if json {
-                println!("{}", serde_json::to_string(&info).map_err(|e| VaultError::internal(e.to_string()))?);
+                print_json(&info)?;
             } else {
                 let layout = match info.layout {
                     result_vault_core::archive::ArchiveLayout::Encrypted => {

@@ -75,7 +75,10 @@ fn describe(path: &Path, remembered: bool) -> Result<KeyLocation, VaultError> {
     let (kind, key_count) = if meta.is_dir() {
         let n = key_files_in(path)?.len() as u32;
         if n == 0 {
-            return Err(VaultError::invalid_key("no key files".to_owned(), String::new()));
+            return Err(VaultError::invalid_key(
+                format!("The folder {} holds no private key.", path.display()),
+                "Choose a key file or a `.secrets/beneficiary` folder that holds `*_key` files.",
+            ));
         }
         (KeyLocationKind::Folder, n)
     } else {
