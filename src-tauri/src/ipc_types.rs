@@ -68,3 +68,23 @@ pub struct PhraseCheck {
     #[ts(type = "IpcError | null")]
     pub error: Option<result_vault_core::VaultError>,
 }
+
+/// A network as the Settings screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct NetworkInfo {
+    /// The network, with any override applied.
+    pub network: result_vault_core::chain::Network,
+    /// One of the built-in networks (it can be reset, not removed).
+    pub builtin: bool,
+    /// Some URL differs from the built-in defaults (or it is a custom network).
+    pub customised: bool,
+}
+
+/// What `task_fetch` returns: the fetch and the task's row as stored after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct TaskFetched {
+    /// Download, opening and verification.
+    pub outcome: result_vault_core::fetch::FetchOutcome,
+    /// The task's row, updated.
+    pub row: Option<result_vault_core::db::tasks::TaskRow>,
+}

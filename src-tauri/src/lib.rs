@@ -26,7 +26,13 @@ pub fn run() {
         .setup(|app| {
             let dirs = paths::AppDirs::resolve(app.handle())?;
             log::info!("Result Vault {} started; data folder {}", env!("CARGO_PKG_VERSION"), dirs.data.display());
-            app.manage(state::AppState::new(dirs));
+            let state = state::AppState::new(dirs);
+            // Downloads that were running when the app stopped resume from their partial file.
+            if let Ok(db) = result_vault_core::db::Db::open(&state.db_path()) {
+                let _ = db.reset_interrupted_downloads();
+                *state.db.lock().unwrap_or_else(|e| e.into_inner()) = Some(db);
+            }
+            app.manage(state);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -57,6 +63,17 @@ pub fn run() {
             commands::vault::phrase_complete,
             commands::vault::restore_kit,
             commands::vault::e2e_enabled,
+            commands::tasks::networks_list,
+            commands::tasks::network_save,
+            commands::tasks::network_reset,
+            commands::tasks::watched_list,
+            commands::tasks::watched_add,
+            commands::tasks::watched_remove,
+            commands::tasks::tasks_list,
+            commands::tasks::tasks_refresh,
+            commands::tasks::tasks_add_by_id,
+            commands::tasks::task_fetch,
+            commands::tasks::task_discard_download,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -2,8 +2,10 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
+use result_vault_core::db::Db;
+use result_vault_core::download::Slots;
 use result_vault_core::progress::CancelToken;
 
 use crate::paths::AppDirs;
@@ -22,7 +24,14 @@ pub struct AppState {
     pub settings: Mutex<Settings>,
     /// The key ring, once opened.
     pub vault: Mutex<Option<result_vault_core::vault::Vault>>,
+    /// The task cache, opened at first use (quick reads; long work opens its own connection).
+    pub db: Mutex<Option<Db>>,
+    /// Limits downloads running at once.
+    pub download_slots: Arc<Slots>,
 }
+
+/// Downloads at once; the others wait for a slot.
+pub const DOWNLOAD_SLOTS: usize = 3;
 
 impl AppState {
     /// State with settings loaded from the data folder.
@@ -34,7 +43,24 @@ impl AppState {
             outputs: Mutex::default(),
             settings: Mutex::new(settings),
             vault: Mutex::new(None),
+            db: Mutex::new(None),
+            download_slots: Arc::new(Slots::new(DOWNLOAD_SLOTS)),
         }
+    }
+
+    /// The task cache's file.
+    pub fn db_path(&self) -> PathBuf {
+        self.dirs.data.join(result_vault_core::db::FILE_NAME)
+    }
+
+    /// The cancel token of job `id` (a cancel may arrive before the job starts: it is kept).
+    pub fn job(&self, id: &str) -> CancelToken {
+        self.jobs.lock().unwrap_or_else(|e| e.into_inner()).entry(id.to_owned()).or_default().clone()
+    }
+
+    /// Forgets job `id` once it ended.
+    pub fn end_job(&self, id: &str) {
+        self.jobs.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
     }
 
     /// Whether `path` is an output this app wrote, or inside one.

@@ -2,13 +2,23 @@
 //! `ui/src/lib/ipc/bindings.ts` is not what the Rust types generate; run it with
 //! `UPDATE_BINDINGS=1` to rewrite the file.
 
-use result_vault_app::ipc_types::{BackupCreated, CreateWith, DropCheck, KeyLocation, KeyLocationKind, PhraseCheck};
+use result_vault_app::ipc_types::{
+    BackupCreated, CreateWith, DropCheck, KeyLocation, KeyLocationKind, NetworkInfo, PhraseCheck, TaskFetched,
+};
 use result_vault_core::archive::{
     ArchiveEntry, ArchiveInfo, ArchiveLayout, EncryptionFormat, OpenOutcome, OpenStatus, ResultFile,
 };
+use result_vault_core::chain::{ChainTask, Network, ResultLocation, TaskStatus};
+use result_vault_core::db::tasks::{TaskRow, VaultState};
+use result_vault_core::db::watched::WatchedAddress;
+use result_vault_core::download::{DownloadOutcome, DownloadProgress};
+use result_vault_core::fetch::{FetchEvent, FetchOutcome};
+use result_vault_core::index::DealSource;
 use result_vault_core::progress::{ProgressEvent, Stage};
+use result_vault_core::tasks::{RefreshOutcome, RefreshProgress};
 use result_vault_core::vault::model::{KeySource, KeyStatus, KeySummary, PushRecord};
 use result_vault_core::vault::{ImportOutcome, ProtectionKind, RestoreOutcome, VaultOverview};
+use result_vault_core::verify::{Verification, VerificationStatus};
 use result_vault_core::{ErrorKind, VaultError};
 use ts_rs::TS;
 
@@ -39,6 +49,24 @@ fn generated() -> String {
         CreateWith::decl(),
         BackupCreated::decl(),
         PhraseCheck::decl(),
+        Network::decl(),
+        NetworkInfo::decl(),
+        WatchedAddress::decl(),
+        TaskStatus::decl(),
+        ResultLocation::decl(),
+        DealSource::decl(),
+        VaultState::decl(),
+        VerificationStatus::decl(),
+        Verification::decl(),
+        TaskRow::decl(),
+        RefreshProgress::decl(),
+        RefreshOutcome::decl(),
+        ChainTask::decl(),
+        DownloadProgress::decl(),
+        DownloadOutcome::decl(),
+        FetchEvent::decl(),
+        FetchOutcome::decl(),
+        TaskFetched::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by ts-rs (src-tauri/tests/bindings.rs). Do not edit:\n// run `UPDATE_BINDINGS=1 cargo test -p result-vault-app --test bindings` instead.\n\n",

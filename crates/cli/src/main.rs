@@ -1,10 +1,12 @@
 //! `result-vault`: the command line over result-vault-core, for scripts and power users.
 //!
 //! Exit codes: 0 success, 1 a user-facing error (printed with its hint, or as
-//! `{"error":{"kind","message","hint"}}` with `--json`), 2 bad usage (clap's own code).
+//! `{"error":{"kind","message","hint"}}` with `--json`), 2 bad usage (clap's own code), 3 `fetch`
+//! done but the files do NOT match the result digest on chain.
 
 mod keys_cmd;
 mod progress_bar;
+mod tasks_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -72,6 +74,41 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the tasks whose deal names BENEFICIARY, from the task index, confirmed on chain.
+    Tasks {
+        #[command(flatten)]
+        net: tasks_cmd::NetworkArgs,
+        /// The beneficiary address (0x…, EIP-55 checked).
+        #[arg(long, value_name = "ADDRESS")]
+        beneficiary: String,
+        /// Read every page of the index again instead of stopping at known deals.
+        #[arg(long)]
+        full: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Download a task's result, open it, and verify it against the result digest on chain.
+    #[command(group(ArgGroup::new("fetch_target").args(["output", "extract"])))]
+    Fetch {
+        /// The task id (0x + 64 hex).
+        task_id: String,
+        #[command(flatten)]
+        net: tasks_cmd::NetworkArgs,
+        /// Write the decrypted result zip here.
+        #[arg(long, value_name = "FILE.zip")]
+        output: Option<PathBuf>,
+        /// Extract the result's files into this new folder.
+        #[arg(long, value_name = "DIR")]
+        extract: Option<PathBuf>,
+        /// Key file or folder (repeatable); default: the key ring.
+        #[arg(long = "key", value_name = "PATH")]
+        keys: Vec<PathBuf>,
+        /// Where the downloaded archive is kept (default: the data folder's downloads).
+        #[arg(long, value_name = "DIR")]
+        downloads: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// The key ring: list, generate, import, export, retire, back up, restore.
     Keys {
         #[command(subcommand)]
@@ -107,7 +144,7 @@ fn main() -> ExitCode {
     let json = match &cli.command {
         Command::Decrypt { json, .. } | Command::Inspect { json, .. } => *json,
         Command::Keys { command } => command.json(),
-        Command::Digest { json, .. } => *json,
+        Command::Digest { json, .. } | Command::Tasks { json, .. } | Command::Fetch { json, .. } => *json,
     };
     let ctx = keys_cmd::Context { home: cli.home.clone(), passphrase_file: cli.passphrase_file.clone() };
     match run(cli.command, &ctx) {
@@ -126,6 +163,10 @@ fn main() -> ExitCode {
 fn run(cmd: Command, ctx: &keys_cmd::Context) -> Result<(), VaultError> {
     match cmd {
         Command::Keys { command } => keys_cmd::run(command, ctx),
+        Command::Tasks { net, beneficiary, full, json } => tasks_cmd::tasks(&net, &beneficiary, full, json, ctx),
+        Command::Fetch { task_id, net, output, extract, keys, downloads, json } => {
+            tasks_cmd::fetch(&net, &task_id, output, extract, &keys, downloads, json, ctx)
+        }
         Command::Digest { path, keys, json } => {
             let d = if path.is_dir() {
                 result_vault_core::digest::result_digest_of_folder(&path)?
@@ -239,7 +280,7 @@ fn short(hex: &str) -> String {
 }
 
 /// Bytes in binary units, one decimal (`1.5 MiB`).
-fn human_size(n: u64) -> String {
+pub(crate) fn human_size(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut v = n as f64;
     let mut u = 0;

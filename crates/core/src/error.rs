@@ -54,6 +54,14 @@ pub enum ErrorKind {
     InvalidKit,
     /// A remote service (RPC, subgraph, gateway, SMS) cannot be reached or answers badly.
     Network,
+    /// Not an Ethereum address, or a mixed-case address whose EIP-55 checksum is wrong.
+    InvalidAddress,
+    /// An RPC answers for another chain than the network's chain id (a wrong URL in Settings).
+    ChainMismatch,
+    /// No task or deal with that id on this network (or a malformed id).
+    TaskNotFound,
+    /// The task has no result to download: not completed, a callback task, or stored elsewhere.
+    NoResult,
     /// A bug in Result Vault (should never be seen).
     Internal,
 }
@@ -82,12 +90,16 @@ impl ErrorKind {
             ErrorKind::PhraseForAnotherKit => "phrase_for_another_kit",
             ErrorKind::InvalidKit => "invalid_kit",
             ErrorKind::Network => "network",
+            ErrorKind::InvalidAddress => "invalid_address",
+            ErrorKind::ChainMismatch => "chain_mismatch",
+            ErrorKind::TaskNotFound => "task_not_found",
+            ErrorKind::NoResult => "no_result",
             ErrorKind::Internal => "internal",
         }
     }
 
     /// Every kind, in declaration order (for exhaustive tests and UI tables).
-    pub const ALL: [ErrorKind; 21] = [
+    pub const ALL: [ErrorKind; 25] = [
         ErrorKind::NotAResult,
         ErrorKind::IncompleteArchive,
         ErrorKind::InvalidKeyFile,
@@ -108,6 +120,10 @@ impl ErrorKind {
         ErrorKind::PhraseForAnotherKit,
         ErrorKind::InvalidKit,
         ErrorKind::Network,
+        ErrorKind::InvalidAddress,
+        ErrorKind::ChainMismatch,
+        ErrorKind::TaskNotFound,
+        ErrorKind::NoResult,
         ErrorKind::Internal,
     ];
 }

@@ -3,9 +3,15 @@
 //!
 //! - [`archive`]: open iExec result archives (current, legacy and plain layouts), streaming.
 //! - [`chain`]: networks, task ids, reads of the PoCo hub through an RPC.
+//! - [`db`]: the local SQLite cache of watched addresses, networks, deals and tasks.
 //! - [`digest`]: the result digest as the enclave computes it, to verify a result against the chain.
+//! - [`download`]: result archives from IPFS gateways, with resume, retries and fallback.
+//! - [`fetch`]: confirm, download, open and verify a task's result, end to end.
+//! - [`index`]: the subgraph and market API, which find a beneficiary's deals.
 //! - [`keys`]: beneficiary RSA private keys and their fingerprints.
 //! - [`progress`]: progress events and cancellation for long work.
+//! - [`tasks`]: refreshing a beneficiary's tasks (indexes, then the chain) into the cache.
+//! - [`verify`]: a decrypted result compared with the result digest on chain.
 //! - [`vault`]: the key ring (keychain-protected, encrypted on disk) and recovery kits.
 //! - [`error`]: the closed list of error kinds with messages and hints.
 #![forbid(unsafe_code)]
@@ -13,10 +19,17 @@
 
 pub mod archive;
 pub mod chain;
+pub mod db;
 pub mod digest;
+pub mod download;
 pub mod error;
+pub mod fetch;
+pub mod http;
+pub mod index;
 pub mod keys;
 pub mod progress;
+pub mod tasks;
 pub mod vault;
+pub mod verify;
 
 pub use error::{ErrorKind, Result, VaultError};

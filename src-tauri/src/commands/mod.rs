@@ -3,4 +3,5 @@
 pub mod archive;
 pub mod files;
 pub mod keys;
+pub mod tasks;
 pub mod vault;

@@ -2,10 +2,12 @@
 //! hub's views through an RPC (DESIGN.md 3.2). The chain is the truth; indexes are hints.
 
 pub mod abi;
+pub mod address;
 pub mod networks;
 pub mod rpc;
 pub mod task;
 
+pub use address::{checksummed, parse_address};
 pub use networks::Network;
 pub use rpc::Rpc;
 pub use task::{task_id, ChainTask, ResultLocation, TaskStatus};

@@ -15,6 +15,18 @@ use crate::error::{ErrorKind, Result, VaultError};
 /// Time allowed for one RPC request.
 pub const RPC_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// Calls per JSON-RPC batch request.
+pub const BATCH_SIZE: usize = 100;
+
+/// The params of an `eth_call` at the latest block. No `from`: Arbitrum refuses an empty one.
+fn call_params(to: Address, data: &[u8]) -> Value {
+    json!([{ "to": to.to_checksum(None), "data": format!("0x{}", hex::encode(data)) }, "latest"])
+}
+
+fn decode_hex(v: &Value) -> Option<Vec<u8>> {
+    hex::decode(v.as_str()?.trim_start_matches("0x")).ok()
+}
+
 /// A JSON-RPC endpoint.
 #[derive(Debug, Clone)]
 pub struct Rpc {
@@ -67,6 +79,105 @@ impl Rpc {
         v.get("result").cloned().ok_or_else(|| network(format!("The RPC {} sent no result for {method}.", self.url)))
     }
 
+    /// Several calls in JSON-RPC batches of at most [`BATCH_SIZE`] (one HTTP request each);
+    /// answers come back in the order of `calls`, each its own `Result` (one bad answer does not
+    /// spoil the others). A node that refuses batches is asked one call at a time.
+    ///
+    /// Errors: the outer `Err` is for a batch that failed as a whole (`network`).
+    pub fn call_batch(&self, calls: &[(&str, Value)]) -> Result<Vec<Result<Value>>> {
+        let mut out = Vec::with_capacity(calls.len());
+        for chunk in calls.chunks(BATCH_SIZE) {
+            let body: Vec<Value> = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, (m, p))| json!({ "jsonrpc": "2.0", "id": i, "method": m, "params": p }))
+                .collect();
+            let resp = self
+                .client
+                .post(&self.url)
+                .json(&body)
+                .send()
+                .map_err(|e| network(format!("The RPC {} cannot be reached ({e}).", self.url)))?;
+            let status = resp.status();
+            let answers: Option<Vec<Value>> =
+                if status.is_success() { resp.json::<Value>().ok().and_then(|v| v.as_array().cloned()) } else { None };
+            let Some(answers) = answers else {
+                // No batch support: one at a time.
+                for (m, p) in chunk {
+                    out.push(self.call(m, p.clone()));
+                }
+                continue;
+            };
+            let mut by_id: Vec<Option<Value>> = vec![None; chunk.len()];
+            for a in answers {
+                if let Some(i) = a.get("id").and_then(Value::as_u64).and_then(|i| usize::try_from(i).ok()) {
+                    if let Some(slot) = by_id.get_mut(i) {
+                        *slot = Some(a);
+                    }
+                }
+            }
+            for (slot, (m, _)) in by_id.into_iter().zip(chunk) {
+                out.push(match slot {
+                    None => Err(network(format!("The RPC {} sent no answer for {m}.", self.url))),
+                    Some(a) => match (a.get("error"), a.get("result")) {
+                        (Some(e), _) => Err(network(format!(
+                            "The RPC {} refused {m}: {}.",
+                            self.url,
+                            e.get("message").and_then(|m| m.as_str()).unwrap_or("error")
+                        ))),
+                        (None, Some(r)) => Ok(r.clone()),
+                        (None, None) => Err(network(format!("The RPC {} sent no result for {m}.", self.url))),
+                    },
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// `viewTask` for many tasks, batched (see [`Rpc::call_batch`]); TIMEOUT derived at `now`.
+    pub fn view_tasks(&self, hub: Address, task_ids: &[B256], now: u64) -> Result<Vec<Result<ChainTask>>> {
+        let calls: Vec<(&str, Value)> = task_ids
+            .iter()
+            .map(|id| ("eth_call", call_params(hub, &IexecHubViews::viewTaskCall { id: *id }.abi_encode())))
+            .collect();
+        Ok(self
+            .call_batch(&calls)?
+            .into_iter()
+            .zip(task_ids)
+            .map(|(r, id)| {
+                let ret =
+                    decode_hex(&r?).ok_or_else(|| network(format!("The RPC {} sent bad call data.", self.url)))?;
+                let task = IexecHubViews::viewTaskCall::abi_decode_returns(&ret).map_err(|e| {
+                    network(format!(
+                        "The hub's answer to viewTask cannot be decoded ({e}): is {hub} a PoCo hub on this network?"
+                    ))
+                })?;
+                Ok(ChainTask::from_abi(*id, &task, now))
+            })
+            .collect())
+    }
+
+    /// `viewDeal` for many deals, batched.
+    pub fn view_deals(&self, hub: Address, deal_ids: &[B256]) -> Result<Vec<Result<Deal>>> {
+        let calls: Vec<(&str, Value)> = deal_ids
+            .iter()
+            .map(|id| ("eth_call", call_params(hub, &IexecHubViews::viewDealCall { id: *id }.abi_encode())))
+            .collect();
+        Ok(self
+            .call_batch(&calls)?
+            .into_iter()
+            .map(|r| {
+                let ret =
+                    decode_hex(&r?).ok_or_else(|| network(format!("The RPC {} sent bad call data.", self.url)))?;
+                IexecHubViews::viewDealCall::abi_decode_returns(&ret).map_err(|e| {
+                    network(format!(
+                        "The hub's answer to viewDeal cannot be decoded ({e}): is {hub} a PoCo hub on this network?"
+                    ))
+                })
+            })
+            .collect())
+    }
+
     /// `eth_chainId`.
     pub fn chain_id(&self) -> Result<u64> {
         let v = self.call("eth_chainId", json!([]))?;
@@ -78,13 +189,8 @@ impl Rpc {
     /// `eth_call` of `data` to `to` at the latest block; returns the return data. A `from` is
     /// never sent empty (Arbitrum refuses an empty-string `from`).
     pub fn eth_call(&self, to: Address, data: &[u8]) -> Result<Vec<u8>> {
-        let v = self.call(
-            "eth_call",
-            json!([{ "to": to.to_checksum(None), "data": format!("0x{}", hex::encode(data)) }, "latest"]),
-        )?;
-        let s = v.as_str().ok_or_else(|| network(format!("The RPC {} sent bad call data.", self.url)))?;
-        hex::decode(s.trim_start_matches("0x"))
-            .map_err(|_| network(format!("The RPC {} sent bad call data.", self.url)))
+        let v = self.call("eth_call", call_params(to, data))?;
+        decode_hex(&v).ok_or_else(|| network(format!("The RPC {} sent bad call data.", self.url)))
     }
 
     /// `viewTask(task_id)` on the hub, decoded (status with TIMEOUT derived at `now`).

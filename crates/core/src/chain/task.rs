@@ -1,7 +1,7 @@
 //! Tasks: ids, statuses as the reference client names them, and where the result is.
 
 use alloy_primitives::{keccak256, B256, U256};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::chain::abi;
 
@@ -15,7 +15,7 @@ pub fn task_id(deal_id: B256, idx: U256) -> B256 {
 
 /// A task's state, with TIMEOUT derived as the iexec SDK does (status < COMPLETED and now past
 /// the final deadline).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
@@ -52,7 +52,7 @@ impl TaskStatus {
 }
 
 /// Where a task's result is, from the `results` bytes (DESIGN.md 3.2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "storage", rename_all = "snake_case")]
 pub enum ResultLocation {
@@ -87,7 +87,7 @@ impl ResultLocation {
 }
 
 /// A task as read from the hub, with what Result Vault needs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChainTask {
     /// `0x` + 64 hex.

@@ -1,0 +1,173 @@
+//! Getting a task's result end to end: confirm on chain (`viewTask`, the truth), download from
+//! the network's IPFS gateways, open it with the key ring's keys (or find it not encrypted),
+//! and verify the files against the result digest on chain.
+
+use std::path::{Path, PathBuf};
+
+use alloy_primitives::B256;
+use serde::Serialize;
+
+use crate::archive::{open_result, OpenOptions, OpenOutcome, OutputTarget};
+use crate::chain::{ChainTask, Network, ResultLocation, Rpc, TaskStatus};
+use crate::download::{download, DownloadOptions, DownloadOutcome, DownloadProgress};
+use crate::error::{ErrorKind, Result, VaultError};
+use crate::keys::KeyCandidate;
+use crate::progress::{CancelToken, ProgressEvent};
+use crate::verify::{verify_folder, Verification};
+
+/// What a fetch is doing now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "stage", content = "progress", rename_all = "snake_case")]
+pub enum FetchEvent {
+    /// Reading the task on chain.
+    Confirming,
+    /// Downloading (cumulative bytes, speed, gateway; retries announced with `retry_in_ms`).
+    Downloading(DownloadProgress),
+    /// Opening: the decryption's own progress.
+    Opening(ProgressEvent),
+    /// Recomputing the result digest.
+    Verifying,
+}
+
+/// What a fetch produced (also the CLI's `fetch --json` object).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FetchOutcome {
+    /// The task as the chain says now.
+    pub task: ChainTask,
+    /// The download.
+    pub download: DownloadOutcome,
+    /// The opened result.
+    pub open: OpenOutcome,
+    /// The comparison with the chain.
+    pub verification: Verification,
+}
+
+/// The archive path the reference CLI would use: `<dir>/<taskid>.zip`.
+pub fn archive_path(downloads: &Path, task_id: &str) -> PathBuf {
+    downloads.join(format!("{}.zip", task_id.to_ascii_lowercase()))
+}
+
+/// The gateway URLs of a result location: each gateway + the absolute location (which replaces
+/// any path of the gateway URL, DESIGN.md 3.4).
+pub fn gateway_urls(gateways: &[String], location: &str) -> Vec<String> {
+    gateways.iter().filter_map(|g| reqwest::Url::parse(g).ok()?.join(location).ok()).map(|u| u.to_string()).collect()
+}
+
+/// Reads a task and says why there is nothing to download, if so.
+///
+/// Errors: `task_not_found`, `no_result` (not completed; callback; dropbox; none), `network`.
+pub fn confirm_downloadable(network: &Network, task_id: &str) -> Result<(ChainTask, String)> {
+    let id: B256 = task_id.trim().parse().map_err(|_| {
+        VaultError::new(
+            ErrorKind::TaskNotFound,
+            format!("\u{201c}{task_id}\u{201d} is not a task id."),
+            "A task id is 0x followed by 64 hexadecimal digits.",
+        )
+    })?;
+    let hub = crate::chain::parse_address(&network.hub)?;
+    let task = Rpc::new(&network.rpc_url)?.view_task(hub, id, crate::tasks::now())?;
+    let no_result = |message: String, hint: &str| Err(VaultError::new(ErrorKind::NoResult, message, hint));
+    if task.deal_id.trim_start_matches("0x").chars().all(|c| c == '0') {
+        return Err(VaultError::new(
+            ErrorKind::TaskNotFound,
+            format!("No task {task_id} on {}.", network.label),
+            "Check the task id and the network; a task that has not started yet is not on chain.",
+        ));
+    }
+    if task.status != TaskStatus::Completed {
+        let state = match task.status {
+            TaskStatus::Failed => "failed",
+            TaskStatus::Timeout => "timed out",
+            _ => "not completed yet",
+        };
+        return no_result(
+            format!("Task {task_id} is {state}: it has no result."),
+            "Only completed tasks have a result. Refresh later if it is still running.",
+        );
+    }
+    match &task.result {
+        ResultLocation::Ipfs { location } => {
+            let location = location.clone();
+            Ok((task, location))
+        }
+        ResultLocation::Ethereum => no_result(
+            "This is a callback task: its result was sent on chain to the callback contract; there is no file to download.".into(),
+            "Read the result from the callback contract.",
+        ),
+        ResultLocation::Dropbox { .. } => no_result(
+            "This result was stored on Dropbox by the requester, not on IPFS.".into(),
+            "Ask the requester for the file, then open it with Result Vault.",
+        ),
+        ResultLocation::None => no_result(
+            "The chain names no result location for this task.".into(),
+            "The application may have produced no result.",
+        ),
+    }
+}
+
+/// Confirms, downloads (resuming a partial download), opens into `output` and verifies.
+///
+/// Errors: those of [`confirm_downloadable`], of [`download`], and every kind of opening a
+/// result (DESIGN.md 5). A verification mismatch is NOT an error: `verification.status` says it.
+pub fn fetch_task(
+    network: &Network,
+    task_id: &str,
+    downloads: &Path,
+    output: OutputTarget,
+    keys: &[KeyCandidate],
+    progress: &(dyn Fn(FetchEvent) + Sync),
+    cancel: &CancelToken,
+) -> Result<FetchOutcome> {
+    progress(FetchEvent::Confirming);
+    let (task, location) = confirm_downloadable(network, task_id)?;
+    cancel.check()?;
+    let urls = gateway_urls(&network.ipfs_gateways, &location);
+    let dest = archive_path(downloads, &task.task_id);
+    let dl = download(&urls, &dest, &DownloadOptions::default(), &|p| progress(FetchEvent::Downloading(p)), cancel)?;
+    open_and_verify(&task, dl, output, keys, progress, cancel)
+}
+
+/// Opens a downloaded archive and verifies it against `task` (for an archive already here).
+pub fn open_and_verify(
+    task: &ChainTask,
+    dl: DownloadOutcome,
+    output: OutputTarget,
+    keys: &[KeyCandidate],
+    progress: &(dyn Fn(FetchEvent) + Sync),
+    cancel: &CancelToken,
+) -> Result<FetchOutcome> {
+    let archive = PathBuf::from(&dl.path);
+    // The digest needs the files: a zip output is verified from a temporary extraction.
+    let (open, verification) = match &output {
+        OutputTarget::Folder(folder) => {
+            let open = open_result(
+                &archive,
+                keys,
+                &OpenOptions::new(output.clone()),
+                &|e| progress(FetchEvent::Opening(e)),
+                cancel,
+            )?;
+            progress(FetchEvent::Verifying);
+            let v = verify_folder(folder, task)?;
+            (open, v)
+        }
+        _ => {
+            let scratch = tempfile::tempdir().map_err(|e| VaultError::io("create", &std::env::temp_dir(), &e))?;
+            let folder = scratch.path().join("result");
+            open_result(&archive, keys, &OpenOptions::new(OutputTarget::Folder(folder.clone())), &|_| {}, cancel)?;
+            let open = open_result(
+                &archive,
+                keys,
+                &OpenOptions::new(output.clone()),
+                &|e| progress(FetchEvent::Opening(e)),
+                cancel,
+            )?;
+            progress(FetchEvent::Verifying);
+            let v = verify_folder(&folder, task)?;
+            (open, v)
+        }
+    };
+    Ok(FetchOutcome { task: task.clone(), download: dl, open, verification })
+}
