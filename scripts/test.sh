@@ -14,6 +14,9 @@ npm run check --silent
 npm run test:ui --silent
 npm run build --silent
 
+step "Stand-in services (subgraph, market API, IPFS gateways) and chain seeder: self-test"
+node --test tests/standins/
+
 step "Rust: format"
 cargo fmt --all -- --check
 

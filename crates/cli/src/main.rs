@@ -81,9 +81,12 @@ enum Command {
         /// The beneficiary address (0x…, EIP-55 checked).
         #[arg(long, value_name = "ADDRESS")]
         beneficiary: String,
-        /// Read every page of the index again instead of stopping at known deals.
+        /// Read every page of the index again instead of stopping at known deals, and confirm every open task on chain.
         #[arg(long)]
         full: bool,
+        /// No network: list what the local cache holds (instant).
+        #[arg(long, conflicts_with = "full")]
+        offline: bool,
         #[arg(long)]
         json: bool,
     },
@@ -163,7 +166,9 @@ fn main() -> ExitCode {
 fn run(cmd: Command, ctx: &keys_cmd::Context) -> Result<(), VaultError> {
     match cmd {
         Command::Keys { command } => keys_cmd::run(command, ctx),
-        Command::Tasks { net, beneficiary, full, json } => tasks_cmd::tasks(&net, &beneficiary, full, json, ctx),
+        Command::Tasks { net, beneficiary, full, offline, json } => {
+            tasks_cmd::tasks(&net, &beneficiary, full, offline, json, ctx)
+        }
         Command::Fetch { task_id, net, output, extract, keys, downloads, json } => {
             tasks_cmd::fetch(&net, &task_id, output, extract, &keys, downloads, json, ctx)
         }

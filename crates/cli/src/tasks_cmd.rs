@@ -130,31 +130,44 @@ fn open_db(ctx: &Context) -> Result<Db, VaultError> {
     Db::open(&ctx.dir().join(result_vault_core::db::FILE_NAME))
 }
 
-/// `{"network","beneficiary","refresh","tasks"}`: the `tasks --json` object.
+/// `{"network","beneficiary","refresh","tasks"}`: the `tasks --json` object (`refresh` is null
+/// with `--offline`).
 #[derive(Serialize)]
 struct TasksJson<'a> {
     network: &'a str,
     beneficiary: String,
-    refresh: &'a RefreshOutcome,
+    refresh: Option<&'a RefreshOutcome>,
     tasks: &'a [TaskRow],
 }
 
 /// `result-vault tasks`.
-pub fn tasks(net: &NetworkArgs, beneficiary: &str, full: bool, json: bool, ctx: &Context) -> Result<(), VaultError> {
+pub fn tasks(
+    net: &NetworkArgs,
+    beneficiary: &str,
+    full: bool,
+    offline: bool,
+    json: bool,
+    ctx: &Context,
+) -> Result<(), VaultError> {
     let address = parse_address(beneficiary)?;
     let mut db = open_db(ctx)?;
     let network = net.resolve(Some(&db))?;
-    let outcome = tasks::refresh(&mut db, &network, &address, full, true, &|_| {}, &CancelToken::new())?;
+    let outcome = if offline {
+        None
+    } else {
+        let confirm = if full { tasks::Confirm::AllOpen } else { tasks::Confirm::Undescribed };
+        Some(tasks::refresh(&mut db, &network, &address, full, confirm, &|_| {}, &CancelToken::new())?)
+    };
     let rows = db.list_tasks(Some(&network.name), Some(&address.to_string()), tasks::now())?;
     if json {
         return print_json(&TasksJson {
             network: &network.name,
             beneficiary: address.to_checksum(None),
-            refresh: &outcome,
+            refresh: outcome.as_ref(),
             tasks: &rows,
         });
     }
-    if let Some(w) = &outcome.warning {
+    if let Some(w) = outcome.as_ref().and_then(|o| o.warning.as_ref()) {
         eprintln!("Warning: {w}");
     }
     println!("{} task(s) of {} on {}:", rows.len(), address.to_checksum(None), network.label);

@@ -105,7 +105,7 @@ fn tasks_and_fetch_against_a_local_chain_and_stand_in_services() {
     assert_eq!(t["status"], "completed");
     assert_eq!(t["encrypted"], true);
     assert_eq!(t["result"]["storage"], "ipfs");
-    assert!(t["confirmed_at"].is_u64(), "confirmed on chain");
+    assert!(t["confirmed_at"].is_null(), "a quick refresh trusts the subgraph's states");
     assert_eq!(task(&v, &task_of("A", 1)).unwrap()["status"], "active");
     assert_eq!(task(&v, &task_of("B", 0)).unwrap()["status"], "failed", "FAILLED read as failed");
     assert_eq!(task(&v, &task_of("B", 1)).unwrap()["status"], "timeout", "derived from the final deadline");
@@ -113,6 +113,17 @@ fn tasks_and_fetch_against_a_local_chain_and_stand_in_services() {
     assert_eq!(task(&v, &task_of("D", 0)).unwrap()["encrypted"], false);
     assert!(task(&v, &task_of("E", 0)).is_none(), "the subgraph does not know deal E yet");
     assert!(v["tasks"].as_array().unwrap().iter().all(|t| t["beneficiary"] == BENEFICIARY), "only this beneficiary");
+    // --offline lists the cache without any network.
+    let o = w.run(&["tasks", "--beneficiary", BENEFICIARY, "--json", "--offline"]);
+    let cached = json(&o);
+    assert!(cached["refresh"].is_null());
+    assert_eq!(cached["tasks"], v["tasks"]);
+    // --full confirms every open task on chain (viewTask, batched).
+    let o = w.run(&["tasks", "--beneficiary", BENEFICIARY, "--json", "--full"]);
+    let v = json(&o);
+    assert!(v["refresh"]["confirmed"].as_u64().unwrap() >= 6, "{}", v["refresh"]);
+    assert!(task(&v, &a0).unwrap()["confirmed_at"].is_u64(), "confirmed on chain");
+    assert_eq!(task(&v, &task_of("B", 1)).unwrap()["status"], "timeout");
 
     // 2. Subgraph down: the market API stands in, with a warning; the chain gives the states.
     w.standins.control("/subgraph", json!({ "mode": "down" }));

@@ -97,10 +97,22 @@ pub enum RefreshProgress {
     },
 }
 
+/// How much of the list a refresh confirms on chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    /// Nothing: the index's view only.
+    None,
+    /// Tasks no index described (computed from `botFirst`/`botSize`, or from the market API):
+    /// without the chain they would have no state. The default: the list stays quick, and
+    /// every download confirms its task on chain first anyway.
+    Undescribed,
+    /// Every task not final yet (one `viewTask` each, batched): the chain's view of everything.
+    AllOpen,
+}
+
 /// Refreshes the tasks of `beneficiary` on `network`: new deals from the subgraph (stopping at
 /// the first page already known unless `full`), the market API if the subgraph fails, then
-/// `viewTask` for every task not final yet. With `confirm` false the chain is not asked (the
-/// list then shows the index's view until the next confirmation).
+/// `viewTask` for the tasks `confirm` selects.
 ///
 /// Errors: `network` when both indexes fail; `cancelled`. A chain failure after the index
 /// answered is a warning in the outcome, not an error: the list is still useful.
@@ -109,7 +121,7 @@ pub fn refresh(
     network: &Network,
     beneficiary: &Address,
     full: bool,
-    confirm: bool,
+    confirm: Confirm,
     on_progress: &dyn Fn(RefreshProgress),
     cancel: &CancelToken,
 ) -> Result<RefreshOutcome> {
@@ -155,8 +167,8 @@ pub fn refresh(
     let index_ms = started.elapsed().as_millis() as u64;
     let confirm_started = Instant::now();
     let mut confirmed = 0;
-    if confirm {
-        let ids = db.tasks_to_confirm(&network.name, &beneficiary.to_string())?;
+    if confirm != Confirm::None {
+        let ids = db.tasks_to_confirm(&network.name, &beneficiary.to_string(), confirm == Confirm::AllOpen)?;
         match confirm_tasks(db, network, &ids, on_progress, cancel) {
             Ok(n) => confirmed = n,
             Err(e) if e.kind == ErrorKind::Cancelled => return Err(e),

@@ -154,11 +154,14 @@ pub async fn tasks_refresh(
 ) -> Result<RefreshOutcome, VaultError> {
     let beneficiary = parse_address(&address)?;
     let net = with_db(&state, |db| network_named(db, &network))?;
+    // A full refresh also asks the chain about every open task; a quick one only about tasks
+    // no index described.
+    let confirm = if full { tasks::Confirm::AllOpen } else { tasks::Confirm::Undescribed };
     let cancel = state.job(&job_id);
     let path = state.db_path();
     let out = run_blocking(move || {
         let mut db = Db::open(&path)?;
-        tasks::refresh(&mut db, &net, &beneficiary, full, true, &|p| drop(on_progress.send(p)), &cancel)
+        tasks::refresh(&mut db, &net, &beneficiary, full, confirm, &|p| drop(on_progress.send(p)), &cancel)
     })
     .await;
     state.end_job(&job_id);

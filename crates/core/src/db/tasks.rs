@@ -341,18 +341,23 @@ impl Db {
         Ok(())
     }
 
-    /// Tasks of `beneficiary` worth asking the chain about: never confirmed, or not final.
-    pub fn tasks_to_confirm(&self, network: &str, beneficiary: &str) -> Result<Vec<String>> {
+    /// Tasks of `beneficiary` to ask the chain about. With `all_open`: every task never
+    /// confirmed or not final. Otherwise only those no index described: computed from
+    /// `botFirst`/`botSize` or found through the market API (which has no states), never confirmed.
+    pub fn tasks_to_confirm(&self, network: &str, beneficiary: &str, all_open: bool) -> Result<Vec<String>> {
         let mut stmt = self
             .conn
             .prepare(
                 "SELECT t.task_id FROM tasks t JOIN deals d ON d.network = t.network AND d.deal_id = t.deal_id
-                 WHERE t.network = ?1 AND d.beneficiary = ?2 AND (t.confirmed_at IS NULL OR t.status_code < 3)
+                 WHERE t.network = ?1 AND d.beneficiary = ?2 AND (
+                    (?3 AND (t.confirmed_at IS NULL OR t.status_code < 3))
+                    OR (t.confirmed_at IS NULL AND t.status_code = 0))
                  ORDER BY d.start_time DESC, t.idx",
             )
             .map_err(db_error)?;
-        let rows =
-            stmt.query_map(params![network, beneficiary.to_ascii_lowercase()], |r| r.get(0)).map_err(db_error)?;
+        let rows = stmt
+            .query_map(params![network, beneficiary.to_ascii_lowercase(), all_open], |r| r.get(0))
+            .map_err(db_error)?;
         rows.collect::<Result<_, _>>().map_err(db_error)
     }
 
@@ -490,7 +495,9 @@ mod tests {
         assert_eq!(rows[1].status, TaskStatus::Unset, "computed from botSize, not started");
         assert_eq!(rows[1].encrypted, Some(true));
         assert_eq!(rows[1].beneficiary, "0xC08C3def622Af1476f2Db0E3CC8CcaeAd07BE3bB");
-        assert_eq!(db.tasks_to_confirm("n", "0xC08C3def622Af1476f2Db0E3CC8CcaeAd07BE3bB").unwrap().len(), 3);
+        assert_eq!(db.tasks_to_confirm("n", "0xC08C3def622Af1476f2Db0E3CC8CcaeAd07BE3bB", true).unwrap().len(), 3);
+        // Only the two tasks no index described (computed from botSize) by default.
+        assert_eq!(db.tasks_to_confirm("n", "0xC08C3def622Af1476f2Db0E3CC8CcaeAd07BE3bB", false).unwrap().len(), 2);
 
         let chain = ChainTask {
             task_id: t0.clone(),
@@ -510,7 +517,8 @@ mod tests {
         // The index's stale "not started" does not overwrite what the chain confirmed.
         db.store_index("n", &[deal(1, 100, 2, vec![])], DealSource::Subgraph).unwrap();
         assert_eq!(db.task("n", &t0, 1000).unwrap().unwrap().status, TaskStatus::Completed);
-        assert_eq!(db.tasks_to_confirm("n", "0xc08c3def622af1476f2db0e3cc8ccaead07be3bb").unwrap().len(), 2);
+        assert_eq!(db.tasks_to_confirm("n", "0xc08c3def622af1476f2db0e3cc8ccaead07be3bb", true).unwrap().len(), 2);
+        assert_eq!(db.tasks_to_confirm("n", "0xc08c3def622af1476f2db0e3cc8ccaead07be3bb", false).unwrap().len(), 1);
 
         db.set_download("n", &t0, VaultState::Downloading, 10, 100, Some("/tmp/a.zip")).unwrap();
         db.reset_interrupted_downloads().unwrap();
