@@ -2,7 +2,8 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { InvokeArgs } from "@tauri-apps/api/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { isTauri, tauriBackend, toIpcError } from "../src/lib/backend";
-import type { ProgressEvent } from "../src/lib/ipc/bindings";
+import type { FetchEvent, ProgressEvent, RefreshProgress } from "../src/lib/ipc/bindings";
+import { BUILTIN_NETWORKS } from "../src/lib/mockTasks";
 import { sampleOutcome } from "../src/lib/mockBackend";
 
 afterEach(() => {
@@ -210,5 +211,89 @@ describe("tauriBackend", () => {
     expect(seen).toHaveLength(2);
     await expect(tauriBackend.pickKeyFile()).resolves.toBe("/home/a/old-kit.age");
     expect(seen).toHaveLength(3);
+  });
+
+  it("invokes the task commands with the contract's names and arguments", async () => {
+    const seen: [string, InvokeArgs | undefined][] = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      return cmd.endsWith("_list") || cmd === "tasks_add_by_id" || cmd.startsWith("network_") ? [] : null;
+    });
+    const network = { ...BUILTIN_NETWORKS[0] };
+    await tauriBackend.networksList();
+    await tauriBackend.networkSave(network);
+    await tauriBackend.networkReset("arbitrum-mainnet");
+    await tauriBackend.watchedList();
+    await tauriBackend.watchedAdd("arbitrum-mainnet", "0xabc", "Work");
+    await tauriBackend.watchedRemove("arbitrum-mainnet", "0xabc");
+    await tauriBackend.tasksList(null, null);
+    await tauriBackend.tasksList("bellecour", "0xabc");
+    await tauriBackend.tasksAddById("bellecour", "0x12");
+    await tauriBackend.taskDiscardDownload("bellecour", "0x34");
+    expect(seen).toEqual([
+      ["networks_list", {}],
+      ["network_save", { network }],
+      ["network_reset", { name: "arbitrum-mainnet" }],
+      ["watched_list", {}],
+      ["watched_add", { network: "arbitrum-mainnet", address: "0xabc", label: "Work" }],
+      ["watched_remove", { network: "arbitrum-mainnet", address: "0xabc" }],
+      ["tasks_list", { network: null, address: null }],
+      ["tasks_list", { network: "bellecour", address: "0xabc" }],
+      ["tasks_add_by_id", { network: "bellecour", id: "0x12" }],
+      ["task_discard_download", { network: "bellecour", taskId: "0x34" }],
+    ]);
+  });
+
+  it("tasks_refresh and task_fetch get a Channel whose messages reach onProgress", async () => {
+    const internals = () =>
+      (window as unknown as { __TAURI_INTERNALS__: { runCallback(id: number, d: unknown): void } }).__TAURI_INTERNALS__;
+    const fetchEvents: FetchEvent[] = [
+      { stage: "confirming" },
+      { stage: "opening", progress: { stage: "decrypting", done: 1, total: 2 } },
+      { stage: "verifying" },
+    ];
+    const refreshEvents: RefreshProgress[] = [
+      { stage: "indexing", deals: 4 },
+      { stage: "confirming", done: 1, total: 4 },
+    ];
+    mockIPC((cmd, args) => {
+      const a = args as Record<string, unknown>;
+      const channel = a.onProgress as { id: number };
+      if (cmd === "tasks_refresh") {
+        expect(a).toMatchObject({ network: "arbitrum-mainnet", address: "0xabc", full: true, jobId: "r1" });
+        refreshEvents.forEach((message, index) => internals().runCallback(channel.id, { index, message }));
+        return { new_tasks: 2 };
+      }
+      if (cmd === "task_fetch") {
+        expect(a).toMatchObject({ network: "arbitrum-mainnet", taskId: "0xt", jobId: "f1" });
+        fetchEvents.forEach((message, index) => internals().runCallback(channel.id, { index, message }));
+        return { row: null };
+      }
+      return null;
+    });
+    const gotRefresh: RefreshProgress[] = [];
+    await expect(
+      tauriBackend.tasksRefresh("arbitrum-mainnet", "0xabc", true, "r1", (e) => gotRefresh.push(e)),
+    ).resolves.toEqual({ new_tasks: 2 });
+    expect(gotRefresh).toEqual(refreshEvents);
+    const gotFetch: FetchEvent[] = [];
+    await expect(tauriBackend.taskFetch("arbitrum-mainnet", "0xt", "f1", (e) => gotFetch.push(e))).resolves.toEqual({
+      row: null,
+    });
+    expect(gotFetch).toEqual(fetchEvents);
+  });
+
+  it("keeps the task error kinds", async () => {
+    mockIPC(() => {
+      throw { kind: "chain_mismatch", message: "m", hint: "h" };
+    });
+    await expect(tauriBackend.networkSave({ ...BUILTIN_NETWORKS[0] })).rejects.toEqual({
+      kind: "chain_mismatch",
+      message: "m",
+      hint: "h",
+    });
+    for (const kind of ["invalid_address", "task_not_found", "no_result"]) {
+      expect(toIpcError({ kind, message: "m", hint: "h" }).kind).toBe(kind);
+    }
   });
 });

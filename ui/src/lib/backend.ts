@@ -7,16 +7,24 @@ import type {
   CreateWith,
   DropCheck,
   ErrorKind,
+  FetchEvent,
   ImportOutcome,
   IpcError,
   KeyLocation,
   KeySummary,
+  Network,
+  NetworkInfo,
   OpenOutcome,
   PhraseCheck,
   ProgressEvent,
   ProtectionKind,
+  RefreshOutcome,
+  RefreshProgress,
   RestoreOutcome,
+  TaskFetched,
+  TaskRow,
   VaultOverview,
+  WatchedAddress,
 } from "./ipc/bindings";
 import { translate } from "./i18n";
 
@@ -82,34 +90,71 @@ export interface Backend {
   e2eEnabled(): Promise<boolean>;
   /** Test hook: the next open/save dialog returns `path` without showing anything. */
   setNextDialogPath(path: string): void;
+
+  // Tasks, networks and downloads (docs/ipc-contract.md, "Tasks, networks and downloads").
+  networksList(): Promise<NetworkInfo[]>;
+  /** Checks the RPC's chain id, then saves: `chain_mismatch`, `network`, `invalid_address` (hub). */
+  networkSave(network: Network): Promise<NetworkInfo[]>;
+  /** A built-in network back to its defaults; a custom one removed. */
+  networkReset(name: string): Promise<NetworkInfo[]>;
+  watchedList(): Promise<WatchedAddress[]>;
+  /** `invalid_address` when the address is not one (EIP-55 checked). */
+  watchedAdd(network: string, address: string, label: string): Promise<WatchedAddress>;
+  watchedRemove(network: string, address: string): Promise<void>;
+  /** The cached list (instant), newest first; null: every network / every address. */
+  tasksList(network: string | null, address: string | null): Promise<TaskRow[]>;
+  tasksRefresh(
+    network: string,
+    address: string,
+    full: boolean,
+    jobId: string,
+    onProgress: (event: RefreshProgress) => void,
+  ): Promise<RefreshOutcome>;
+  /** A task id adds one task; a deal id adds all its tasks. `task_not_found`. */
+  tasksAddById(network: string, id: string): Promise<TaskRow[]>;
+  /** Confirms, downloads (resuming), opens and verifies; `cancelJob(jobId)` pauses. */
+  taskFetch(
+    network: string,
+    taskId: string,
+    jobId: string,
+    onProgress: (event: FetchEvent) => void,
+  ): Promise<TaskFetched>;
+  taskDiscardDownload(network: string, taskId: string): Promise<void>;
 }
 
 /** What a save dialog is for (title and filters). */
 export type SaveKind = "kit" | "public_key" | "private_key";
 
-export const ERROR_KINDS: readonly ErrorKind[] = [
-  "not_a_result",
-  "incomplete_archive",
-  "invalid_key_file",
-  "no_matching_key",
-  "damaged_ciphertext",
-  "damaged_contents",
-  "unsafe_archive",
-  "output_exists",
-  "io",
-  "cancelled",
-  "keychain_unavailable",
-  "keychain_locked",
-  "keyring_damaged",
-  "wrong_passphrase",
-  "key_not_found",
-  "backup_required",
-  "invalid_phrase",
-  "phrase_for_another_kit",
-  "invalid_kit",
-  "network",
-  "internal",
-];
+/** Every kind, once: a kind added to the generated type fails the type check until listed here. */
+const KIND_SET: Record<ErrorKind, true> = {
+  not_a_result: true,
+  incomplete_archive: true,
+  invalid_key_file: true,
+  no_matching_key: true,
+  damaged_ciphertext: true,
+  damaged_contents: true,
+  unsafe_archive: true,
+  output_exists: true,
+  io: true,
+  cancelled: true,
+  keychain_unavailable: true,
+  keychain_locked: true,
+  keyring_damaged: true,
+  wrong_passphrase: true,
+  key_not_found: true,
+  backup_required: true,
+  invalid_phrase: true,
+  phrase_for_another_kit: true,
+  invalid_kit: true,
+  network: true,
+  invalid_address: true,
+  chain_mismatch: true,
+  task_not_found: true,
+  no_result: true,
+  internal: true,
+};
+
+export const ERROR_KINDS: readonly ErrorKind[] = Object.keys(KIND_SET) as ErrorKind[];
 
 function isErrorKind(value: unknown): value is ErrorKind {
   return typeof value === "string" && (ERROR_KINDS as readonly string[]).includes(value);
@@ -251,6 +296,25 @@ export const tauriBackend: Backend = {
   setNextDialogPath: (path) => {
     nextDialogPath = path;
   },
+  networksList: () => call("networks_list"),
+  networkSave: (network) => call("network_save", { network }),
+  networkReset: (name) => call("network_reset", { name }),
+  watchedList: () => call("watched_list"),
+  watchedAdd: (network, address, label) => call("watched_add", { network, address, label }),
+  watchedRemove: (network, address) => call("watched_remove", { network, address }),
+  tasksList: (network, address) => call("tasks_list", { network, address }),
+  tasksRefresh: (network, address, full, jobId, onProgress) => {
+    const channel = new Channel<RefreshProgress>();
+    channel.onmessage = onProgress;
+    return call<RefreshOutcome>("tasks_refresh", { network, address, full, jobId, onProgress: channel });
+  },
+  tasksAddById: (network, id) => call("tasks_add_by_id", { network, id }),
+  taskFetch: (network, taskId, jobId, onProgress) => {
+    const channel = new Channel<FetchEvent>();
+    channel.onmessage = onProgress;
+    return call<TaskFetched>("task_fetch", { network, taskId, jobId, onProgress: channel });
+  },
+  taskDiscardDownload: (network, taskId) => call("task_discard_download", { network, taskId }),
   onDragDrop: (handler) => {
     let unlisten: (() => void) | null = null;
     let stopped = false;

@@ -17,6 +17,13 @@
  *   &step=words|quiz|quiz-typing|quiz-wrong|done   with demo=backup: walk the wizard to that step
  *   &step=passphrase    with vault=keychain_*: the "use a passphrase instead" form
  *   &outcome=correct|other_kit|invalid|typing   with demo=restore: type words (and submit)
+ *
+ * Tasks and settings:
+ *   ?demo=tasks           two watched addresses, tasks in every state, a download at 42 %, the
+ *                         details of a verified task open
+ *   ?demo=tasks-mismatch  the details of a task whose files do not match the chain
+ *   ?demo=tasks-empty     nothing watched yet
+ *   ?demo=settings        the networks (one customised, one custom)
  */
 import type { ErrorKind, IpcError, KeyLocation, KeySummary, OpenOutcome, ResultFile } from "./ipc/bindings";
 import { ERROR_KINDS } from "./backend";
@@ -33,6 +40,15 @@ import {
   sampleProgress,
   type MockBackend,
 } from "./mockBackend";
+import {
+  ADDRESS_B,
+  BUILTIN_NETWORKS,
+  builtinNetworkInfos,
+  copyNetwork,
+  sampleTaskId,
+  sampleTasks,
+  sampleWatched,
+} from "./mockTasks";
 
 export const DEMO_ERRORS: Record<ErrorKind, IpcError> = {
   not_a_result: {
@@ -130,6 +146,27 @@ export const DEMO_ERRORS: Record<ErrorKind, IpcError> = {
     kind: "network",
     message: "The RPC https://arb1.arbitrum.io/rpc cannot be reached (connection refused).",
     hint: "Check your connection and the network's RPC URL (Settings), then try again.",
+  },
+  invalid_address: {
+    kind: "invalid_address",
+    message:
+      "“0x5B38Da6a701c568545dCfcB03FcB875f56beddc4” is not a valid Ethereum address: its capital letters do not match its EIP-55 checksum (a character is probably wrong).",
+    hint: "Copy the address again from your wallet or from the iExec explorer (0x followed by 40 hexadecimal digits).",
+  },
+  chain_mismatch: {
+    kind: "chain_mismatch",
+    message: "The RPC https://sepolia-rollup.arbitrum.io/rpc serves chain 421614, not chain 42161 (Arbitrum One).",
+    hint: "Check the RPC URL: it must be an endpoint of this network. Nothing was saved.",
+  },
+  task_not_found: {
+    kind: "task_not_found",
+    message: "No task or deal has this id on Arbitrum One.",
+    hint: "Check the id (0x followed by 64 hexadecimal digits) and the network: a task of another network is not found here.",
+  },
+  no_result: {
+    kind: "no_result",
+    message: "Task 0x6ac1f9c2… sent its result to a callback contract: there is no file to download.",
+    hint: "Only a completed task whose result is stored on IPFS can be downloaded.",
   },
   internal: {
     kind: "internal",
@@ -287,6 +324,94 @@ export function createDemo(search: string): { backend: MockBackend; run: (app: A
     backend.options.vaultOpenErrors = [error, error, error];
   }
 
+  const tasksDemo = scenario === "tasks" || scenario === "tasks-mismatch";
+  if (tasksDemo) {
+    const recently = Math.floor(Date.now() / 1000) - 7 * 60;
+    backend.options.watched = [
+      sampleWatched({ label: "Work wallet", last_refresh: recently, last_source: "subgraph" }),
+      sampleWatched({
+        network: "arbitrum-sepolia-testnet",
+        address: ADDRESS_B,
+        last_refresh: recently - 3 * 3600,
+        last_source: "subgraph",
+      }),
+    ];
+    backend.options.tasks = sampleTasks();
+    backend.options.indexed = sampleTasks();
+    backend.options.manualFetch = true;
+    backend.options.taskStepMs = 120;
+  }
+  if (scenario === "settings") {
+    const arbitrum = copyNetwork(BUILTIN_NETWORKS[0]);
+    arbitrum.rpc_url = "https://arbitrum-one.my-node.example/rpc";
+    backend.options.networks = [
+      { network: arbitrum, builtin: true, customised: true },
+      ...builtinNetworkInfos().slice(1),
+      {
+        network: {
+          name: "local-test",
+          label: "Local test chain",
+          chain_id: 65535,
+          rpc_url: "http://127.0.0.1:8545",
+          hub: "0xC08C3def622Af1476f2Db0E3CC8CcaeAd07BE3bB",
+          sms_urls: ["http://127.0.0.1:13300"],
+          ipfs_gateways: ["http://127.0.0.1:8080"],
+          subgraph_url: "http://127.0.0.1:8000/subgraphs/name/poco",
+          market_api_url: "http://127.0.0.1:3000",
+          legacy: false,
+        },
+        builtin: false,
+        customised: true,
+      },
+    ];
+    backend.options.networkSaveMs = 900;
+  }
+
+  /** The row of a sample task, once the list shows it. */
+  async function taskRow(seed: string): Promise<HTMLElement | null> {
+    return element(`[data-testid="task-row"][data-task-id="${sampleTaskId(seed)}"]`);
+  }
+
+  async function runTasks(app: AppHandle) {
+    switch (scenario) {
+      case "tasks-empty":
+        app.show("tasks");
+        break;
+      case "settings":
+        app.show("settings");
+        break;
+      case "tasks":
+      case "tasks-mismatch": {
+        app.show("tasks");
+        if (scenario === "tasks") {
+          (await taskRow("fresh"))?.querySelector<HTMLButtonElement>("[data-testid=fetch-task]")?.click();
+          await sleep(60);
+          const job = backend.fetches[backend.fetches.length - 1];
+          const total = 40_000_000;
+          job?.progress({ stage: "confirming" });
+          for (const done of [4_000_000, 9_500_000, 16_800_000]) {
+            await sleep(200);
+            job?.progress({
+              stage: "downloading",
+              progress: {
+                done,
+                total,
+                bytes_per_sec: 5_100_000,
+                gateway: "https://ipfs-gateway.arbitrum-mainnet.iex.ec",
+                attempt: 1,
+                retry_in_ms: null,
+                retry_reason: null,
+              },
+            });
+          }
+        }
+        const seed = scenario === "tasks" ? "verified" : "mismatch";
+        (await taskRow(seed))?.querySelector<HTMLButtonElement>("[data-testid=task-open]")?.click();
+        break;
+      }
+    }
+  }
+
   const archive = long
     ? `${LONG}/Downloads/result-of-task-0x6ac1f9c2d3e4b5a6978899aabbccddeeff.zip`
     : "/home/alice/Downloads/result.zip";
@@ -368,6 +493,7 @@ export function createDemo(search: string): { backend: MockBackend; run: (app: A
   function run(app: AppHandle) {
     const { flow } = app;
     void runKeys(app);
+    void runTasks(app);
     switch (scenario) {
       case "result":
       case "not-encrypted":

@@ -99,3 +99,53 @@ export function phraseWords(text: string): string[] {
     .filter(Boolean)
     .map((w) => w.toLowerCase());
 }
+
+/** A moment (unix seconds) in the user's language: "30 Apr 2025, 10:40" / "30 avr. 2025, 10:40". */
+export function formatDateTime(seconds: number, locale: string, _t?: TFunction): string {
+  if (!Number.isFinite(seconds) || seconds <= 0) return "";
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(
+    new Date(seconds * 1000),
+  );
+}
+
+/**
+ * How long ago a moment (unix seconds) was, in the user's language: "5 minutes ago" /
+ * "il y a 5 minutes"; under a minute, `t("time.justNow")`.
+ */
+export function formatRelative(seconds: number, nowMs: number, locale: string, t: TFunction): string {
+  const diff = Math.round(seconds - nowMs / 1000);
+  if (Math.abs(diff) < 60) return t("time.justNow");
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+  const steps: [Intl.RelativeTimeFormatUnit, number][] = [
+    ["minute", 60],
+    ["hour", 3600],
+    ["day", 86_400],
+    ["week", 7 * 86_400],
+    ["month", 30 * 86_400],
+    ["year", 365 * 86_400],
+  ];
+  let unit: Intl.RelativeTimeFormatUnit = "minute";
+  let size = 60;
+  for (const [u, s] of steps) {
+    if (Math.abs(diff) >= s) {
+      unit = u;
+      size = s;
+    }
+  }
+  return format.format(Math.trunc(diff / size), unit);
+}
+
+/** A long hex id shortened for a list: "0x1a2b3c…9f3c". */
+export function shortHex(hex: string, head = 8, tail = 4): string {
+  if (hex.length <= head + tail + 1) return hex;
+  return `${hex.slice(0, head)}…${hex.slice(hex.length - tail)}`;
+}
+
+/** The host of a URL ("https://ipfs.iex.ec/x" -> "ipfs.iex.ec"); the text itself when not a URL. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return url;
+  }
+}

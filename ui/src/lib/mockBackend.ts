@@ -1,18 +1,37 @@
 import type { Backend, DropEvent, SaveKind } from "./backend";
 import { shortFingerprint } from "./format";
+import { checkAddress } from "./eip55";
 import type {
   ArchiveInfo,
   DropCheck,
+  FetchEvent,
   ImportOutcome,
   IpcError,
   KeyLocation,
   KeySummary,
+  Network,
+  NetworkInfo,
   OpenOutcome,
   ProgressEvent,
   ProtectionKind,
+  RefreshOutcome,
+  RefreshProgress,
   RestoreOutcome,
+  TaskFetched,
+  TaskRow,
+  Verification,
   VaultOverview,
+  WatchedAddress,
 } from "./ipc/bindings";
+import {
+  BUILTIN_NETWORKS,
+  builtinNetworkInfos,
+  copyNetwork,
+  mismatchOf,
+  sameNetwork,
+  unverifiableOf,
+  verifiedOf,
+} from "./mockTasks";
 
 /** A recorded call: command name (as in the contract) and its arguments. */
 export type MockCall = { cmd: string; args: Record<string, unknown> };
@@ -75,6 +94,58 @@ export type MockOptions = {
   errors: Record<string, IpcError>;
   /** What `e2e_enabled` returns. */
   e2e: boolean;
+
+  // Tasks, networks and downloads.
+  /** What `networks_list` returns (built-ins by default). */
+  networks: NetworkInfo[];
+  /** Watched addresses. */
+  watched: WatchedAddress[];
+  /** The task cache (what `tasks_list` reads). */
+  tasks: TaskRow[];
+  /** What the indexes know: a refresh of an address copies its tasks from here into `tasks`. */
+  indexed: TaskRow[];
+  /** Warning every refresh ends with (the market API stood in...). */
+  refreshWarning: string | null;
+  /** When true, `tasks_refresh` stays pending until the test drives `refreshes[i]`. */
+  manualRefresh: boolean;
+  /** When true, `task_fetch` stays pending until the test drives `fetches[i]`. */
+  manualFetch: boolean;
+  /** Delay between the events of a refresh or a fetch (ms) when not manual. */
+  taskStepMs: number;
+  /** How a fetch ends, by task id (default: verified when the task has a digest). */
+  fetchEnds: Record<string, FetchEnd>;
+  /** What an RPC URL answers for `eth_chainId`, or the error reaching it (default: the right id). */
+  rpcChainIds: Record<string, number | IpcError>;
+  /** Delay of `network_save` (ms): the chain id check. */
+  networkSaveMs: number;
+};
+
+/** How a mocked fetch ends. */
+export type FetchEnd = "verified" | "mismatch" | "unverifiable" | "not_encrypted" | IpcError;
+
+/** A `tasks_refresh` call waiting for the test to drive it. */
+export type MockRefresh = {
+  jobId: string;
+  network: string;
+  address: string;
+  full: boolean;
+  progress(event: RefreshProgress): void;
+  /** Ends it as the app would (indexed tasks of the address land in the cache). */
+  resolve(): void;
+  reject(error: IpcError): void;
+  settled: boolean;
+};
+
+/** A `task_fetch` call waiting for the test to drive it. */
+export type MockFetch = {
+  jobId: string;
+  network: string;
+  taskId: string;
+  progress(event: FetchEvent): void;
+  /** Ends it (default: `fetchEnds[taskId]`, else verified). */
+  resolve(end?: FetchEnd): void;
+  reject(error: IpcError): void;
+  settled: boolean;
 };
 
 /** A `keys_generate` call waiting for the test to drive it. */
@@ -90,6 +161,8 @@ export type MockBackend = Backend & {
   calls: MockCall[];
   jobs: MockJob[];
   generations: MockGeneration[];
+  refreshes: MockRefresh[];
+  fetches: MockFetch[];
   options: MockOptions;
   /** Simulates a native drag and drop event. */
   emitDrag(event: DropEvent): void;
@@ -205,11 +278,24 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
     savePath: (_kind, defaultName) => `/home/alice/Documents/${defaultName}`,
     errors: {},
     e2e: false,
+    networks: builtinNetworkInfos(),
+    watched: [],
+    tasks: [],
+    indexed: [],
+    refreshWarning: null,
+    manualRefresh: false,
+    manualFetch: false,
+    taskStepMs: 0,
+    fetchEnds: {},
+    rpcChainIds: {},
+    networkSaveMs: 0,
     ...overrides,
   };
   const calls: MockCall[] = [];
   const jobs: MockJob[] = [];
   const generations: MockGeneration[] = [];
+  const refreshes: MockRefresh[] = [];
+  const fetches: MockFetch[] = [];
   let nextDialogPath: string | null = null;
   let generated = 0;
   const takeDialog = (fallback: () => string | null) => {
@@ -304,10 +390,14 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
   const dragHandlers = new Set<(event: DropEvent) => void>();
   const record = (cmd: string, args: Record<string, unknown> = {}) => calls.push({ cmd, args });
 
+  const tasks = createMockTasks(options, cancelledBeforeStart, record, refreshes, fetches);
+
   const mock: MockBackend = {
     calls,
     jobs,
     generations,
+    refreshes,
+    fetches,
     options,
     callsTo: (cmd) => calls.filter((c) => c.cmd === cmd).map((c) => c.args),
     emitDrag: (event) => dragHandlers.forEach((h) => h(event)),
@@ -370,7 +460,11 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
 
     async cancelJob(jobId) {
       record("cancel_job", { jobId });
-      const job = jobs.find((j) => j.jobId === jobId) ?? generations.find((g) => g.jobId === jobId);
+      const job =
+        jobs.find((j) => j.jobId === jobId) ??
+        generations.find((g) => g.jobId === jobId) ??
+        refreshes.find((r) => r.jobId === jobId && !r.settled) ??
+        fetches.find((f) => f.jobId === jobId && !f.settled);
       // As the app does: a job not started yet starts cancelled.
       if (job) job.reject({ kind: "cancelled", message: "The job was cancelled.", hint: "" });
       else cancelledBeforeStart.add(jobId);
@@ -677,6 +771,429 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
     setNextDialogPath(path) {
       nextDialogPath = path;
     },
+
+    ...tasks,
   };
   return mock;
+}
+
+const CANCELLED: IpcError = { kind: "cancelled", message: "The job was cancelled.", hint: "" };
+
+type TaskCommands = Pick<
+  Backend,
+  | "networksList"
+  | "networkSave"
+  | "networkReset"
+  | "watchedList"
+  | "watchedAdd"
+  | "watchedRemove"
+  | "tasksList"
+  | "tasksRefresh"
+  | "tasksAddById"
+  | "taskFetch"
+  | "taskDiscardDownload"
+>;
+
+/** The task commands of the in-memory backend, over `options` (networks, watched, tasks). */
+function createMockTasks(
+  options: MockOptions,
+  cancelledBeforeStart: Set<string>,
+  record: (cmd: string, args?: Record<string, unknown>) => void,
+  refreshes: MockRefresh[],
+  fetches: MockFetch[],
+): TaskCommands {
+  const fail = (cmd: string) => {
+    const err = options.errors[cmd];
+    if (err) throw err;
+  };
+  const now = () => Math.floor(Date.now() / 1000);
+  const wait = () => (options.taskStepMs > 0 ? sleep(options.taskStepMs) : Promise.resolve());
+  const copyRow = (r: TaskRow): TaskRow => ({
+    ...r,
+    result: { ...r.result },
+    verification: r.verification ? { ...r.verification } : null,
+  });
+  const listNetworks = () =>
+    options.networks.map((n) => ({ ...n, network: copyNetwork(n.network) }));
+  const networkNamed = (name: string): Network => {
+    const found = options.networks.find((n) => n.network.name === name);
+    if (!found) {
+      throw {
+        kind: "task_not_found",
+        message: `No network named \u201c${name}\u201d.`,
+        hint: "Choose a network from the list in Settings.",
+      } satisfies IpcError;
+    }
+    return found.network;
+  };
+  const parse = (input: string): string => {
+    const checked = checkAddress(input);
+    if ("problem" in checked) {
+      throw {
+        kind: "invalid_address",
+        message: `\u201c${input.trim()}\u201d is not a valid Ethereum address: ${checked.problem}.`,
+        hint: "Copy the address again from your wallet or from the iExec explorer (0x followed by 40 hexadecimal digits).",
+      } satisfies IpcError;
+    }
+    return checked.address;
+  };
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const findRow = (network: string, taskId: string) =>
+    options.tasks.find((r) => r.network === network && same(r.task_id, taskId));
+  const updateRow = (network: string, taskId: string, change: Partial<TaskRow>): TaskRow | null => {
+    let updated: TaskRow | null = null;
+    options.tasks = options.tasks.map((r) => {
+      if (r.network !== network || !same(r.task_id, taskId)) return r;
+      updated = { ...r, ...change };
+      return updated;
+    });
+    return updated ? copyRow(updated) : null;
+  };
+  const byNewest = (a: TaskRow, b: TaskRow) => b.start_time - a.start_time;
+
+  return {
+    async networksList() {
+      record("networks_list");
+      fail("networks_list");
+      return listNetworks();
+    },
+
+    async networkSave(network) {
+      record("network_save", { network });
+      if (options.networkSaveMs > 0) await sleep(options.networkSaveMs);
+      fail("network_save");
+      const n = copyNetwork({ ...network, name: network.name.trim() });
+      if (!n.name) {
+        throw { kind: "io", message: "A network needs a name.", hint: "Type a short name, e.g. my-testnet." } satisfies IpcError;
+      }
+      const builtin = BUILTIN_NETWORKS.find((b) => b.name === n.name);
+      if (builtin) {
+        n.chain_id = builtin.chain_id;
+        n.legacy = builtin.legacy;
+      }
+      parse(n.hub);
+      const answer = options.rpcChainIds[n.rpc_url] ?? n.chain_id;
+      if (typeof answer !== "number") throw answer;
+      if (answer !== n.chain_id) {
+        throw {
+          kind: "chain_mismatch",
+          message: `The RPC ${n.rpc_url} serves chain ${answer}, not chain ${n.chain_id} (${n.label}).`,
+          hint: "Check the RPC URL: it must be an endpoint of this network. Nothing was saved.",
+        } satisfies IpcError;
+      }
+      const info: NetworkInfo = {
+        network: n,
+        builtin: !!builtin,
+        customised: !builtin || !sameNetwork(n, builtin),
+      };
+      const index = options.networks.findIndex((x) => x.network.name === n.name);
+      options.networks =
+        index >= 0 ? options.networks.map((x, i) => (i === index ? info : x)) : [...options.networks, info];
+      return listNetworks();
+    },
+
+    async networkReset(name) {
+      record("network_reset", { name });
+      fail("network_reset");
+      const builtin = BUILTIN_NETWORKS.find((b) => b.name === name);
+      options.networks = builtin
+        ? options.networks.map((x) =>
+            x.network.name === name ? { network: copyNetwork(builtin), builtin: true, customised: false } : x,
+          )
+        : options.networks.filter((x) => x.network.name !== name);
+      return listNetworks();
+    },
+
+    async watchedList() {
+      record("watched_list");
+      fail("watched_list");
+      return options.watched.map((w) => ({ ...w }));
+    },
+
+    async watchedAdd(network, address, label) {
+      record("watched_add", { network, address, label });
+      fail("watched_add");
+      const checksummed = parse(address);
+      networkNamed(network);
+      const existing = options.watched.find((w) => w.network === network && w.address === checksummed);
+      const watched: WatchedAddress = existing
+        ? { ...existing, label }
+        : { network, address: checksummed, label, added: now(), last_refresh: null, last_source: null };
+      options.watched = existing
+        ? options.watched.map((w) => (w === existing ? watched : w))
+        : [...options.watched, watched];
+      return { ...watched };
+    },
+
+    async watchedRemove(network, address) {
+      record("watched_remove", { network, address });
+      fail("watched_remove");
+      const checksummed = parse(address);
+      options.watched = options.watched.filter((w) => !(w.network === network && w.address === checksummed));
+    },
+
+    async tasksList(network, address) {
+      record("tasks_list", { network, address });
+      fail("tasks_list");
+      const beneficiary = address === null ? null : parse(address);
+      return options.tasks
+        .filter((r) => (network === null || r.network === network) && (beneficiary === null || same(r.beneficiary, beneficiary)))
+        .sort(byNewest)
+        .map(copyRow);
+    },
+
+    tasksRefresh(network, address, full, jobId, onProgress) {
+      record("tasks_refresh", { network, address, full, jobId });
+      return new Promise<RefreshOutcome>((resolve, reject) => {
+        let beneficiary: string;
+        try {
+          beneficiary = parse(address);
+          networkNamed(network);
+        } catch (err) {
+          reject(err);
+          return;
+        }
+        const found = () =>
+          options.indexed.filter((r) => r.network === network && same(r.beneficiary, beneficiary));
+        const refresh: MockRefresh = {
+          jobId,
+          network,
+          address,
+          full,
+          settled: false,
+          progress: (e) => {
+            if (!refresh.settled) onProgress(e);
+          },
+          resolve: () => {
+            if (refresh.settled) return;
+            refresh.settled = true;
+            const deals = found();
+            let added = 0;
+            for (const row of deals) {
+              const known = findRow(row.network, row.task_id);
+              if (known) updateRow(row.network, row.task_id, { status: row.status, result: row.result, confirmed_at: now() });
+              else {
+                options.tasks = [...options.tasks, copyRow(row)];
+                added += 1;
+              }
+            }
+            const at = now();
+            options.watched = options.watched.map((w) =>
+              w.network === network && w.address === beneficiary
+                ? { ...w, last_refresh: at, last_source: "subgraph" }
+                : w,
+            );
+            resolve({
+              network,
+              address: beneficiary,
+              source: "subgraph",
+              deals_seen: new Set(deals.map((d) => d.deal_id)).size,
+              new_tasks: added,
+              confirmed: deals.length,
+              warning: options.refreshWarning,
+              index_ms: 420,
+              confirm_ms: 180,
+            });
+          },
+          reject: (e) => {
+            if (refresh.settled) return;
+            refresh.settled = true;
+            reject(e);
+          },
+        };
+        refreshes.push(refresh);
+        if (cancelledBeforeStart.delete(jobId)) {
+          refresh.reject(CANCELLED);
+          return;
+        }
+        const err = options.errors.tasks_refresh;
+        if (err) {
+          refresh.reject(err);
+          return;
+        }
+        if (options.manualRefresh) return;
+        void (async () => {
+          const deals = found();
+          const dealCount = new Set(deals.map((d) => d.deal_id)).size;
+          for (const n of [0, Math.ceil(dealCount / 2), dealCount]) {
+            await wait();
+            refresh.progress({ stage: "indexing", deals: n });
+          }
+          for (let done = 0; done <= deals.length; done += Math.max(1, Math.ceil(deals.length / 3))) {
+            await wait();
+            refresh.progress({ stage: "confirming", done, total: deals.length });
+          }
+          await wait();
+          refresh.progress({ stage: "confirming", done: deals.length, total: deals.length });
+          refresh.resolve();
+        })();
+      });
+    },
+
+    async tasksAddById(network, id) {
+      record("tasks_add_by_id", { network, id });
+      fail("tasks_add_by_id");
+      const net = networkNamed(network);
+      const notFound = (why: string): IpcError => ({
+        kind: "task_not_found",
+        message: `${why} on ${net.label}.`,
+        hint: "Check the id (0x followed by 64 hexadecimal digits) and the network: a task of another network is not found here.",
+      });
+      const clean = id.trim().toLowerCase();
+      if (!/^0x[0-9a-f]{64}$/.test(clean)) throw notFound("This is not a task or deal id");
+      const matches = [...options.indexed, ...options.tasks].filter(
+        (r) => r.network === network && (same(r.task_id, clean) || same(r.deal_id, clean)),
+      );
+      if (matches.length === 0) throw notFound("No task or deal has this id");
+      const rows: TaskRow[] = [];
+      for (const row of matches) {
+        if (rows.some((r) => r.task_id === row.task_id)) continue;
+        if (!findRow(row.network, row.task_id)) options.tasks = [...options.tasks, { ...copyRow(row), source: "manual" }];
+        rows.push(copyRow(findRow(row.network, row.task_id) as TaskRow));
+      }
+      return rows;
+    },
+
+    taskFetch(network, taskId, jobId, onProgress) {
+      record("task_fetch", { network, taskId, jobId });
+      return new Promise<TaskFetched>((resolve, reject) => {
+        const row = findRow(network, taskId);
+        if (!row || row.status !== "completed" || row.result.storage !== "ipfs") {
+          reject({
+            kind: "no_result",
+            message: row
+              ? `Task ${taskId.slice(0, 10)}… has no result stored on IPFS.`
+              : `Task ${taskId.slice(0, 10)}… is not in the list.`,
+            hint: "Only a completed task whose result is on IPFS can be downloaded.",
+          } satisfies IpcError);
+          return;
+        }
+        const total = row.total_bytes || 40_000_000;
+        const resumedFrom = row.vault === "partial" ? row.downloaded_bytes : 0;
+        let have = resumedFrom;
+        const before = row.vault;
+        const fetch: MockFetch = {
+          jobId,
+          network,
+          taskId,
+          settled: false,
+          progress: (e) => {
+            if (fetch.settled) return;
+            if (e.stage === "downloading") have = e.progress.done;
+            onProgress(e);
+          },
+          resolve: (end) => {
+            if (fetch.settled) return;
+            const how = end ?? options.fetchEnds[taskId] ?? (row.result_digest ? "verified" : "unverifiable");
+            if (typeof how !== "string") {
+              fetch.reject(how);
+              return;
+            }
+            fetch.settled = true;
+            const archive = `/home/alice/.local/share/result-vault/downloads/${network}/${taskId}.zip`;
+            const output = `/home/alice/Results/result-${taskId.slice(2, 10)}`;
+            const verification: Verification =
+              how === "mismatch" ? mismatchOf(row) : how === "unverifiable" || !row.result_digest ? unverifiableOf() : verifiedOf(row);
+            const vault = how === "not_encrypted" ? "not_encrypted" : verification.status === "unverifiable" ? "decrypted" : verification.status;
+            const updated = updateRow(network, taskId, {
+              vault,
+              archive_path: archive,
+              output_path: output,
+              verification,
+              downloaded_bytes: total,
+              total_bytes: total,
+            });
+            resolve({
+              outcome: {
+                task: {
+                  task_id: row.task_id,
+                  deal_id: row.deal_id,
+                  idx: row.idx,
+                  status: row.status,
+                  final_deadline: row.final_deadline,
+                  result_digest: row.result_digest ?? `0x${"0".repeat(64)}`,
+                  result: row.result,
+                  results_raw: row.results_raw,
+                },
+                download: {
+                  path: archive,
+                  bytes: total,
+                  resumed_from: resumedFrom,
+                  gateway: "https://ipfs-gateway.arbitrum-mainnet.iex.ec",
+                  attempts: 1,
+                },
+                open: sampleOutcome({
+                  status: how === "not_encrypted" ? "not_encrypted" : "decrypted",
+                  output,
+                  ...(how === "not_encrypted" ? { format: null, key_fingerprint: null, key_label: null } : {}),
+                }),
+                verification,
+              },
+              row: updated,
+            });
+          },
+          reject: (e) => {
+            if (fetch.settled) return;
+            fetch.settled = true;
+            // As the app: a cancelled download is kept (partial); a key problem keeps the archive.
+            if (e.kind === "no_matching_key") {
+              updateRow(network, taskId, { vault: "needs_key", downloaded_bytes: total, total_bytes: total });
+            } else if (have >= total) {
+              updateRow(network, taskId, { vault: "downloaded", downloaded_bytes: total, total_bytes: total });
+            } else if (have > 0) {
+              updateRow(network, taskId, { vault: "partial", downloaded_bytes: have, total_bytes: total });
+            } else {
+              updateRow(network, taskId, { vault: before === "downloading" ? "not_downloaded" : before });
+            }
+            reject(e);
+          },
+        };
+        fetches.push(fetch);
+        updateRow(network, taskId, { vault: "downloading", downloaded_bytes: resumedFrom, total_bytes: total });
+        if (cancelledBeforeStart.delete(jobId)) {
+          fetch.reject(CANCELLED);
+          return;
+        }
+        const err = options.errors.task_fetch;
+        if (err) {
+          fetch.reject(err);
+          return;
+        }
+        if (options.manualFetch) return;
+        void (async () => {
+          await wait();
+          fetch.progress({ stage: "confirming" });
+          for (let i = 0; i <= 3; i++) {
+            await wait();
+            fetch.progress({
+              stage: "downloading",
+              progress: {
+                done: Math.round(resumedFrom + ((total - resumedFrom) * i) / 3),
+                total,
+                bytes_per_sec: 5_100_000,
+                gateway: "https://ipfs-gateway.arbitrum-mainnet.iex.ec",
+                attempt: 1,
+                retry_in_ms: null,
+                retry_reason: null,
+              },
+            });
+          }
+          for (const e of sampleProgress(total, 2)) {
+            await wait();
+            fetch.progress({ stage: "opening", progress: e });
+          }
+          await wait();
+          fetch.progress({ stage: "verifying" });
+          await wait();
+          fetch.resolve();
+        })();
+      });
+    },
+
+    async taskDiscardDownload(network, taskId) {
+      record("task_discard_download", { network, taskId });
+      fail("task_discard_download");
+      updateRow(network, taskId, { vault: "not_downloaded", downloaded_bytes: 0, total_bytes: 0, archive_path: null });
+    },
+  };
 }

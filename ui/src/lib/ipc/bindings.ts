@@ -1,7 +1,7 @@
 // Generated from the Rust types by ts-rs (src-tauri/tests/bindings.rs). Do not edit:
 // run `UPDATE_BINDINGS=1 cargo test -p result-vault-app --test bindings` instead.
 
-export type ErrorKind = "not_a_result" | "incomplete_archive" | "invalid_key_file" | "no_matching_key" | "damaged_ciphertext" | "damaged_contents" | "unsafe_archive" | "output_exists" | "io" | "cancelled" | "keychain_unavailable" | "keychain_locked" | "keyring_damaged" | "wrong_passphrase" | "key_not_found" | "backup_required" | "invalid_phrase" | "phrase_for_another_kit" | "invalid_kit" | "network" | "internal";
+export type ErrorKind = "not_a_result" | "incomplete_archive" | "invalid_key_file" | "no_matching_key" | "damaged_ciphertext" | "damaged_contents" | "unsafe_archive" | "output_exists" | "io" | "cancelled" | "keychain_unavailable" | "keychain_locked" | "keyring_damaged" | "wrong_passphrase" | "key_not_found" | "backup_required" | "invalid_phrase" | "phrase_for_another_kit" | "invalid_kit" | "network" | "invalid_address" | "chain_mismatch" | "task_not_found" | "no_result" | "internal";
 export type IpcError = { 
 /**
  * What went wrong, from the closed list.
@@ -254,3 +254,374 @@ valid: boolean,
  * `invalid_phrase` naming the problem (the position of an unknown word).
  */
 error: IpcError | null, };
+export type Network = { 
+/**
+ * Name as in the iexec CLI's `chain.json` (`arbitrum-mainnet`...).
+ */
+name: string, 
+/**
+ * A name for people.
+ */
+label: string, 
+/**
+ * EIP-155 chain id.
+ */
+chain_id: number, 
+/**
+ * JSON-RPC endpoint.
+ */
+rpc_url: string, 
+/**
+ * PoCo hub (diamond proxy) address, checksummed.
+ */
+hub: string, 
+/**
+ * Secret Management Service URLs (Bellecour has one per TEE framework).
+ */
+sms_urls: Array<string>, 
+/**
+ * IPFS gateways, preferred first.
+ */
+ipfs_gateways: Array<string>, 
+/**
+ * PoCo subgraph (GraphQL over HTTP POST).
+ */
+subgraph_url: string, 
+/**
+ * Market API (fallback index of deals).
+ */
+market_api_url: string, 
+/**
+ * Only for old tasks.
+ */
+legacy: boolean, };
+export type NetworkInfo = { 
+/**
+ * The network, with any override applied.
+ */
+network: Network, 
+/**
+ * One of the built-in networks (it can be reset, not removed).
+ */
+builtin: boolean, 
+/**
+ * Some URL differs from the built-in defaults (or it is a custom network).
+ */
+customised: boolean, };
+export type WatchedAddress = { 
+/**
+ * Network name (`arbitrum-mainnet`...).
+ */
+network: string, 
+/**
+ * EIP-55 checksummed.
+ */
+address: string, 
+/**
+ * A name the user gave (may be empty).
+ */
+label: string, 
+/**
+ * Unix seconds.
+ */
+added: number, 
+/**
+ * Unix seconds of the last successful refresh, if any.
+ */
+last_refresh: number | null, 
+/**
+ * The index the last refresh used (`subgraph` or `market`).
+ */
+last_source: string | null, };
+export type TaskStatus = "unset" | "active" | "revealing" | "completed" | "failed" | "timeout";
+export type ResultLocation = { "storage": "ipfs", 
+/**
+ * The location.
+ */
+location: string, } | { "storage": "ethereum" } | { "storage": "dropbox", 
+/**
+ * The location.
+ */
+location: string, } | { "storage": "none" };
+export type DealSource = "subgraph" | "market" | "manual";
+export type VaultState = "not_downloaded" | "downloading" | "partial" | "downloaded" | "decrypted" | "needs_key" | "not_encrypted" | "verified" | "mismatch";
+export type VerificationStatus = "verified" | "mismatch" | "unverifiable";
+export type Verification = { 
+/**
+ * The outcome.
+ */
+status: VerificationStatus, 
+/**
+ * `resultDigest` from `viewTask` (`0x` + 64 hex), when there is one.
+ */
+expected: string | null, 
+/**
+ * The digest recomputed from the files, when it could be.
+ */
+computed: string | null, 
+/**
+ * Why it is unverifiable or what a mismatch means, for people.
+ */
+reason: string | null, 
+/**
+ * `deterministic-output-path` of `computed.json`, when read.
+ */
+deterministic_output_path: string | null, };
+export type TaskRow = { 
+/**
+ * Network name.
+ */
+network: string, 
+/**
+ * Task id.
+ */
+task_id: string, 
+/**
+ * Deal id.
+ */
+deal_id: string, 
+/**
+ * Index in the deal.
+ */
+idx: number, 
+/**
+ * The deal's beneficiary.
+ */
+beneficiary: string, 
+/**
+ * Who paid.
+ */
+requester: string, 
+/**
+ * App address.
+ */
+app: string, 
+/**
+ * App name, when an index knows it.
+ */
+app_name: string | null, 
+/**
+ * The deal's `params`.
+ */
+params: string, 
+/**
+ * Whether the deal asked for encrypted results; `None` for legacy non-JSON params.
+ */
+encrypted: boolean | null, 
+/**
+ * The deal's start (unix seconds).
+ */
+start_time: number, 
+/**
+ * Unix seconds.
+ */
+final_deadline: number, 
+/**
+ * State, TIMEOUT derived at listing time; `unset` = not started.
+ */
+status: TaskStatus, 
+/**
+ * Where the result is.
+ */
+result: ResultLocation, 
+/**
+ * The raw `results` text, for the details pane.
+ */
+results_raw: string, 
+/**
+ * What the enclave attested, when revealed.
+ */
+result_digest: string | null, 
+/**
+ * Which index found the deal.
+ */
+source: DealSource, 
+/**
+ * When the chain last confirmed this task (unix seconds).
+ */
+confirmed_at: number | null, 
+/**
+ * Where the result stands in this vault.
+ */
+vault: VaultState, 
+/**
+ * The downloaded archive, when kept.
+ */
+archive_path: string | null, 
+/**
+ * The decrypted folder, when opened.
+ */
+output_path: string | null, 
+/**
+ * The last verification against the chain.
+ */
+verification: Verification | null, 
+/**
+ * Bytes downloaded so far (for a partial download).
+ */
+downloaded_bytes: number, 
+/**
+ * Size of the archive when known (0 otherwise).
+ */
+total_bytes: number, };
+export type RefreshProgress = { "stage": "indexing", 
+/**
+ * Deals so far.
+ */
+deals: number, } | { "stage": "confirming", 
+/**
+ * Tasks confirmed so far.
+ */
+done: number, 
+/**
+ * Tasks to confirm.
+ */
+total: number, };
+export type RefreshOutcome = { 
+/**
+ * Network name.
+ */
+network: string, 
+/**
+ * Beneficiary, checksummed.
+ */
+address: string, 
+/**
+ * Which index answered.
+ */
+source: DealSource, 
+/**
+ * Deals the index returned in this refresh.
+ */
+deals_seen: number, 
+/**
+ * Tasks not in the cache before.
+ */
+new_tasks: number, 
+/**
+ * Tasks confirmed on chain in this refresh.
+ */
+confirmed: number, 
+/**
+ * Set when the subgraph failed and the market API answered instead, or when the chain could
+ * not confirm: the list may be incomplete or stale.
+ */
+warning: string | null, 
+/**
+ * Milliseconds the index took.
+ */
+index_ms: number, 
+/**
+ * Milliseconds the chain confirmation took.
+ */
+confirm_ms: number, };
+export type ChainTask = { 
+/**
+ * `0x` + 64 hex.
+ */
+task_id: string, 
+/**
+ * `0x` + 64 hex (zero for an uninitialised task).
+ */
+deal_id: string, 
+/**
+ * Index in the deal.
+ */
+idx: number, 
+/**
+ * State, TIMEOUT derived.
+ */
+status: TaskStatus, 
+/**
+ * Unix seconds.
+ */
+final_deadline: number, 
+/**
+ * `0x` + 64 hex, what the enclave attested (zero until completed).
+ */
+result_digest: string, 
+/**
+ * Where the result is.
+ */
+result: ResultLocation, 
+/**
+ * The raw `results` text, for the details pane.
+ */
+results_raw: string, };
+export type DownloadProgress = { 
+/**
+ * Bytes on disk so far.
+ */
+done: number, 
+/**
+ * Size of the archive (0 until a gateway says).
+ */
+total: number, 
+/**
+ * Bytes per second over the current attempt.
+ */
+bytes_per_sec: number, 
+/**
+ * The gateway in use (scheme and host).
+ */
+gateway: string, 
+/**
+ * 1 for the first attempt.
+ */
+attempt: number, 
+/**
+ * Set while waiting before a retry: milliseconds to wait, and why.
+ */
+retry_in_ms: number | null, 
+/**
+ * Why the previous attempt failed, while retrying.
+ */
+retry_reason: string | null, };
+export type DownloadOutcome = { 
+/**
+ * The archive, complete.
+ */
+path: string, 
+/**
+ * Its size.
+ */
+bytes: number, 
+/**
+ * Bytes that were already on disk from an earlier attempt (0 if none).
+ */
+resumed_from: number, 
+/**
+ * The gateway that served the last byte.
+ */
+gateway: string, 
+/**
+ * Attempts made.
+ */
+attempts: number, };
+export type FetchEvent = { "stage": "confirming" } | { "stage": "downloading", "progress": DownloadProgress } | { "stage": "opening", "progress": ProgressEvent } | { "stage": "verifying" };
+export type FetchOutcome = { 
+/**
+ * The task as the chain says now.
+ */
+task: ChainTask, 
+/**
+ * The download.
+ */
+download: DownloadOutcome, 
+/**
+ * The opened result.
+ */
+open: OpenOutcome, 
+/**
+ * The comparison with the chain.
+ */
+verification: Verification, };
+export type TaskFetched = { 
+/**
+ * Download, opening and verification.
+ */
+outcome: FetchOutcome, 
+/**
+ * The task's row, updated.
+ */
+row: TaskRow | null, };
