@@ -21,6 +21,8 @@ pub struct Context {
     pub home: Option<PathBuf>,
     /// `--passphrase-file`.
     pub passphrase_file: Option<PathBuf>,
+    /// `--password-file` (wallet keystore password, or a private key for `wallet import-key`).
+    pub password_file: Option<PathBuf>,
 }
 
 impl Context {
@@ -62,6 +64,20 @@ impl Context {
 
 #[derive(Subcommand, Debug)]
 pub enum KeysCommand {
+    /// Rotate the result key: generate a new one, require a verified recovery kit holding it, push it to the SMS of each network, retire the old one. Resumes an interrupted rotation.
+    Rotate {
+        /// A network whose SMS gets the new key (repeatable).
+        #[arg(long = "network", value_name = "NAME", required = true)]
+        networks: Vec<String>,
+        /// A JSON file `{"networks": [...]}` overriding or adding networks.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// SMS URL (for a single network).
+        #[arg(long, value_name = "URL")]
+        sms_url: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// List the keys (fingerprint, label, created, source, status, addresses, backed up).
     List {
         #[arg(long)]
@@ -150,6 +166,7 @@ impl KeysCommand {
     /// Whether `--json` was given.
     pub fn json(&self) -> bool {
         match self {
+            KeysCommand::Rotate { json, .. } => *json,
             KeysCommand::List { json }
             | KeysCommand::Generate { json, .. }
             | KeysCommand::Import { json, .. }
@@ -183,6 +200,9 @@ fn write_new(path: &Path, content: &[u8], force: bool) -> Result<PathBuf, VaultE
 }
 
 pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
+    if let KeysCommand::Rotate { networks, config, sms_url, json } = cmd {
+        return crate::wallet_cmd::rotate(&networks, config, sms_url, json, ctx);
+    }
     if let KeysCommand::Restore { file, json } = &cmd {
         let phrase = read_phrase()?;
         let mut v = ctx.open_vault()?;
@@ -200,6 +220,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
     }
     let mut v = ctx.open_vault()?;
     match cmd {
+        KeysCommand::Rotate { .. } => unreachable!("handled above"),
         KeysCommand::List { json } => {
             let keys = v.keys();
             if json {

@@ -7,6 +7,7 @@
 mod keys_cmd;
 mod progress_bar;
 mod tasks_cmd;
+mod wallet_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -29,6 +30,9 @@ struct Cli {
     /// For a passphrase-protected key ring: read the passphrase from this file (never from a flag's value).
     #[arg(long, global = true, value_name = "FILE")]
     passphrase_file: Option<PathBuf>,
+    /// For a wallet keystore: read its password from this file (never from a flag's value).
+    #[arg(long, global = true, value_name = "FILE")]
+    password_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -112,7 +116,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// The key ring: list, generate, import, export, retire, back up, restore.
+    /// The beneficiary's wallet (to sign SMS pushes): import, list.
+    Wallet {
+        #[command(subcommand)]
+        command: wallet_cmd::WalletCommand,
+    },
+    /// The Secret Management Service: check or push the result encryption key.
+    Sms {
+        #[command(subcommand)]
+        command: wallet_cmd::SmsCommand,
+    },
+    /// The key ring: list, generate, import, export, retire, back up, restore, rotate.
     Keys {
         #[command(subcommand)]
         command: keys_cmd::KeysCommand,
@@ -147,9 +161,15 @@ fn main() -> ExitCode {
     let json = match &cli.command {
         Command::Decrypt { json, .. } | Command::Inspect { json, .. } => *json,
         Command::Keys { command } => command.json(),
+        Command::Wallet { command } => command.json(),
+        Command::Sms { command } => command.json(),
         Command::Digest { json, .. } | Command::Tasks { json, .. } | Command::Fetch { json, .. } => *json,
     };
-    let ctx = keys_cmd::Context { home: cli.home.clone(), passphrase_file: cli.passphrase_file.clone() };
+    let ctx = keys_cmd::Context {
+        home: cli.home.clone(),
+        passphrase_file: cli.passphrase_file.clone(),
+        password_file: cli.password_file.clone(),
+    };
     match run(cli.command, &ctx) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -166,6 +186,8 @@ fn main() -> ExitCode {
 fn run(cmd: Command, ctx: &keys_cmd::Context) -> Result<(), VaultError> {
     match cmd {
         Command::Keys { command } => keys_cmd::run(command, ctx),
+        Command::Wallet { command } => wallet_cmd::run_wallet(command, ctx),
+        Command::Sms { command } => wallet_cmd::run_sms(command, ctx),
         Command::Tasks { net, beneficiary, full, offline, json } => {
             tasks_cmd::tasks(&net, &beneficiary, full, offline, json, ctx)
         }

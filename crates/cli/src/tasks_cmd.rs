@@ -51,6 +51,9 @@ pub struct NetworkArgs {
     /// Chain id of a custom network given only by flags.
     #[arg(long, value_name = "ID")]
     pub chain_id: Option<u64>,
+    /// Secret Management Service URL.
+    #[arg(long, value_name = "URL")]
+    pub sms_url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -95,7 +98,7 @@ impl NetworkArgs {
         };
         let mut net = match net {
             Some(n) => n,
-            None if self.rpc_url.is_some() && self.hub.is_some() => custom(),
+            None if (self.rpc_url.is_some() && self.hub.is_some()) || self.sms_url.is_some() => custom(),
             None => {
                 return Err(VaultError::new(
                     ErrorKind::TaskNotFound,
@@ -122,11 +125,14 @@ impl NetworkArgs {
         if let Some(v) = self.chain_id {
             net.chain_id = v;
         }
+        if let Some(v) = &self.sms_url {
+            net.sms_urls = vec![v.clone()];
+        }
         Ok(net)
     }
 }
 
-fn open_db(ctx: &Context) -> Result<Db, VaultError> {
+pub(crate) fn open_db(ctx: &Context) -> Result<Db, VaultError> {
     Db::open(&ctx.dir().join(result_vault_core::db::FILE_NAME))
 }
 

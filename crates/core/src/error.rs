@@ -62,6 +62,20 @@ pub enum ErrorKind {
     TaskNotFound,
     /// The task has no result to download: not completed, a callback task, or stored elsewhere.
     NoResult,
+    /// The wallet keystore's password is wrong.
+    WrongPassword,
+    /// A wallet file that cannot be used: corrupt, not a wallet, or an unsupported cipher or KDF.
+    InvalidWallet,
+    /// Signing for the SMS needs the wallet of this address, and none is imported.
+    WalletRequired,
+    /// The SMS refused the signature (HTTP 401).
+    SmsUnauthorized,
+    /// The SMS holds no key to update for this address (HTTP 404 on PUT).
+    SmsKeyAbsent,
+    /// The SMS already holds a key for this address (HTTP 409 on POST).
+    SmsKeyExists,
+    /// The value is over the SMS's 4,096-byte limit (HTTP 413).
+    SmsValueTooLarge,
     /// A bug in Result Vault (should never be seen).
     Internal,
 }
@@ -94,12 +108,19 @@ impl ErrorKind {
             ErrorKind::ChainMismatch => "chain_mismatch",
             ErrorKind::TaskNotFound => "task_not_found",
             ErrorKind::NoResult => "no_result",
+            ErrorKind::WrongPassword => "wrong_password",
+            ErrorKind::InvalidWallet => "invalid_wallet",
+            ErrorKind::WalletRequired => "wallet_required",
+            ErrorKind::SmsUnauthorized => "sms_unauthorized",
+            ErrorKind::SmsKeyAbsent => "sms_key_absent",
+            ErrorKind::SmsKeyExists => "sms_key_exists",
+            ErrorKind::SmsValueTooLarge => "sms_value_too_large",
             ErrorKind::Internal => "internal",
         }
     }
 
     /// Every kind, in declaration order (for exhaustive tests and UI tables).
-    pub const ALL: [ErrorKind; 25] = [
+    pub const ALL: [ErrorKind; 32] = [
         ErrorKind::NotAResult,
         ErrorKind::IncompleteArchive,
         ErrorKind::InvalidKeyFile,
@@ -124,6 +145,13 @@ impl ErrorKind {
         ErrorKind::ChainMismatch,
         ErrorKind::TaskNotFound,
         ErrorKind::NoResult,
+        ErrorKind::WrongPassword,
+        ErrorKind::InvalidWallet,
+        ErrorKind::WalletRequired,
+        ErrorKind::SmsUnauthorized,
+        ErrorKind::SmsKeyAbsent,
+        ErrorKind::SmsKeyExists,
+        ErrorKind::SmsValueTooLarge,
         ErrorKind::Internal,
     ];
 }

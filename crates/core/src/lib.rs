@@ -10,6 +10,8 @@
 //! - [`index`]: the subgraph and market API, which find a beneficiary's deals.
 //! - [`keys`]: beneficiary RSA private keys and their fingerprints.
 //! - [`progress`]: progress events and cancellation for long work.
+//! - [`sms`]: the Secret Management Service: check and push the result encryption key.
+//! - [`wallet`]: the beneficiary's Ethereum wallet (keystores, wallet.json), to sign SMS pushes.
 //! - [`tasks`]: refreshing a beneficiary's tasks (indexes, then the chain) into the cache.
 //! - [`verify`]: a decrypted result compared with the result digest on chain.
 //! - [`vault`]: the key ring (keychain-protected, encrypted on disk) and recovery kits.
@@ -28,8 +30,10 @@ pub mod http;
 pub mod index;
 pub mod keys;
 pub mod progress;
+pub mod sms;
 pub mod tasks;
 pub mod vault;
 pub mod verify;
+pub mod wallet;
 
 pub use error::{ErrorKind, Result, VaultError};

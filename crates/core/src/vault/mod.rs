@@ -5,12 +5,14 @@
 //! - [`store`]: the encrypted file and its atomic writes;
 //! - [`protector`]: keychain entry (with a timeout) and passphrase derivation;
 //! - [`kit`]: recovery kits (age + BIP39 phrase);
-//! - [`model`]: what is stored.
+//! - [`model`]: what is stored;
+//! - [`wallets`]: wallets, the SMS push journal and key rotation.
 
 pub mod kit;
 pub mod model;
 pub mod protector;
 pub mod store;
+pub mod wallets;
 
 use std::path::{Path, PathBuf};
 

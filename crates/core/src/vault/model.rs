@@ -35,7 +35,8 @@ pub enum KeyStatus {
     Retired,
 }
 
-/// One push of a public key to an SMS (filled by the SMS feature).
+/// One push of a public key to an SMS: the journal the app keeps, since the SMS cannot be
+/// asked which key it holds (DESIGN.md 2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PushRecord {
@@ -50,6 +51,9 @@ pub struct PushRecord {
     pub at: DateTime<Utc>,
     /// HTTP status or outcome.
     pub outcome: String,
+    /// Whether the SMS accepted it.
+    #[serde(default)]
+    pub ok: bool,
 }
 
 /// A private key's PKCS#8 PEM: zeroized on drop, never printed.
@@ -99,6 +103,123 @@ pub struct KitRecord {
     pub verified: bool,
 }
 
+/// 32 private key bytes as hex: zeroized on drop, never printed.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(transparent)]
+pub struct SecretHex(pub Zeroizing<String>);
+
+impl fmt::Debug for SecretHex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretHex(<redacted>)")
+    }
+}
+
+/// Where a wallet's private key is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WalletStorage {
+    /// Inside the encrypted key ring (no password asked to sign).
+    InRing {
+        /// The private key.
+        private_key: SecretHex,
+    },
+    /// Only the keystore's path is kept; its password is asked at each signature.
+    KeystoreFile {
+        /// Absolute path of the keystore.
+        path: String,
+    },
+}
+
+/// A beneficiary wallet known to the ring.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredWallet {
+    /// Checksummed address.
+    pub address: String,
+    /// A name for people.
+    pub label: String,
+    /// When imported.
+    pub added: DateTime<Utc>,
+    /// Where its key is.
+    pub storage: WalletStorage,
+}
+
+/// A wallet as shown over IPC: never its key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct WalletSummary {
+    /// Checksummed address.
+    pub address: String,
+    /// A name for people.
+    pub label: String,
+    /// RFC 3339.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub added: DateTime<Utc>,
+    /// Its key is kept in the ring (else the keystore password is asked to sign).
+    pub in_ring: bool,
+    /// The keystore file, when only its path is kept.
+    pub keystore_path: Option<String>,
+}
+
+impl WalletSummary {
+    /// The summary of a stored wallet.
+    pub fn of(w: &StoredWallet) -> Self {
+        WalletSummary {
+            address: w.address.clone(),
+            label: w.label.clone(),
+            added: w.added,
+            in_ring: matches!(w.storage, WalletStorage::InRing { .. }),
+            keystore_path: match &w.storage {
+                WalletStorage::KeystoreFile { path } => Some(path.clone()),
+                WalletStorage::InRing { .. } => None,
+            },
+        }
+    }
+}
+
+/// The steps of a key rotation, in order. Journaled in the ring after each, so an interrupted
+/// rotation resumes at the right one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum RotationStep {
+    /// Explained and started; nothing changed yet.
+    Started,
+    /// The new key is in the ring (not pushed anywhere).
+    KeyGenerated,
+    /// A verified recovery kit holds the new key: only now may it be pushed.
+    KitUpdated,
+    /// Pushed to every chosen network's SMS.
+    Pushed,
+    /// The old key is retired (it still decrypts old results). Finished.
+    Done,
+}
+
+/// A key rotation in progress (or the last one finished).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Rotation {
+    /// Random id.
+    pub id: String,
+    /// The beneficiary address the key is for (checksummed).
+    pub address: String,
+    /// Networks whose SMS gets the new key.
+    pub networks: Vec<String>,
+    /// The key being replaced, if any.
+    pub old_fingerprint: Option<String>,
+    /// The new key, once generated.
+    pub new_fingerprint: Option<String>,
+    /// The last step completed.
+    pub step: RotationStep,
+    /// Networks already pushed.
+    pub pushed: Vec<String>,
+    /// When it started.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub started: DateTime<Utc>,
+    /// When it finished.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub finished: Option<DateTime<Utc>>,
+}
+
 /// The decrypted content of the key ring file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct KeyRingData {
@@ -107,6 +228,12 @@ pub struct KeyRingData {
     /// Recovery kits made.
     #[serde(default)]
     pub kits: Vec<KitRecord>,
+    /// Beneficiary wallets.
+    #[serde(default)]
+    pub wallets: Vec<StoredWallet>,
+    /// The current (or last) key rotation.
+    #[serde(default)]
+    pub rotation: Option<Rotation>,
 }
 
 impl KeyRingData {

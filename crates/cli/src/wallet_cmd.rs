@@ -1,0 +1,336 @@
+//! `result-vault wallet` (import, list), `result-vault sms` (check, push) and
+//! `result-vault keys rotate`: the beneficiary's wallet and its result key on the SMS.
+//!
+//! Passwords come from a terminal prompt (not echoed), or for scripts from `--password-file
+//! FILE`; never from a flag's value.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use result_vault_core::chain::{parse_address, Network};
+use result_vault_core::sms::Sms;
+use result_vault_core::vault::model::RotationStep;
+use result_vault_core::vault::wallets::WalletKeep;
+use result_vault_core::wallet::{classify, keystores_in, WalletFile};
+use result_vault_core::{ErrorKind, VaultError};
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use crate::keys_cmd::Context;
+use crate::print_json;
+use crate::tasks_cmd::{open_db, NetworkArgs};
+
+#[derive(Subcommand, Debug)]
+pub enum WalletCommand {
+    /// Import the beneficiary's wallet: a keystore (V3 JSON, as in ~/.ethereum/keystore) or iexec's wallet.json.
+    Import {
+        /// The wallet file.
+        file: PathBuf,
+        /// Keep only the keystore's path (its password is then asked at each signature) instead of its key in the key ring.
+        #[arg(long)]
+        path_only: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a wallet from its private key (64 hex digits), read from the terminal or stdin.
+    ImportKey {
+        /// A name for it.
+        #[arg(long, default_value = "")]
+        label: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The imported wallets, and the keystores found in ~/.ethereum/keystore.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+impl WalletCommand {
+    pub fn json(&self) -> bool {
+        match self {
+            WalletCommand::Import { json, .. }
+            | WalletCommand::ImportKey { json, .. }
+            | WalletCommand::List { json } => *json,
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SmsCommand {
+    /// Is a result encryption key set for the address on this network's SMS?
+    Check {
+        #[command(flatten)]
+        net: NetworkArgs,
+        /// The beneficiary (default: the imported wallet's address).
+        #[arg(long, value_name = "ADDRESS")]
+        address: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Push the key ring's active public key to this network's SMS (create or update), signed by the wallet.
+    Push {
+        #[command(flatten)]
+        net: NetworkArgs,
+        /// The beneficiary (default: the imported wallet's address).
+        #[arg(long, value_name = "ADDRESS")]
+        address: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+impl SmsCommand {
+    pub fn json(&self) -> bool {
+        match self {
+            SmsCommand::Check { json, .. } | SmsCommand::Push { json, .. } => *json,
+        }
+    }
+}
+
+/// Reads a secret: from `file` (first line), else a silent terminal prompt.
+pub fn read_secret(file: Option<&Path>, prompt: &str, flag: &str) -> Result<Zeroizing<String>, VaultError> {
+    if let Some(f) = file {
+        let s = Zeroizing::new(std::fs::read_to_string(f).map_err(|e| VaultError::io("read", f, &e))?);
+        return Ok(Zeroizing::new(s.trim_end_matches(['\r', '\n']).to_owned()));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(VaultError::new(
+            ErrorKind::WrongPassword,
+            format!("{prompt} is needed, and no terminal is there to type it."),
+            format!("Give it with {flag} FILE."),
+        ));
+    }
+    rpassword::prompt_password(format!("{prompt}: "))
+        .map(Zeroizing::new)
+        .map_err(|e| VaultError::io("read", Path::new("the terminal"), &e))
+}
+
+fn wallet_password(ctx: &Context) -> Result<Zeroizing<String>, VaultError> {
+    read_secret(ctx.password_file.as_deref(), "Wallet keystore password", "--password-file")
+}
+
+#[derive(Serialize)]
+struct FoundJson {
+    path: String,
+    address: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ListJson {
+    wallets: Vec<result_vault_core::vault::model::WalletSummary>,
+    keystores_found: Vec<FoundJson>,
+}
+
+/// `result-vault wallet …`.
+pub fn run_wallet(cmd: WalletCommand, ctx: &Context) -> Result<(), VaultError> {
+    let mut vault = ctx.open_vault()?;
+    match cmd {
+        WalletCommand::Import { file, path_only, json } => {
+            let text = Zeroizing::new(std::fs::read_to_string(&file).map_err(|e| VaultError::io("read", &file, &e))?);
+            let password = match classify(&text)? {
+                WalletFile::Keystore { .. } => Some(wallet_password(ctx)?),
+                WalletFile::Plain => None,
+            };
+            let keep = if path_only { WalletKeep::PathOnly } else { WalletKeep::InRing };
+            let w = vault.import_wallet_file(&file, password.as_ref().map(|p| p.as_str()), keep)?;
+            watch_everywhere(ctx, &w.address);
+            if json {
+                print_json(&w)?;
+            } else {
+                println!(
+                    "Wallet {} imported{}.",
+                    w.address,
+                    if w.in_ring { " into the key ring" } else { " (path only)" }
+                );
+            }
+        }
+        WalletCommand::ImportKey { label, json } => {
+            let key = read_secret(ctx.password_file.as_deref(), "Private key (64 hex digits)", "--password-file")?;
+            let w = vault.import_wallet_key(&key, &label)?;
+            watch_everywhere(ctx, &w.address);
+            if json {
+                print_json(&w)?;
+            } else {
+                println!("Wallet {} imported into the key ring.", w.address);
+            }
+        }
+        WalletCommand::List { json } => {
+            let found: Vec<FoundJson> = result_vault_core::wallet::default_keystore_dir()
+                .map(|d| keystores_in(&d))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|k| FoundJson {
+                    path: k.path.display().to_string(),
+                    address: k.address.map(|a| a.to_checksum(None)),
+                })
+                .collect();
+            let list = ListJson { wallets: vault.wallets(), keystores_found: found };
+            if json {
+                print_json(&list)?;
+            } else {
+                if list.wallets.is_empty() {
+                    println!("No wallet imported.");
+                }
+                for w in &list.wallets {
+                    println!("{}  {}  {}", w.address, if w.in_ring { "in key ring" } else { "path only" }, w.label);
+                }
+                for k in &list.keystores_found {
+                    println!("found: {}  {}", k.address.as_deref().unwrap_or("?"), k.path);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The wallet's address becomes a watched address on every network (best effort).
+fn watch_everywhere(ctx: &Context, address: &str) {
+    let (Ok(db), Ok(a)) = (open_db(ctx), parse_address(address)) else { return };
+    for n in result_vault_core::chain::networks::builtin() {
+        let _ = db.watch(&n.name, &a, "", result_vault_core::tasks::now());
+    }
+}
+
+fn sms_url(net: &Network) -> Result<String, VaultError> {
+    net.sms_urls.first().cloned().ok_or_else(|| {
+        VaultError::new(
+            ErrorKind::Network,
+            format!("No SMS is known for {}.", net.label),
+            "Give it with --sms-url URL.",
+        )
+    })
+}
+
+#[derive(Serialize)]
+struct CheckJson {
+    network: String,
+    address: String,
+    key_set: bool,
+}
+
+/// `result-vault sms …`.
+pub fn run_sms(cmd: SmsCommand, ctx: &Context) -> Result<(), VaultError> {
+    let db = open_db(ctx).ok();
+    match cmd {
+        SmsCommand::Check { net, address, json } => {
+            let network = net.resolve(db.as_ref())?;
+            let address = match address {
+                Some(a) => parse_address(&a)?,
+                None => parse_address(&default_address(ctx)?)?,
+            };
+            let key_set = Sms::new(&sms_url(&network)?)?.check(&address)?;
+            let out = CheckJson { network: network.name.clone(), address: address.to_checksum(None), key_set };
+            if json {
+                print_json(&out)?;
+            } else if key_set {
+                println!("A result encryption key is set for {} on {}.", out.address, network.label);
+            } else {
+                println!(
+                    "No result encryption key for {} on {}: tasks with encrypted results will fail.",
+                    out.address, network.label
+                );
+            }
+        }
+        SmsCommand::Push { net, address, json } => {
+            let network = net.resolve(db.as_ref())?;
+            let mut vault = ctx.open_vault()?;
+            let address = match address {
+                Some(a) => parse_address(&a)?.to_checksum(None),
+                None => default_address(ctx)?,
+            };
+            let password = if vault.signer_needs_password(&address) { Some(wallet_password(ctx)?) } else { None };
+            let url = sms_url(&network)?;
+            let out = vault.push_active_key(&network.name, &url, &address, password.as_ref().map(|p| p.as_str()))?;
+            if json {
+                print_json(&out)?;
+            } else {
+                println!(
+                    "The key ring's active key was {} on {} for {}.",
+                    if out.created { "pushed" } else { "updated" },
+                    network.label,
+                    out.address
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn default_address(ctx: &Context) -> Result<String, VaultError> {
+    let vault = ctx.open_vault()?;
+    vault.wallets().first().map(|w| w.address.clone()).ok_or_else(|| {
+        VaultError::new(
+            ErrorKind::WalletRequired,
+            "No wallet is imported, so the beneficiary address is unknown.",
+            "Give --address ADDRESS, or import the wallet first (result-vault wallet import FILE).",
+        )
+    })
+}
+
+/// `result-vault keys rotate`: runs (or resumes) the rotation as far as it can go.
+pub fn rotate(
+    networks: &[String],
+    config: Option<PathBuf>,
+    sms_url_flag: Option<String>,
+    json: bool,
+    ctx: &Context,
+) -> Result<(), VaultError> {
+    let db = open_db(ctx).ok();
+    let mut vault = ctx.open_vault()?;
+    let address = default_address(ctx)?;
+    let mut r = vault.rotation_start(&address, networks)?;
+    let say = |s: &str| {
+        if !json {
+            eprintln!("{s}");
+        }
+    };
+    if r.step < RotationStep::KeyGenerated {
+        say("Generating the new key (RSA-4096)…");
+        r = vault.rotation_generate(&result_vault_core::progress::CancelToken::new())?;
+    }
+    if r.step < RotationStep::KitUpdated {
+        r = vault.rotation_check_kit().map_err(|e| {
+            VaultError::new(
+                e.kind,
+                e.message,
+                "Make a recovery kit that holds the new key and verify it: `result-vault keys backup KIT.age`, then `result-vault keys verify-backup KIT.age`; then run `result-vault keys rotate` again: it resumes here.",
+            )
+        })?;
+    }
+    let password = if vault.signer_needs_password(&address) { Some(wallet_password(ctx)?) } else { None };
+    let wallet = vault.signer(Some(&address), password.as_ref().map(|p| p.as_str()))?;
+    for name in r.networks.clone() {
+        if r.pushed.contains(&name) {
+            continue;
+        }
+        let args = NetworkArgs {
+            network: name.clone(),
+            config: config.clone(),
+            rpc_url: None,
+            subgraph_url: None,
+            market_url: None,
+            gateway_urls: Vec::new(),
+            hub: None,
+            chain_id: None,
+            sms_url: sms_url_flag.clone(),
+        };
+        let network = args.resolve(db.as_ref())?;
+        let url = sms_url(&network)?;
+        say(&format!("Pushing the new key to {}…", network.label));
+        r = vault.rotation_push(&name, &url, |pem| Sms::new(&url)?.push(&wallet, pem))?;
+    }
+    r = vault.rotation_finish()?;
+    if json {
+        print_json(&r)?;
+    } else {
+        println!(
+            "Rotation done: new key {} pushed to {}; the old key is retired and still opens old results.",
+            r.new_fingerprint.as_deref().map(|f| &f[..16.min(f.len())]).unwrap_or("?"),
+            r.networks.join(", ")
+        );
+    }
+    Ok(())
+}
