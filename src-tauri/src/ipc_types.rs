@@ -88,3 +88,12 @@ pub struct TaskFetched {
     /// The task's row, updated.
     pub row: Option<result_vault_core::db::tasks::TaskRow>,
 }
+
+/// A wallet keystore found on disk (e.g. in `~/.ethereum/keystore`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct FoundKeystore {
+    /// Absolute path.
+    pub path: String,
+    /// Its address, when the file states it.
+    pub address: Option<String>,
+}

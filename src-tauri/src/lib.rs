@@ -74,6 +74,20 @@ pub fn run() {
             commands::tasks::tasks_add_by_id,
             commands::tasks::task_fetch,
             commands::tasks::task_discard_download,
+            commands::wallet::wallets_list,
+            commands::wallet::keystores_found,
+            commands::wallet::wallet_import_file,
+            commands::wallet::wallet_import_key,
+            commands::wallet::wallet_remove,
+            commands::wallet::wallet_needs_password,
+            commands::wallet::sms_status,
+            commands::wallet::sms_push,
+            commands::wallet::rotation_status,
+            commands::wallet::rotation_start,
+            commands::wallet::rotation_generate,
+            commands::wallet::rotation_check_kit,
+            commands::wallet::rotation_push,
+            commands::wallet::rotation_finish,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -3,7 +3,8 @@
 //! `UPDATE_BINDINGS=1` to rewrite the file.
 
 use result_vault_app::ipc_types::{
-    BackupCreated, CreateWith, DropCheck, KeyLocation, KeyLocationKind, NetworkInfo, PhraseCheck, TaskFetched,
+    BackupCreated, CreateWith, DropCheck, FoundKeystore, KeyLocation, KeyLocationKind, NetworkInfo, PhraseCheck,
+    TaskFetched,
 };
 use result_vault_core::archive::{
     ArchiveEntry, ArchiveInfo, ArchiveLayout, EncryptionFormat, OpenOutcome, OpenStatus, ResultFile,
@@ -15,8 +16,11 @@ use result_vault_core::download::{DownloadOutcome, DownloadProgress};
 use result_vault_core::fetch::{FetchEvent, FetchOutcome};
 use result_vault_core::index::DealSource;
 use result_vault_core::progress::{ProgressEvent, Stage};
+use result_vault_core::sms::PushOutcome;
 use result_vault_core::tasks::{RefreshOutcome, RefreshProgress};
 use result_vault_core::vault::model::{KeySource, KeyStatus, KeySummary, PushRecord};
+use result_vault_core::vault::model::{Rotation, RotationStep, WalletSummary};
+use result_vault_core::vault::wallets::{SmsState, SmsStatus, WalletKeep};
 use result_vault_core::vault::{ImportOutcome, ProtectionKind, RestoreOutcome, VaultOverview};
 use result_vault_core::verify::{Verification, VerificationStatus};
 use result_vault_core::{ErrorKind, VaultError};
@@ -67,6 +71,14 @@ fn generated() -> String {
         FetchEvent::decl(),
         FetchOutcome::decl(),
         TaskFetched::decl(),
+        WalletKeep::decl(),
+        WalletSummary::decl(),
+        FoundKeystore::decl(),
+        SmsState::decl(),
+        SmsStatus::decl(),
+        PushOutcome::decl(),
+        RotationStep::decl(),
+        Rotation::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by ts-rs (src-tauri/tests/bindings.rs). Do not edit:\n// run `UPDATE_BINDINGS=1 cargo test -p result-vault-app --test bindings` instead.\n\n",

@@ -5,3 +5,4 @@ pub mod files;
 pub mod keys;
 pub mod tasks;
 pub mod vault;
+pub mod wallet;

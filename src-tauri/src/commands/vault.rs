@@ -26,7 +26,10 @@ fn not_open() -> VaultError {
 }
 
 /// Runs `f` on the open ring.
-fn with_vault<T>(state: &AppState, f: impl FnOnce(&mut Vault) -> Result<T, VaultError>) -> Result<T, VaultError> {
+pub(crate) fn with_vault<T>(
+    state: &AppState,
+    f: impl FnOnce(&mut Vault) -> Result<T, VaultError>,
+) -> Result<T, VaultError> {
     let mut guard = state.vault.lock().unwrap_or_else(|e| e.into_inner());
     f(guard.as_mut().ok_or_else(not_open)?)
 }

@@ -1,7 +1,7 @@
 // Generated from the Rust types by ts-rs (src-tauri/tests/bindings.rs). Do not edit:
 // run `UPDATE_BINDINGS=1 cargo test -p result-vault-app --test bindings` instead.
 
-export type ErrorKind = "not_a_result" | "incomplete_archive" | "invalid_key_file" | "no_matching_key" | "damaged_ciphertext" | "damaged_contents" | "unsafe_archive" | "output_exists" | "io" | "cancelled" | "keychain_unavailable" | "keychain_locked" | "keyring_damaged" | "wrong_passphrase" | "key_not_found" | "backup_required" | "invalid_phrase" | "phrase_for_another_kit" | "invalid_kit" | "network" | "invalid_address" | "chain_mismatch" | "task_not_found" | "no_result" | "internal";
+export type ErrorKind = "not_a_result" | "incomplete_archive" | "invalid_key_file" | "no_matching_key" | "damaged_ciphertext" | "damaged_contents" | "unsafe_archive" | "output_exists" | "io" | "cancelled" | "keychain_unavailable" | "keychain_locked" | "keyring_damaged" | "wrong_passphrase" | "key_not_found" | "backup_required" | "invalid_phrase" | "phrase_for_another_kit" | "invalid_kit" | "network" | "invalid_address" | "chain_mismatch" | "task_not_found" | "no_result" | "wrong_password" | "invalid_wallet" | "wallet_required" | "sms_unauthorized" | "sms_key_absent" | "sms_key_exists" | "sms_value_too_large" | "internal";
 export type IpcError = { 
 /**
  * What went wrong, from the closed list.
@@ -145,7 +145,11 @@ at: string,
 /**
  * HTTP status or outcome.
  */
-outcome: string, };
+outcome: string, 
+/**
+ * Whether the SMS accepted it.
+ */
+ok: boolean, };
 export type KeySummary = { 
 /**
  * 64 hex digits.
@@ -625,3 +629,115 @@ outcome: FetchOutcome,
  * The task's row, updated.
  */
 row: TaskRow | null, };
+export type WalletKeep = "in_ring" | "path_only";
+export type WalletSummary = { 
+/**
+ * Checksummed address.
+ */
+address: string, 
+/**
+ * A name for people.
+ */
+label: string, 
+/**
+ * RFC 3339.
+ */
+added: string, 
+/**
+ * Its key is kept in the ring (else the keystore password is asked to sign).
+ */
+in_ring: boolean, 
+/**
+ * The keystore file, when only its path is kept.
+ */
+keystore_path: string | null, };
+export type FoundKeystore = { 
+/**
+ * Absolute path.
+ */
+path: string, 
+/**
+ * Its address, when the file states it.
+ */
+address: string | null, };
+export type SmsState = "pushed_from_vault" | "set_elsewhere" | "absent";
+export type SmsStatus = { 
+/**
+ * Network name.
+ */
+network: string, 
+/**
+ * SMS base URL.
+ */
+sms_url: string, 
+/**
+ * Checksummed address.
+ */
+address: string, 
+/**
+ * What is there.
+ */
+state: SmsState, 
+/**
+ * The key this vault last pushed there (fingerprint), if any.
+ */
+fingerprint: string | null, 
+/**
+ * When (RFC 3339).
+ */
+at: string | null, };
+export type PushOutcome = { 
+/**
+ * SMS base URL.
+ */
+sms_url: string, 
+/**
+ * Owner (beneficiary) address, checksummed.
+ */
+address: string, 
+/**
+ * `true` when created (POST), `false` when updated (PUT).
+ */
+created: boolean, 
+/**
+ * HTTP status of the successful answer.
+ */
+status: number, };
+export type RotationStep = "started" | "key_generated" | "kit_updated" | "pushed" | "done";
+export type Rotation = { 
+/**
+ * Random id.
+ */
+id: string, 
+/**
+ * The beneficiary address the key is for (checksummed).
+ */
+address: string, 
+/**
+ * Networks whose SMS gets the new key.
+ */
+networks: Array<string>, 
+/**
+ * The key being replaced, if any.
+ */
+old_fingerprint: string | null, 
+/**
+ * The new key, once generated.
+ */
+new_fingerprint: string | null, 
+/**
+ * The last step completed.
+ */
+step: RotationStep, 
+/**
+ * Networks already pushed.
+ */
+pushed: Array<string>, 
+/**
+ * When it started.
+ */
+started: string, 
+/**
+ * When it finished.
+ */
+finished: string | null, };
