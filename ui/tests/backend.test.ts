@@ -296,4 +296,75 @@ describe("tauriBackend", () => {
       expect(toIpcError({ kind, message: "m", hint: "h" }).kind).toBe(kind);
     }
   });
+
+  it("invokes the wallet, SMS and rotation commands with the contract's names and arguments", async () => {
+    const seen: [string, InvokeArgs | undefined][] = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      return null;
+    });
+    await tauriBackend.walletsList();
+    await tauriBackend.keystoresFound();
+    await tauriBackend.walletImportFile("/ks", "pw", "path_only");
+    await tauriBackend.walletImportFile("/wallet.json", null, "in_ring");
+    await tauriBackend.walletImportKey("0xabc", "Mine");
+    await tauriBackend.walletRemove("0xA");
+    await tauriBackend.walletNeedsPassword("0xA");
+    await tauriBackend.smsStatus("arbitrum-mainnet", "0xA");
+    await tauriBackend.smsPush("arbitrum-mainnet", "0xA", null);
+    await tauriBackend.rotationStatus();
+    await tauriBackend.rotationStart("0xA", ["arbitrum-mainnet", "bellecour"]);
+    await tauriBackend.rotationGenerate("r1");
+    await tauriBackend.rotationCheckKit();
+    await tauriBackend.rotationPush("arbitrum-mainnet", "pw");
+    await tauriBackend.rotationFinish();
+    expect(seen).toEqual([
+      ["wallets_list", {}],
+      ["keystores_found", {}],
+      ["wallet_import_file", { path: "/ks", password: "pw", keep: "path_only" }],
+      ["wallet_import_file", { path: "/wallet.json", password: null, keep: "in_ring" }],
+      ["wallet_import_key", { privateKey: "0xabc", label: "Mine" }],
+      ["wallet_remove", { address: "0xA" }],
+      ["wallet_needs_password", { address: "0xA" }],
+      ["sms_status", { network: "arbitrum-mainnet", address: "0xA" }],
+      ["sms_push", { network: "arbitrum-mainnet", address: "0xA", password: null }],
+      ["rotation_status", {}],
+      ["rotation_start", { address: "0xA", networks: ["arbitrum-mainnet", "bellecour"] }],
+      ["rotation_generate", { jobId: "r1" }],
+      ["rotation_check_kit", {}],
+      ["rotation_push", { network: "arbitrum-mainnet", password: "pw" }],
+      ["rotation_finish", {}],
+    ]);
+  });
+
+  it("the wallet dialog offers every file first (keystores have no extension)", async () => {
+    const seen: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      return "/home/a/.ethereum/keystore/UTC--x";
+    });
+    await expect(tauriBackend.pickWalletFile()).resolves.toBe("/home/a/.ethereum/keystore/UTC--x");
+    expect(seen[0][0]).toBe("plugin:dialog|open");
+    expect(seen[0][1]).toMatchObject({
+      options: { directory: false, multiple: false, filters: [{ extensions: ["*"] }, { extensions: ["json", "JSON"] }] },
+    });
+  });
+
+  it("keeps the wallet and SMS error kinds", async () => {
+    for (const kind of [
+      "wrong_password",
+      "invalid_wallet",
+      "wallet_required",
+      "sms_unauthorized",
+      "sms_key_absent",
+      "sms_key_exists",
+      "sms_value_too_large",
+    ]) {
+      mockIPC(() => {
+        throw { kind, message: "m", hint: "h" };
+      });
+      await expect(tauriBackend.smsPush("n", "0xA", null)).rejects.toEqual({ kind, message: "m", hint: "h" });
+      clearMocks();
+    }
+  });
 });

@@ -8,6 +8,7 @@ import type {
   DropCheck,
   ErrorKind,
   FetchEvent,
+  FoundKeystore,
   ImportOutcome,
   IpcError,
   KeyLocation,
@@ -21,9 +22,13 @@ import type {
   RefreshOutcome,
   RefreshProgress,
   RestoreOutcome,
+  Rotation,
+  SmsStatus,
   TaskFetched,
   TaskRow,
   VaultOverview,
+  WalletKeep,
+  WalletSummary,
   WatchedAddress,
 } from "./ipc/bindings";
 import { translate } from "./i18n";
@@ -120,6 +125,36 @@ export interface Backend {
     onProgress: (event: FetchEvent) => void,
   ): Promise<TaskFetched>;
   taskDiscardDownload(network: string, taskId: string): Promise<void>;
+
+  // Wallet, SMS and key rotation (docs/ipc-contract.md, "Wallet, SMS and key rotation").
+  walletsList(): Promise<WalletSummary[]>;
+  /** Keystores found in `~/.ethereum/keystore`. */
+  keystoresFound(): Promise<FoundKeystore[]>;
+  /** `wrong_password` (also when one is needed and null), `invalid_wallet`, `io`. */
+  walletImportFile(path: string, password: string | null, keep: WalletKeep): Promise<WalletSummary>;
+  /** A pasted private key (kept in the ring); `invalid_wallet`. */
+  walletImportKey(privateKey: string, label: string): Promise<WalletSummary>;
+  walletRemove(address: string): Promise<void>;
+  /** True for a path-only keystore: signing asks its password. */
+  walletNeedsPassword(address: string): Promise<boolean>;
+  /** What the network's SMS holds for `address`, with this vault's journal. */
+  smsStatus(network: string, address: string): Promise<SmsStatus>;
+  /** Pushes the active key (create or update), signed by the wallet of `address`. */
+  smsPush(network: string, address: string, password: string | null): Promise<SmsStatus>;
+  /** The current or last rotation (resume the wizard at its `step`). */
+  rotationStatus(): Promise<Rotation | null>;
+  /** Starts a rotation, or returns the unfinished one. */
+  rotationStart(address: string, networks: string[]): Promise<Rotation>;
+  /** Generates the new key (seconds); `cancelJob(jobId)` cancels. */
+  rotationGenerate(jobId: string): Promise<Rotation>;
+  /** `backup_required` until a verified kit holds the new key. */
+  rotationCheckKit(): Promise<Rotation>;
+  /** Pushes the new key to one network's SMS. */
+  rotationPush(network: string, password: string | null): Promise<Rotation>;
+  /** Retires the old key; `step: "done"`. */
+  rotationFinish(): Promise<Rotation>;
+  /** Native "open file" dialog for a wallet keystore (JSON); null when closed. */
+  pickWalletFile(): Promise<string | null>;
 }
 
 /** What a save dialog is for (title and filters). */
@@ -151,6 +186,13 @@ const KIND_SET: Record<ErrorKind, true> = {
   chain_mismatch: true,
   task_not_found: true,
   no_result: true,
+  wrong_password: true,
+  invalid_wallet: true,
+  wallet_required: true,
+  sms_unauthorized: true,
+  sms_key_absent: true,
+  sms_key_exists: true,
+  sms_value_too_large: true,
   internal: true,
 };
 
@@ -315,6 +357,30 @@ export const tauriBackend: Backend = {
     return call<TaskFetched>("task_fetch", { network, taskId, jobId, onProgress: channel });
   },
   taskDiscardDownload: (network, taskId) => call("task_discard_download", { network, taskId }),
+  walletsList: () => call("wallets_list"),
+  keystoresFound: () => call("keystores_found"),
+  walletImportFile: (path, password, keep) => call("wallet_import_file", { path, password, keep }),
+  walletImportKey: (privateKey, label) => call("wallet_import_key", { privateKey, label }),
+  walletRemove: (address) => call("wallet_remove", { address }),
+  walletNeedsPassword: (address) => call("wallet_needs_password", { address }),
+  smsStatus: (network, address) => call("sms_status", { network, address }),
+  smsPush: (network, address, password) => call("sms_push", { network, address, password }),
+  rotationStatus: () => call("rotation_status"),
+  rotationStart: (address, networks) => call("rotation_start", { address, networks }),
+  rotationGenerate: (jobId) => call("rotation_generate", { jobId }),
+  rotationCheckKit: () => call("rotation_check_kit"),
+  rotationPush: (network, password) => call("rotation_push", { network, password }),
+  rotationFinish: () => call("rotation_finish"),
+  pickWalletFile: () =>
+    pick({
+      title: translate("dialog.walletTitle"),
+      directory: false,
+      filters: [
+        // Keystores of ~/.ethereum/keystore have no extension: every file is offered first.
+        { name: translate("dialog.allFilter"), extensions: ["*"] },
+        { name: translate("dialog.walletFilter"), extensions: ["json", "JSON"] },
+      ],
+    }),
   onDragDrop: (handler) => {
     let unlisten: (() => void) | null = null;
     let stopped = false;

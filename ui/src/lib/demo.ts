@@ -24,8 +24,25 @@
  *   ?demo=tasks-mismatch  the details of a task whose files do not match the chain
  *   ?demo=tasks-empty     nothing watched yet
  *   ?demo=settings        the networks (one customised, one custom)
+ *
+ * Wallet, key service (SMS) and key rotation:
+ *   ?demo=wallet          the Keys screen with two wallets (one kept in the ring, one asking its
+ *                         password) and the key service of each network in the three states
+ *   ?demo=rotation        the rotation wizard's first step
+ *   ?demo=rotation-kit    the rotation resumed at the recovery kit step (the new key not backed up)
+ *   ?demo=rotation-push   the push step: one network done, one failed (the SMS refused the signature)
+ *   ?demo=rotation-done   the summary of a finished rotation
+ *   &sms=<ErrorKind>      with demo=rotation-push: how the failed push failed (default sms_unauthorized)
  */
-import type { ErrorKind, IpcError, KeyLocation, KeySummary, OpenOutcome, ResultFile } from "./ipc/bindings";
+import type {
+  ErrorKind,
+  IpcError,
+  KeyLocation,
+  KeySummary,
+  OpenOutcome,
+  ResultFile,
+  Rotation,
+} from "./ipc/bindings";
 import { ERROR_KINDS } from "./backend";
 import type { AppHandle } from "../App.svelte";
 import { setLanguage } from "./i18n";
@@ -40,7 +57,10 @@ import {
   sampleProgress,
   type MockBackend,
 } from "./mockBackend";
+import { keystorePathOf, sampleWallet } from "./mockWallet";
+import { baseName } from "./format";
 import {
+  ADDRESS_A,
   ADDRESS_B,
   BUILTIN_NETWORKS,
   builtinNetworkInfos,
@@ -168,12 +188,50 @@ export const DEMO_ERRORS: Record<ErrorKind, IpcError> = {
     message: "Task 0x6ac1f9c2… sent its result to a callback contract: there is no file to download.",
     hint: "Only a completed task whose result is stored on IPFS can be downloaded.",
   },
+  wrong_password: {
+    kind: "wrong_password",
+    message: "This password does not open the wallet keystore.",
+    hint: "Type the password you chose when the wallet was created (the iexec CLI asks for it at `iexec wallet create`). Letter case matters.",
+  },
+  invalid_wallet: {
+    kind: "invalid_wallet",
+    message: "This keystore uses the cipher “aes-128-cbc”, which Result Vault does not support (only aes-128-ctr, the standard one).",
+    hint: "Export the wallet again from your wallet software as a standard keystore, or paste its private key.",
+  },
+  wallet_required: {
+    kind: "wallet_required",
+    message: "Signing for the SMS needs the wallet of 0x5B38Da6a701c568545dCfcB03FcB875f56beddC4, and it is not imported.",
+    hint: "Import the beneficiary's wallet (its keystore file, iexec's wallet.json, or its private key) in Keys > Wallet.",
+  },
+  sms_unauthorized: {
+    kind: "sms_unauthorized",
+    message: "The SMS https://sms.arbitrum-mainnet.iex.ec refused the signature of 0x5B38Da6a701c568545dCfcB03FcB875f56beddC4 (HTTP 401).",
+    hint: "The wallet must be the beneficiary's own wallet (the address the key is for). Import that wallet and try again.",
+  },
+  sms_key_absent: {
+    kind: "sms_key_absent",
+    message: "The SMS https://sms.arbitrum-mainnet.iex.ec holds no key for 0x5B38Da6a701c568545dCfcB03FcB875f56beddC4 to update (HTTP 404).",
+    hint: "Push it as a new key instead (Result Vault does this by itself when it checks first).",
+  },
+  sms_key_exists: {
+    kind: "sms_key_exists",
+    message: "The SMS https://sms.arbitrum-mainnet.iex.ec already holds a key for 0x5B38Da6a701c568545dCfcB03FcB875f56beddC4 (HTTP 409).",
+    hint: "Update it instead (replace), after making sure the key there is backed up or no longer needed.",
+  },
+  sms_value_too_large: {
+    kind: "sms_value_too_large",
+    message: "The key is 6214 bytes once encoded; the SMS accepts at most 4096 (HTTP 413).",
+    hint: "Use an RSA key of 4,096 bits or less (Result Vault generates RSA-4096, which fits).",
+  },
   internal: {
     kind: "internal",
     message: "Unexpected state in the decryption worker.",
     hint: "",
   },
 };
+
+/** The key a demo rotation made. */
+const ROTATION_NEW_FINGERPRINT = "5e6f7a8b9c0d1e2f3a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9012";
 
 const LONG =
   "/home/alice/Documents/Projects/confidential-computing/iexec/deals/0x6ac1f9c2d3e4b5a69788990aabbccddeeff00112233445566778899aabbccddee";
@@ -367,6 +425,82 @@ export function createDemo(search: string): { backend: MockBackend; run: (app: A
     backend.options.networkSaveMs = 900;
   }
 
+  const walletDemo = scenario === "wallet" || scenario.startsWith("rotation");
+  if (walletDemo) {
+    const laptop = sampleKey({
+      label: "Laptop key",
+      backed_up: true,
+      push_journal: [
+        {
+          network: "arbitrum-mainnet",
+          sms_url: "https://sms.arbitrum-mainnet.iex.ec",
+          address: ADDRESS_A,
+          at: "2025-04-22T14:03:00Z",
+          outcome: "201 (created)",
+          ok: true,
+        },
+      ],
+    });
+    backend.options.wallets = [
+      sampleWallet({ label: "Work wallet" }),
+      sampleWallet({
+        address: ADDRESS_B,
+        label: baseName(keystorePathOf(ADDRESS_B)),
+        in_ring: false,
+        keystore_path: keystorePathOf(ADDRESS_B),
+      }),
+    ];
+    backend.options.keystores = [{ path: keystorePathOf(ADDRESS_A), address: ADDRESS_A }];
+    backend.options.smsKeys = { "arbitrum-mainnet": [ADDRESS_A], "arbitrum-sepolia-testnet": [ADDRESS_A] };
+    backend.options.ringKeys = [laptop];
+    backend.options.generateMs = 2500;
+    if (scenario !== "wallet" && scenario !== "rotation") {
+      const fresh = sampleKey({
+        fingerprint: ROTATION_NEW_FINGERPRINT,
+        label: "Key of 2025-05-02",
+        created: "2025-05-02T09:12:00Z",
+        addresses: [ADDRESS_A],
+        backed_up: scenario !== "rotation-kit",
+      });
+      backend.options.ringKeys = [laptop, fresh];
+      const networks = ["arbitrum-mainnet", "arbitrum-sepolia-testnet"];
+      const rotation: Rotation = {
+        id: "4f1c2a9be0d37a65",
+        address: ADDRESS_A,
+        networks,
+        old_fingerprint: laptop.fingerprint,
+        new_fingerprint: fresh.fingerprint,
+        step: scenario === "rotation-kit" ? "key_generated" : scenario === "rotation-push" ? "kit_updated" : "pushed",
+        pushed: scenario === "rotation-kit" ? [] : scenario === "rotation-push" ? ["arbitrum-mainnet"] : networks,
+        started: "2025-05-02T09:10:00Z",
+        finished: null,
+      };
+      backend.options.rotation = rotation;
+      const smsKind = q.get("sms") as ErrorKind | null;
+      const failure = DEMO_ERRORS[smsKind && ERROR_KINDS.includes(smsKind) ? smsKind : "sms_unauthorized"];
+      backend.options.pushFailures = { "arbitrum-sepolia-testnet": [failure, failure, failure] };
+    }
+  }
+
+  async function runWallet(app: AppHandle) {
+    switch (scenario) {
+      case "wallet":
+        app.show("keys");
+        (await element("[data-testid=sms-section]"))?.scrollIntoView();
+        break;
+      case "rotation":
+      case "rotation-kit":
+      case "rotation-done":
+        app.show("rotation");
+        if (scenario === "rotation-done") await click("rotation-finish");
+        break;
+      case "rotation-push":
+        app.show("rotation");
+        await click("rotation-push");
+        break;
+    }
+  }
+
   /** The row of a sample task, once the list shows it. */
   async function taskRow(seed: string): Promise<HTMLElement | null> {
     return element(`[data-testid="task-row"][data-task-id="${sampleTaskId(seed)}"]`);
@@ -494,6 +628,7 @@ export function createDemo(search: string): { backend: MockBackend; run: (app: A
     const { flow } = app;
     void runKeys(app);
     void runTasks(app);
+    void runWallet(app);
     switch (scenario) {
       case "result":
       case "not-encrypted":

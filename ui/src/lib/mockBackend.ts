@@ -5,6 +5,7 @@ import type {
   ArchiveInfo,
   DropCheck,
   FetchEvent,
+  FoundKeystore,
   ImportOutcome,
   IpcError,
   KeyLocation,
@@ -17,13 +18,17 @@ import type {
   RefreshOutcome,
   RefreshProgress,
   RestoreOutcome,
+  Rotation,
   TaskFetched,
   TaskRow,
   Verification,
   VaultOverview,
+  WalletSummary,
   WatchedAddress,
 } from "./ipc/bindings";
+import { createMockWallet, keystorePathOf, SAMPLE_KEYSTORE_PASSWORD } from "./mockWallet";
 import {
+  ADDRESS_A,
   BUILTIN_NETWORKS,
   builtinNetworkInfos,
   copyNetwork,
@@ -118,6 +123,24 @@ export type MockOptions = {
   rpcChainIds: Record<string, number | IpcError>;
   /** Delay of `network_save` (ms): the chain id check. */
   networkSaveMs: number;
+
+  // Wallet, SMS and key rotation (see mockWallet.ts for how they behave).
+  /** Imported wallets. */
+  wallets: WalletSummary[];
+  /** What `keystores_found` lists. */
+  keystores: FoundKeystore[];
+  /** The password that opens the mock's keystores (a path containing "wrong" never opens). */
+  keystorePassword: string;
+  /** Path the wallet file dialog returns (null = closed). */
+  pickWalletFile: string | null;
+  /** Per network name: the addresses whose key that network's SMS holds. */
+  smsKeys: Record<string, string[]>;
+  /** Errors `sms_status` rejects with, by network. */
+  smsErrors: Record<string, IpcError>;
+  /** Per network name: errors the next pushes there reject with, one per push. */
+  pushFailures: Record<string, IpcError[]>;
+  /** The current or last key rotation (kept across remounts, as on disk). */
+  rotation: Rotation | null;
 };
 
 /** How a mocked fetch ends. */
@@ -289,6 +312,14 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
     fetchEnds: {},
     rpcChainIds: {},
     networkSaveMs: 0,
+    wallets: [],
+    keystores: [{ path: keystorePathOf(ADDRESS_A), address: ADDRESS_A }],
+    keystorePassword: SAMPLE_KEYSTORE_PASSWORD,
+    pickWalletFile: keystorePathOf(ADDRESS_A, "/home/alice/Downloads"),
+    smsKeys: {},
+    smsErrors: {},
+    pushFailures: {},
+    rotation: null,
     ...overrides,
   };
   const calls: MockCall[] = [];
@@ -391,6 +422,15 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
   const record = (cmd: string, args: Record<string, unknown> = {}) => calls.push({ cmd, args });
 
   const tasks = createMockTasks(options, cancelledBeforeStart, record, refreshes, fetches);
+  const wallet = createMockWallet({
+    options,
+    record,
+    generations,
+    cancelledBeforeStart,
+    newFingerprint,
+    addKey,
+    makeKey: sampleKey,
+  });
 
   const mock: MockBackend = {
     calls,
@@ -772,7 +812,13 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
       nextDialogPath = path;
     },
 
+    async pickWalletFile() {
+      record("pick_wallet_file");
+      return takeDialog(() => options.pickWalletFile);
+    },
+
     ...tasks,
+    ...wallet,
   };
   return mock;
 }
