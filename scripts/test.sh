@@ -29,4 +29,18 @@ bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 
 step "End to end: the real app under Xvfb, over WebDriver"
 cargo build -p result-vault-app
+rm -rf tests/e2e/artifacts/logs tests/e2e/artifacts/secrets.txt
 RESULT_VAULT_E2E=1 bash scripts/with-secret-service.sh node --test --test-concurrency=1 tests/e2e/
+
+step "The Debian package: build it, install it, run a journey against the installed app"
+bash scripts/package.sh
+deb=$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb | head -1)
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO dpkg -i "$deb"
+grep -q '^MimeType=.*application/zip' /usr/share/applications/*esult*ault*.desktop
+test -f /usr/share/icons/hicolor/128x128/apps/result-vault-app.png
+RESULT_VAULT_APP=/usr/bin/result-vault-app bash scripts/with-secret-service.sh \
+  node --test --test-concurrency=1 tests/e2e/open-archive.test.mjs
+
+step "No key material in any log of the end-to-end run"
+node scripts/check-logs.mjs tests/e2e/artifacts/logs

@@ -15,18 +15,45 @@ pub mod paths;
 pub mod settings;
 pub mod state;
 
-use tauri::Manager;
+use tauri::{Emitter, Manager};
+
+/// The files named on a command line (`result-vault-app FILE…`, as the file manager's "Open
+/// with" runs it): existing files only, absolute.
+pub fn file_args(argv: &[String]) -> Vec<String> {
+    argv.iter()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .map(|a| a.strip_prefix("file://").unwrap_or(a).to_owned())
+        .filter_map(|a| std::fs::canonicalize(&a).ok())
+        .filter(|p| p.is_file())
+        .map(|p| p.display().to_string())
+        .collect()
+}
 
 /// Builds and runs the app (blocks until the last window closes).
 pub fn run() {
     let result = tauri::Builder::default()
+        // First, so that a second launch hands its files to this window and exits at once.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.show();
+                let _ = w.set_focus();
+            }
+            let paths = file_args(&argv);
+            log::info!("second launch: {} file(s) handed to the open window", paths.len());
+            if !paths.is_empty() {
+                let _ = app.emit("open-paths", paths);
+            }
+        }))
         .plugin(logging::plugin())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let dirs = paths::AppDirs::resolve(app.handle())?;
             log::info!("Result Vault {} started; data folder {}", env!("CARGO_PKG_VERSION"), dirs.data.display());
-            let state = state::AppState::new(dirs);
+            let mut state = state::AppState::new(dirs);
+            state.startup_paths = std::sync::Mutex::new(file_args(&std::env::args().collect::<Vec<_>>()));
             // Downloads that were running when the app stopped resume from their partial file.
             if let Ok(db) = result_vault_core::db::Db::open(&state.db_path()) {
                 let _ = db.reset_interrupted_downloads();
@@ -45,6 +72,8 @@ pub fn run() {
             commands::keys::forget_key_path,
             commands::files::reveal_output,
             commands::files::open_output_file,
+            commands::files::startup_paths,
+            commands::files::open_log_folder,
             commands::vault::vault_protection,
             commands::vault::vault_open,
             commands::vault::keys_overview,

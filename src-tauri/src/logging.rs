@@ -1,4 +1,4 @@
-//! The app's log: a rotating file (1 MB, the previous files kept) in the log folder
+//! The app's log: a rotating file (1 MB; the 5 previous files kept) in the log folder
 //! (`$RESULT_VAULT_HOME/logs` when set, else the platform's app log folder).
 //!
 //! What is logged: commands run, paths, outcomes and error kinds, fingerprints (public). Never
@@ -23,7 +23,7 @@ pub fn plugin<R: Runtime>() -> TauriPlugin<R> {
     tauri_plugin_log::Builder::new()
         .level(log::LevelFilter::Info)
         .max_file_size(1_000_000)
-        .rotation_strategy(RotationStrategy::KeepAll)
+        .rotation_strategy(RotationStrategy::KeepSome(5))
         .targets([Target::new(file), Target::new(TargetKind::Stderr)])
         .build()
 }

@@ -28,6 +28,8 @@ pub struct AppState {
     pub db: Mutex<Option<Db>>,
     /// Limits downloads running at once.
     pub download_slots: Arc<Slots>,
+    /// Files named on the command line at start ("Open with"), taken once by the UI.
+    pub startup_paths: Mutex<Vec<String>>,
 }
 
 /// Downloads at once; the others wait for a slot.
@@ -45,6 +47,7 @@ impl AppState {
             vault: Mutex::new(None),
             db: Mutex::new(None),
             download_slots: Arc::new(Slots::new(DOWNLOAD_SLOTS)),
+            startup_paths: Mutex::new(Vec::new()),
         }
     }
 

@@ -103,10 +103,26 @@ export async function startEnvironment({ name = 'e2e', extraEnv = {} } = {}) {
     try {
       execFileSync('pkill', ['-f', '-KILL', `RESULT_VAULT_HOME=${env.RESULT_VAULT_HOME}`], { stdio: 'ignore' });
     } catch {}
+    // Keep the app's logs of the whole run: scripts/check-logs.mjs greps them for key material.
+    const logs = path.join(env.RESULT_VAULT_HOME, 'logs');
+    if (fs.existsSync(logs)) {
+      fs.cpSync(logs, path.join(repo, 'tests/e2e/artifacts/logs', `${name}-${Date.now()}`), { recursive: true });
+    }
     fs.rmSync(home, { recursive: true, force: true });
     fs.rmSync(env.XDG_RUNTIME_DIR, { recursive: true, force: true });
   };
   return { display, driverUrl, home, env, stop };
+}
+
+/**
+ * Records secrets a test used (e.g. the lines of a private key file) so that
+ * scripts/check-logs.mjs can check that no log of the run holds them.
+ */
+export function recordSecrets(text) {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l.length >= 40 && !l.startsWith('-----'));
+  const file = path.join(repo, 'tests/e2e/artifacts/secrets.txt');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.appendFileSync(file, lines.join('\n') + '\n');
 }
 
 /** Saves a screenshot of the whole virtual screen (what a person would see). */

@@ -169,6 +169,8 @@ pub fn download(
     let mut missing = 0;
     for round in 0..opts.rounds.max(1) {
         missing = 0;
+        // The first failure of a round says what went wrong (the next gateways' refusals follow from it).
+        let mut first_failure: Option<String> = None;
         for url in urls {
             cancel.check()?;
             attempts += 1;
@@ -185,9 +187,13 @@ pub fn download(
                 Err(Failure::Fatal(e)) => return Err(e),
                 Err(Failure::Missing(why)) => {
                     missing += 1;
+                    first_failure.get_or_insert_with(|| why.clone());
                     last = why;
                 }
-                Err(Failure::Retry(why)) => last = why,
+                Err(Failure::Retry(why)) => {
+                    first_failure.get_or_insert_with(|| why.clone());
+                    last = why;
+                }
             }
         }
         if missing == urls.len() {
@@ -203,7 +209,7 @@ pub fn download(
                 gateway: urls.first().map(|u| host_of(u)).unwrap_or_default(),
                 attempt: attempts,
                 retry_in_ms: Some(wait.as_millis() as u64),
-                retry_reason: Some(last.clone()),
+                retry_reason: first_failure.clone().or_else(|| Some(last.clone())),
             });
             sleep_cancellable(wait, cancel)?;
         }
@@ -273,7 +279,16 @@ fn attempt(
             req = req.header("If-Range", v);
         }
     }
-    let mut resp = req.send().map_err(|e| Failure::Retry(format!("{gateway} cannot be reached ({e})")))?;
+    let mut resp = req.send().map_err(|e| {
+        let why = if e.is_timeout() {
+            "timed out"
+        } else if e.is_connect() {
+            "refused the connection"
+        } else {
+            "broke the connection"
+        };
+        Failure::Retry(format!("{gateway} {why}"))
+    })?;
     let status = resp.status().as_u16();
     let (mut file, total) = match status {
         206 => {
@@ -345,7 +360,8 @@ fn attempt(
             Ok(n) => n,
             Err(e) => {
                 let _ = file.flush();
-                return Err(Failure::Retry(format!("the transfer from {gateway} was cut ({e})")));
+                let why = if e.kind() == std::io::ErrorKind::TimedOut { "stalled" } else { "was cut" };
+                return Err(Failure::Retry(format!("the transfer from {gateway} {why} at {have} bytes")));
             }
         };
         file.write_all(&buf[..n]).map_err(|e| io("write", e))?;

@@ -143,9 +143,10 @@ pub fn refresh(
             let market = MarketApi::new(&network.market_api_url)?;
             match market.deals_of(network.chain_id, beneficiary, cancel) {
                 Ok(d) => {
+                    // The technical cause goes to the caller's log; people get what it means.
                     warning = Some(format!(
-                        "{} The market API answered instead; it has no task states, so they are read from the chain.",
-                        subgraph_error.message
+                        "The task index (subgraph) did not answer, so the market API answered instead: task states were read from the chain, and app names are missing. ({})",
+                        short_cause(&subgraph_error.message)
                     ));
                     (d, DealSource::Market)
                 }
@@ -190,6 +191,12 @@ pub fn refresh(
         index_ms,
         confirm_ms: confirm_started.elapsed().as_millis() as u64,
     })
+}
+
+/// The first clause of an error message, without the URL-laden detail in parentheses.
+fn short_cause(message: &str) -> String {
+    let s = message.split(" (").next().unwrap_or(message).trim_end_matches('.');
+    s.chars().take(120).collect()
 }
 
 /// Reads `task_ids` from the hub in batches and stores what the chain says.

@@ -78,7 +78,7 @@ pub fn verify_folder(folder: &Path, task: &ChainTask) -> Result<Verification> {
     Ok(Verification {
         status: if matched { VerificationStatus::Verified } else { VerificationStatus::Mismatch },
         reason: (!matched).then(|| {
-            "The files differ from what the enclave attested on chain: they were changed after the task ran (storage, gateway or download). Do not trust them.".to_owned()
+            "The result digest recomputed from these files differs from the one the enclave attested on chain: they were changed after the task ran (in storage, at the gateway or during the download).".to_owned()
         }),
         expected: Some(expected),
         computed: Some(computed),

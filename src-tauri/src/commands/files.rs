@@ -42,3 +42,28 @@ pub fn open_output_file(app: tauri::AppHandle, state: State<'_, AppState>, path:
         VaultError::new(ErrorKind::Io, format!("Could not open {path}: {e}."), "Open the file from your file manager.")
     })
 }
+
+/// The files the app was started with ("Open with" in the file manager), once: later calls
+/// return nothing. A second launch sends its files as the `open-paths` event instead.
+#[tauri::command]
+pub fn startup_paths(state: State<'_, AppState>) -> Vec<String> {
+    std::mem::take(&mut *state.startup_paths.lock().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// Opens the log folder in the file manager (Settings > Open the log folder).
+#[tauri::command]
+pub fn open_log_folder(app: tauri::AppHandle) -> Result<(), VaultError> {
+    use tauri::Manager;
+    let dir = match crate::logging::log_dir_override() {
+        Some(d) => d,
+        None => app.path().app_log_dir().map_err(|e| VaultError::internal(format!("log folder: {e}")))?,
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| VaultError::io("create", &dir, &e))?;
+    app.opener().open_path(dir.display().to_string(), None::<&str>).map_err(|e| {
+        VaultError::new(
+            ErrorKind::Io,
+            format!("Could not open {}: {e}.", dir.display()),
+            "Open the folder by hand: its path is in this message.",
+        )
+    })
+}

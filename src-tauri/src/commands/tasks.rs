@@ -276,11 +276,16 @@ pub async fn task_fetch(
     out
 }
 
-/// Deletes a partial download of a task.
+/// Deletes a task's download, partial or complete (e.g. a copy that did not match the chain), so
+/// that the next fetch downloads it again. Opened results in the results folder are not touched.
 #[tauri::command]
 pub fn task_discard_download(state: State<'_, AppState>, network: String, task_id: String) -> Result<(), VaultError> {
     let dest: PathBuf = archive_path(&state.dirs.data.join("downloads").join(&network), &task_id);
     discard_partial(&dest);
+    if dest.exists() {
+        std::fs::remove_file(&dest).map_err(|e| VaultError::io("delete", &dest, &e))?;
+    }
+    log::info!("download of task {task_id} discarded");
     with_db(&state, |db| {
         db.set_download(&network, &task_id.to_ascii_lowercase(), VaultState::NotDownloaded, 0, 0, None)
     })
