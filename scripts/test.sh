@@ -38,6 +38,7 @@ deb=$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb | head -1)
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO dpkg -i "$deb"
 grep -q '^MimeType=.*application/zip' /usr/share/applications/*esult*ault*.desktop
+grep -q '^Exec=result-vault-app %F' /usr/share/applications/*esult*ault*.desktop
 test -f /usr/share/icons/hicolor/128x128/apps/result-vault-app.png
 RESULT_VAULT_APP=/usr/bin/result-vault-app bash scripts/with-secret-service.sh \
   node --test --test-concurrency=1 tests/e2e/open-archive.test.mjs
