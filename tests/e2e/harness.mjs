@@ -50,6 +50,34 @@ async function waitFor(check, what, timeoutMs = 20000) {
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
+/** Writes a networks file (see src-tauri `builtin_networks`) with every URL on 127.0.0.1:9. */
+function offlineNetworks(home) {
+  const closed = 'http://127.0.0.1:9';
+  const nets = [
+    ['arbitrum-mainnet', 'Arbitrum One', 42161, '0x098bFCb1E50ebcA0BaA92C12eA0c3F045A1aD9f0', false],
+    ['arbitrum-sepolia-testnet', 'Arbitrum Sepolia (test network)', 421614, '0xB2157BF2fAb286b2A4170E3491Ac39770111Da3E', false],
+    ['bellecour', 'Bellecour (legacy, old tasks)', 134, '0x3eca1B216A7DF1C7689aEb259fFB83ADFB894E7f', true],
+  ].map(([name, label, chain_id, hub, legacy]) => ({
+    name, label, chain_id, hub, legacy, rpc_url: closed, sms_urls: [closed], ipfs_gateways: [closed],
+    subgraph_url: closed, market_api_url: closed,
+  }));
+  const file = path.join(home, 'networks.json');
+  fs.writeFileSync(file, JSON.stringify({ networks: nets }));
+  return file;
+}
+
+/** Pids of the processes whose environment holds `entry` (`NAME=value`). */
+export function pidsWithEnv(entry) {
+  const out = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${d}/environ`, 'latin1').split('\0').includes(entry)) out.push(Number(d));
+    } catch {}
+  }
+  return out;
+}
+
 /** Starts Xvfb + tauri-driver; returns { display, driverUrl, home, env, stop }. */
 export async function startEnvironment({ name = 'e2e', extraEnv = {} } = {}) {
   if (!fs.existsSync(appBinary)) throw new Error(`app not built: ${appBinary} (run cargo build -p result-vault-app)`);
@@ -66,6 +94,9 @@ export async function startEnvironment({ name = 'e2e', extraEnv = {} } = {}) {
     DISPLAY: display,
     HOME: home,
     RESULT_VAULT_HOME: path.join(home, 'vault'),
+    // The built-in networks, pointed at a closed port on 127.0.0.1: the app under test never
+    // reaches iExec's real services (RPC, subgraph, SMS, gateways).
+    RESULT_VAULT_NETWORKS: offlineNetworks(home),
     XDG_CONFIG_HOME: path.join(home, '.config'),
     XDG_DATA_HOME: path.join(home, '.local/share'),
     XDG_CACHE_HOME: path.join(home, '.cache'),
@@ -99,10 +130,13 @@ export async function startEnvironment({ name = 'e2e', extraEnv = {} } = {}) {
         p.kill('SIGKILL');
       } catch {}
     }
-    // The app may outlive its driver: end any instance started with this home.
-    try {
-      execFileSync('pkill', ['-f', '-KILL', `RESULT_VAULT_HOME=${env.RESULT_VAULT_HOME}`], { stdio: 'ignore' });
-    } catch {}
+    // The app may outlive its driver: end any process started with this home (found by its
+    // environment: the home is not on its command line).
+    for (const pid of pidsWithEnv(`RESULT_VAULT_HOME=${env.RESULT_VAULT_HOME}`)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
+    }
     // Keep the app's logs of the whole run: scripts/check-logs.mjs greps them for key material.
     const logs = path.join(env.RESULT_VAULT_HOME, 'logs');
     if (fs.existsSync(logs)) {

@@ -34,10 +34,34 @@ fn with_db<T>(state: &AppState, f: impl FnOnce(&mut Db) -> Result<T, VaultError>
     }
 }
 
+/// The built-in networks; `RESULT_VAULT_NETWORKS` may name a JSON file (`{"networks": [...]}`)
+/// whose networks replace the built-in ones of the same name (a managed install, or the tests,
+/// which must reach only 127.0.0.1).
+fn builtin_networks() -> Vec<Network> {
+    let mut nets = builtin();
+    let Some(path) = std::env::var_os("RESULT_VAULT_NETWORKS") else { return nets };
+    let parsed = std::fs::read(&path)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| serde_json::from_value::<Vec<Network>>(v.get("networks")?.clone()).ok());
+    match parsed {
+        Some(list) => {
+            for n in list {
+                match nets.iter_mut().find(|b| b.name == n.name) {
+                    Some(b) => *b = n,
+                    None => nets.push(n),
+                }
+            }
+        }
+        None => log::warn!("RESULT_VAULT_NETWORKS is set but its file cannot be read as networks: ignored"),
+    }
+    nets
+}
+
 /// Built-in networks with saved overrides applied, then custom networks.
 pub fn all_networks(db: &Db) -> Result<Vec<NetworkInfo>, VaultError> {
     let saved = db.saved_networks()?;
-    let mut out: Vec<NetworkInfo> = builtin()
+    let mut out: Vec<NetworkInfo> = builtin_networks()
         .into_iter()
         .map(|b| match saved.iter().find(|s| s.name == b.name) {
             Some(s) => NetworkInfo { customised: *s != b, network: s.clone(), builtin: true },
@@ -79,7 +103,7 @@ pub async fn network_save(state: State<'_, AppState>, network: Network) -> Resul
     if network.name.is_empty() {
         return Err(VaultError::new(ErrorKind::Io, "A network needs a name.", "Type a short name, e.g. my-testnet."));
     }
-    if let Some(b) = builtin().into_iter().find(|b| b.name == network.name) {
+    if let Some(b) = builtin_networks().into_iter().find(|b| b.name == network.name) {
         network.chain_id = b.chain_id;
         network.legacy = b.legacy;
     }
