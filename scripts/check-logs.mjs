@@ -42,7 +42,8 @@ if (fs.existsSync(recorded)) {
 const patterns = [
   [/-----BEGIN [A-Z ]*-----/, 'a PEM block'],
   [/PRIVATE KEY/, 'a private key marker'],
-  [/[A-Za-z0-9+/]{60,}={0,2}/, 'a long base64 run'],
+  // A long base64 run, but not a hex string (key fingerprints and task ids are public and logged).
+  [{ test: (l) => (l.match(/[A-Za-z0-9+/]{60,}={0,2}/g) ?? []).some((m) => !/^[0-9a-fA-F]+$/.test(m)) }, 'a long base64 run'],
   [/\b(?:[a-z]{3,8} ){23}[a-z]{3,8}\b/, 'a 24-word phrase'],
   [/privateKey/i, 'a privateKey field'],
 ];

@@ -56,4 +56,9 @@ if ! command -v tauri-driver >/dev/null; then
   say "installing tauri-driver (cargo install, about 2 minutes)"
   cargo install tauri-driver --locked --version '^2' --quiet
 fi
+# cargo-deny: licences, bans and sources of every crate (scripts/audit.sh).
+if ! command -v cargo-deny >/dev/null; then
+  say "installing cargo-deny (cargo install, a few minutes)"
+  cargo install cargo-deny --locked --quiet
+fi
 say "ready"

@@ -17,6 +17,9 @@ npm run build --silent
 step "Stand-in services (subgraph, market API, IPFS gateways) and chain seeder: self-test"
 node --test tests/standins/
 
+step "Supply chain: cargo deny (licences, bans, sources, advisories) and npm audit"
+bash scripts/audit.sh
+
 step "Rust: format"
 cargo fmt --all -- --check
 
