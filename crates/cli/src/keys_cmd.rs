@@ -8,8 +8,10 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use result_vault_core::progress::CancelToken;
 use result_vault_core::vault::model::KeySource;
+use result_vault_core::vault::model::KeyStatus;
 use result_vault_core::vault::{default_data_dir, ProtectionKind, Unlock, Vault};
 use result_vault_core::{ErrorKind, VaultError};
+use rust_i18n::t;
 use serde_json::json;
 
 use crate::print_json;
@@ -54,7 +56,7 @@ impl Context {
                 "Give it with --passphrase-file FILE.",
             ));
         }
-        eprint!("Key ring passphrase: ");
+        eprint!("{}", t!("keys.prompt_passphrase"));
         let _ = std::io::stderr().flush();
         let mut line = Zeroizing::new(String::new());
         std::io::stdin().lock().read_line(&mut line).map_err(|e| VaultError::io("read", Path::new("stdin"), &e))?;
@@ -184,7 +186,7 @@ impl KeysCommand {
 
 fn read_phrase() -> Result<Zeroizing<String>, VaultError> {
     if std::io::stdin().is_terminal() {
-        eprint!("Recovery phrase (24 words): ");
+        eprint!("{}", t!("keys.prompt_phrase"));
         let _ = std::io::stderr().flush();
     }
     let mut s = Zeroizing::new(String::new());
@@ -210,11 +212,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
         if *json {
             print_json(&r)?;
         } else {
-            println!(
-                "Correct: the kit was restored. {} key(s) added, {} already in the key ring.",
-                r.added.len(),
-                r.already_present.len()
-            );
+            println!("{}", t!("keys.restored", added = r.added.len(), present = r.already_present.len()));
         }
         return Ok(());
     }
@@ -226,14 +224,17 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
             if json {
                 print_json(&json!({ "keys": keys, "not_backed_up": v.keys_not_backed_up() }))?;
             } else if keys.is_empty() {
-                println!("The key ring is empty. Generate a key (`result-vault keys generate`) or import one (`result-vault keys import PATH`).");
+                println!("{}", t!("keys.empty"));
             } else {
                 for k in keys {
                     println!(
                         "{}  {:<8} {:<9} {}  {}{}",
                         k.short_fingerprint,
-                        format!("{:?}", k.status).to_lowercase(),
-                        if k.backed_up { "backed-up" } else { "NOT-BACKED-UP" },
+                        match k.status {
+                            KeyStatus::Active => t!("keys.status_active"),
+                            KeyStatus::Retired => t!("keys.status_retired"),
+                        },
+                        if k.backed_up { t!("keys.backed_up") } else { t!("keys.not_backed_up") },
                         k.created.format("%Y-%m-%d"),
                         k.label,
                         if k.addresses.is_empty() { String::new() } else { format!(" ({})", k.addresses.join(", ")) }
@@ -243,16 +244,13 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
         }
         KeysCommand::Generate { label, json } => {
             if !json {
-                eprintln!("Generating an RSA-4096 key pair (a few seconds)...");
+                eprintln!("{}", t!("keys.generating"));
             }
             let r = v.generate(&label, &CancelToken::new())?;
             if json {
                 print_json(&r)?;
             } else {
-                println!(
-                    "Generated {} ({}). Back it up: `result-vault keys backup --output FILE`.",
-                    r.key.label, r.key.short_fingerprint
-                );
+                println!("{}", t!("keys.generated", label = r.key.label, fingerprint = r.key.short_fingerprint));
             }
         }
         KeysCommand::Import { path, label, json } => {
@@ -269,9 +267,12 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
             } else {
                 for o in outcomes {
                     if o.added {
-                        println!("Imported {} ({}).", o.key.label, o.key.short_fingerprint);
+                        println!("{}", t!("keys.imported", label = o.key.label, fingerprint = o.key.short_fingerprint));
                     } else {
-                        println!("Already in your key ring: {} ({}).", o.key.label, o.key.short_fingerprint);
+                        println!(
+                            "{}",
+                            t!("keys.already_present", label = o.key.label, fingerprint = o.key.short_fingerprint)
+                        );
                     }
                 }
             }
@@ -282,7 +283,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
             if json {
                 print_json(&json!({ "file": written }))?;
             } else {
-                println!("Public key written to {}.", written.display());
+                println!("{}", t!("keys.public_written", file = written.display()));
             }
         }
         KeysCommand::ExportPrivate { fingerprint, output, force, json } => {
@@ -297,10 +298,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
             if json {
                 print_json(&json!({ "file": written }))?;
             } else {
-                println!(
-                    "Private key written to {}. Anyone with this file can read your results: keep it safe.",
-                    written.display()
-                );
+                println!("{}", t!("keys.private_written", file = written.display()));
             }
         }
         KeysCommand::Rename { fingerprint, label, json } => {
@@ -308,7 +306,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
             if json {
                 print_json(&k)?;
             } else {
-                println!("Renamed {} to {}.", k.short_fingerprint, k.label);
+                println!("{}", t!("keys.renamed", fingerprint = k.short_fingerprint, label = k.label));
             }
         }
         KeysCommand::Retire { fingerprint, json } => {
@@ -316,7 +314,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
             if json {
                 print_json(&k)?;
             } else {
-                println!("Retired {} ({}): it still opens old results.", k.label, k.short_fingerprint);
+                println!("{}", t!("keys.retired", label = k.label, fingerprint = k.short_fingerprint));
             }
         }
         KeysCommand::Delete { fingerprint, json } => {
@@ -324,7 +322,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
             if json {
                 print_json(&k)?;
             } else {
-                println!("Deleted {} ({}). It remains in your recovery kit.", k.label, k.short_fingerprint);
+                println!("{}", t!("keys.deleted", label = k.label, fingerprint = k.short_fingerprint));
             }
         }
         KeysCommand::Backup { output, force, json } => {
@@ -334,15 +332,12 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
                     &json!({ "file": b.file, "phrase": b.phrase.0.as_str(), "fingerprints": b.fingerprints, "kit_id": b.kit_id }),
                 )?;
             } else {
-                println!("Recovery kit written to {}.", b.file.display());
-                println!("Write down these 24 words, in order. They are shown only now:\n");
+                println!("{}", t!("keys.kit_written", file = b.file.display()));
+                println!("{}\n", t!("keys.write_down"));
                 for (i, w) in b.phrase.words().iter().enumerate() {
                     print!("{:>2}. {:<10}{}", i + 1, w, if (i + 1) % 6 == 0 { "\n" } else { "  " });
                 }
-                println!(
-                    "\nThen check the kit: `result-vault keys verify-backup {}` (type the words).",
-                    b.file.display()
-                );
+                println!("\n{}", t!("keys.check_kit", file = b.file.display()));
             }
         }
         KeysCommand::VerifyBackup { file, json } => {
@@ -351,10 +346,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
             if json {
                 print_json(&r)?;
             } else {
-                println!(
-                    "Correct: the kit opens with these words and holds {} key(s), each checked.",
-                    r.fingerprints.len()
-                );
+                println!("{}", t!("keys.verified", count = r.fingerprints.len()));
             }
         }
         KeysCommand::Restore { .. } => unreachable!("handled above"),

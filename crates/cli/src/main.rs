@@ -1,10 +1,14 @@
 //! `result-vault`: the command line over result-vault-core, for scripts and power users.
 //!
+//! Human output is in English or French (`locales/*.yml`, chosen by `lang`); `--json` output is
+//! always the same (English keys and values).
+//!
 //! Exit codes: 0 success, 1 a user-facing error (printed with its hint, or as
 //! `{"error":{"kind","message","hint"}}` with `--json`), 2 bad usage (clap's own code), 3 `fetch`
 //! done but the files do NOT match the result digest on chain.
 
 mod keys_cmd;
+mod lang;
 mod progress_bar;
 mod tasks_cmd;
 mod wallet_cmd;
@@ -18,7 +22,10 @@ use result_vault_core::archive::{inspect, open_result, OpenOptions, OpenStatus, 
 use result_vault_core::keys::load_key_paths;
 use result_vault_core::progress::{no_progress, CancelToken, ProgressEvent};
 use result_vault_core::VaultError;
+use rust_i18n::t;
 use serde::Serialize;
+
+rust_i18n::i18n!("locales", fallback = "en");
 
 /// Open iExec confidential-computing task results.
 #[derive(Parser, Debug)]
@@ -33,6 +40,9 @@ struct Cli {
     /// For a wallet keystore: read its password from this file (never from a flag's value).
     #[arg(long, global = true, value_name = "FILE")]
     password_file: Option<PathBuf>,
+    /// Language of the human output (default: $RESULT_VAULT_LANG, else the system's: LC_ALL, LC_MESSAGES, LANG). --json output is always English.
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    lang: Option<lang::Lang>,
     #[command(subcommand)]
     command: Command,
 }
@@ -158,6 +168,7 @@ pub(crate) fn print_json(v: &impl Serialize) -> Result<(), VaultError> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    lang::init(cli.lang);
     let json = match &cli.command {
         Command::Decrypt { json, .. } | Command::Inspect { json, .. } => *json,
         Command::Keys { command } => command.json(),
@@ -176,7 +187,7 @@ fn main() -> ExitCode {
             if json {
                 println!("{}", serde_json::to_string(&ErrorJson { error: &e }).unwrap_or_default());
             } else {
-                eprintln!("Error: {}\nWhat to do: {}", e.message, e.hint);
+                eprintln!("{}\n{}", t!("error.message", message = e.message), t!("error.hint", hint = e.hint));
             }
             ExitCode::from(1)
         }
@@ -222,7 +233,7 @@ fn run(cmd: Command, ctx: &keys_cmd::Context) -> Result<(), VaultError> {
             } else {
                 match (&d.result_digest, &d.reason) {
                     (Some(h), _) => println!("{h}  ({})", d.deterministic_output_path.as_deref().unwrap_or("")),
-                    (None, Some(r)) => println!("No result digest: {r}"),
+                    (None, Some(r)) => println!("{}", t!("digest.none", reason = r)),
                     _ => {}
                 }
             }
@@ -258,16 +269,17 @@ fn run(cmd: Command, ctx: &keys_cmd::Context) -> Result<(), VaultError> {
             } else {
                 match outcome.status {
                     OpenStatus::Decrypted => println!(
-                        "Decrypted with key {} ({}).",
-                        outcome.key_label.as_deref().unwrap_or("?"),
-                        outcome.key_fingerprint.as_deref().map(short).unwrap_or_default()
+                        "{}",
+                        t!(
+                            "decrypt.decrypted",
+                            label = outcome.key_label.as_deref().unwrap_or("?"),
+                            fingerprint = outcome.key_fingerprint.as_deref().map(short).unwrap_or_default()
+                        )
                     ),
-                    OpenStatus::NotEncrypted => {
-                        println!("This result was not encrypted: it was copied as it is.")
-                    }
+                    OpenStatus::NotEncrypted => println!("{}", t!("decrypt.not_encrypted")),
                 }
                 if let Some(o) = &outcome.output {
-                    println!("Written: {o}");
+                    println!("{}", t!("result.written", path = o));
                 }
                 for f in &outcome.files {
                     println!("  {:>12}  {}", human_size(f.size), f.path);
@@ -280,18 +292,17 @@ fn run(cmd: Command, ctx: &keys_cmd::Context) -> Result<(), VaultError> {
             if json {
                 print_json(&info)?;
             } else {
-                let layout = match info.layout {
-                    result_vault_core::archive::ArchiveLayout::Encrypted => {
-                        "an encrypted iExec result (RSA + AES-256-CBC)"
-                    }
+                let file = archive.display();
+                let what = match info.layout {
+                    result_vault_core::archive::ArchiveLayout::Encrypted => t!("inspect.encrypted", file = file),
                     result_vault_core::archive::ArchiveLayout::LegacyEncrypted => {
-                        "an encrypted iExec result, legacy format (base64, AES-128-ECB)"
+                        t!("inspect.legacy_encrypted", file = file)
                     }
-                    result_vault_core::archive::ArchiveLayout::Plain => "a plain (not encrypted) iExec result",
+                    result_vault_core::archive::ArchiveLayout::Plain => t!("inspect.plain", file = file),
                 };
-                println!("{} is {layout}.", archive.display());
+                println!("{what}");
                 if let Some(bits) = info.rsa_key_bits {
-                    println!("Encrypted for an RSA-{bits} key.");
+                    println!("{}", t!("inspect.rsa_key", bits = bits));
                 }
                 for e in &info.entries {
                     println!("  {:>12}  {}", human_size(e.size), e.path);
@@ -306,18 +317,25 @@ fn short(hex: &str) -> String {
     result_vault_core::keys::group4(&hex.get(..16).unwrap_or(hex).to_uppercase())
 }
 
-/// Bytes in binary units, one decimal (`1.5 MiB`).
+/// Bytes in binary units, one decimal, in the output's language (`1.5 MiB`, `1,5 Mio`).
 pub(crate) fn human_size(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut v = n as f64;
     let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
+    while v >= 1024.0 && u < 4 {
         v /= 1024.0;
         u += 1;
     }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
+    let unit = match u {
+        0 => return t!("size.bytes", n = n).into_owned(),
+        1 => t!("size.kib"),
+        2 => t!("size.mib"),
+        3 => t!("size.gib"),
+        _ => t!("size.tib"),
+    };
+    format!("{} {unit}", decimal1(v))
+}
+
+/// A number with one decimal, with the output language's decimal separator (`1.5`, `1,5`).
+pub(crate) fn decimal1(v: f64) -> String {
+    format!("{v:.1}").replace('.', &t!("number.decimal_separator"))
 }

@@ -3,6 +3,7 @@
 
 use indicatif::{ProgressBar, ProgressStyle};
 use result_vault_core::progress::{ProgressEvent, Stage};
+use rust_i18n::t;
 
 /// The bar, or nothing.
 pub struct Bar(Option<ProgressBar>);
@@ -14,7 +15,13 @@ impl Bar {
             return Bar(None);
         }
         let pb = ProgressBar::new(0);
-        let style = ProgressStyle::with_template("{msg:12} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} {eta}")
+        // The message column fits the longest stage name of the output's language.
+        let width = [t!("progress.unlocking"), t!("progress.decrypting"), t!("progress.finishing")]
+            .iter()
+            .map(|m| m.chars().count())
+            .fold(12, usize::max);
+        let template = format!("{{msg:{width}}} [{{bar:40}}] {{bytes}}/{{total_bytes}} {{bytes_per_sec}} {{eta}}");
+        let style = ProgressStyle::with_template(&template)
             .map(|s| s.progress_chars("=> "))
             .unwrap_or_else(|_| ProgressStyle::default_bar());
         pb.set_style(style);
@@ -25,13 +32,13 @@ impl Bar {
     pub fn update(&self, e: ProgressEvent) {
         if let Some(pb) = &self.0 {
             match e.stage {
-                Stage::UnwrappingKey => pb.set_message("Unlocking"),
+                Stage::UnwrappingKey => pb.set_message(t!("progress.unlocking").into_owned()),
                 Stage::Decrypting => {
-                    pb.set_message("Decrypting");
+                    pb.set_message(t!("progress.decrypting").into_owned());
                     pb.set_length(e.total);
                     pb.set_position(e.done);
                 }
-                Stage::Finishing => pb.set_message("Finishing"),
+                Stage::Finishing => pb.set_message(t!("progress.finishing").into_owned()),
             }
         }
     }

@@ -4,6 +4,7 @@
 //! Network URLs: built-in defaults (DESIGN.md 3.1), then networks saved by the app in the data
 //! folder's cache, then a `--config FILE` (JSON `{"networks": [Network, ...]}`), then flags.
 
+use std::borrow::Cow;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -19,10 +20,11 @@ use result_vault_core::tasks::{self, RefreshOutcome};
 use result_vault_core::vault::{ProtectionKind, Vault};
 use result_vault_core::verify::VerificationStatus;
 use result_vault_core::{ErrorKind, VaultError};
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 
 use crate::keys_cmd::Context;
-use crate::{human_size, print_json};
+use crate::{decimal1, human_size, print_json};
 
 /// Which network and how to reach it.
 #[derive(Args, Debug, Clone)]
@@ -174,38 +176,52 @@ pub fn tasks(
         });
     }
     if let Some(w) = outcome.as_ref().and_then(|o| o.warning.as_ref()) {
-        eprintln!("Warning: {w}");
+        eprintln!("{}", t!("tasks.warning", warning = w));
     }
-    println!("{} task(s) of {} on {}:", rows.len(), address.to_checksum(None), network.label);
+    println!(
+        "{}",
+        t!("tasks.header", count = rows.len(), address = address.to_checksum(None), network = network.label)
+    );
+    // The status column fits the longest status word of the output's language.
+    let width = ALL_STATUSES.iter().map(|s| status_word(*s).chars().count()).max().unwrap_or(0);
     for r in &rows {
         let date = chrono::DateTime::from_timestamp(r.start_time as i64, 0)
             .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_default();
         println!(
-            "  {:<11} {}  {}  {:<24} {}",
+            "  {:<width$} {}  {}  {:<24} {}",
             status_word(r.status),
             date,
             r.task_id,
             r.app_name.clone().unwrap_or_else(|| r.app.clone()),
             match r.result {
-                result_vault_core::chain::ResultLocation::Ipfs { .. } => "result on IPFS",
-                result_vault_core::chain::ResultLocation::Ethereum => "callback",
-                result_vault_core::chain::ResultLocation::Dropbox { .. } => "dropbox",
-                result_vault_core::chain::ResultLocation::None => "",
+                result_vault_core::chain::ResultLocation::Ipfs { .. } => t!("tasks.result_on_ipfs"),
+                result_vault_core::chain::ResultLocation::Ethereum => t!("tasks.result_callback"),
+                result_vault_core::chain::ResultLocation::Dropbox { .. } => t!("tasks.result_dropbox"),
+                result_vault_core::chain::ResultLocation::None => Cow::Borrowed(""),
             }
         );
     }
     Ok(())
 }
 
-fn status_word(s: TaskStatus) -> &'static str {
+const ALL_STATUSES: [TaskStatus; 6] = [
+    TaskStatus::Unset,
+    TaskStatus::Active,
+    TaskStatus::Revealing,
+    TaskStatus::Completed,
+    TaskStatus::Failed,
+    TaskStatus::Timeout,
+];
+
+fn status_word(s: TaskStatus) -> Cow<'static, str> {
     match s {
-        TaskStatus::Unset => "not started",
-        TaskStatus::Active => "active",
-        TaskStatus::Revealing => "revealing",
-        TaskStatus::Completed => "completed",
-        TaskStatus::Failed => "failed",
-        TaskStatus::Timeout => "timed out",
+        TaskStatus::Unset => t!("tasks.status_not_started"),
+        TaskStatus::Active => t!("tasks.status_active"),
+        TaskStatus::Revealing => t!("tasks.status_revealing"),
+        TaskStatus::Completed => t!("tasks.status_completed"),
+        TaskStatus::Failed => t!("tasks.status_failed"),
+        TaskStatus::Timeout => t!("tasks.status_timed_out"),
     }
 }
 
@@ -273,46 +289,67 @@ pub const EXIT_MISMATCH: i32 = 3;
 
 fn report_progress(e: &FetchEvent) {
     match e {
-        FetchEvent::Confirming => eprint!("\rChecking the task on chain…"),
+        FetchEvent::Confirming => eprint!("\r{}", t!("progress.checking_chain")),
         FetchEvent::Downloading(p) if p.retry_in_ms.is_some() => eprint!(
-            "\r\x1b[KConnection problem ({}); retrying in {:.1} s",
-            p.retry_reason.as_deref().unwrap_or("?"),
-            p.retry_in_ms.unwrap_or(0) as f64 / 1000.0
+            "\r\x1b[K{}",
+            t!(
+                "progress.retrying",
+                reason = p.retry_reason.as_deref().unwrap_or("?"),
+                seconds = decimal1(p.retry_in_ms.unwrap_or(0) as f64 / 1000.0)
+            )
         ),
         FetchEvent::Downloading(p) => eprint!(
-            "\r\x1b[KDownloading {} of {} ({}/s) from {}",
-            human_size(p.done),
-            if p.total > 0 { human_size(p.total) } else { "?".into() },
-            human_size(p.bytes_per_sec),
-            p.gateway
+            "\r\x1b[K{}",
+            t!(
+                "progress.downloading",
+                done = human_size(p.done),
+                total = if p.total > 0 { human_size(p.total) } else { "?".into() },
+                speed = human_size(p.bytes_per_sec),
+                gateway = p.gateway
+            )
         ),
-        FetchEvent::Opening(p) => eprint!("\r\x1b[KOpening {} of {}", human_size(p.done), human_size(p.total)),
-        FetchEvent::Verifying => eprint!("\r\x1b[KVerifying against the chain…"),
+        FetchEvent::Opening(p) => {
+            eprint!("\r\x1b[K{}", t!("progress.opening", done = human_size(p.done), total = human_size(p.total)))
+        }
+        FetchEvent::Verifying => eprint!("\r\x1b[K{}", t!("progress.verifying")),
     }
 }
 
 fn print_human(o: &FetchOutcome, archive: &Path) {
-    println!("Downloaded {} ({}) from {}.", archive.display(), human_size(o.download.bytes), o.download.gateway);
+    println!(
+        "{}",
+        t!(
+            "fetch.downloaded",
+            file = archive.display(),
+            size = human_size(o.download.bytes),
+            gateway = o.download.gateway
+        )
+    );
     match o.open.status {
-        OpenStatus::Decrypted => println!("Decrypted with key {}.", o.open.key_label.as_deref().unwrap_or("?")),
-        OpenStatus::NotEncrypted => println!("This result was not encrypted."),
+        OpenStatus::Decrypted => {
+            println!("{}", t!("fetch.decrypted", label = o.open.key_label.as_deref().unwrap_or("?")))
+        }
+        OpenStatus::NotEncrypted => println!("{}", t!("fetch.not_encrypted")),
     }
     if let Some(out) = &o.open.output {
-        println!("Written: {out}");
+        println!("{}", t!("result.written", path = out));
     }
     let v = &o.verification;
     match v.status {
         VerificationStatus::Verified => {
-            println!("Verified against chain: result digest {}.", v.expected.as_deref().unwrap_or(""))
+            println!("{}", t!("fetch.verified", digest = v.expected.as_deref().unwrap_or("")))
         }
         VerificationStatus::Mismatch => println!(
-            "WARNING: MISMATCH. On chain {}, computed {}. {}",
-            v.expected.as_deref().unwrap_or("?"),
-            v.computed.as_deref().unwrap_or("?"),
-            v.reason.as_deref().unwrap_or("")
+            "{}",
+            t!(
+                "fetch.mismatch",
+                expected = v.expected.as_deref().unwrap_or("?"),
+                computed = v.computed.as_deref().unwrap_or("?"),
+                reason = v.reason.as_deref().unwrap_or("")
+            )
         ),
         VerificationStatus::Unverifiable => {
-            println!("Not verified: {}", v.reason.as_deref().unwrap_or(""))
+            println!("{}", t!("fetch.unverified", reason = v.reason.as_deref().unwrap_or("")))
         }
     }
 }

@@ -14,6 +14,7 @@ use result_vault_core::vault::model::RotationStep;
 use result_vault_core::vault::wallets::WalletKeep;
 use result_vault_core::wallet::{classify, keystores_in, WalletFile};
 use result_vault_core::{ErrorKind, VaultError};
+use rust_i18n::t;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -90,8 +91,9 @@ impl SmsCommand {
     }
 }
 
-/// Reads a secret: from `file` (first line), else a silent terminal prompt.
-pub fn read_secret(file: Option<&Path>, prompt: &str, flag: &str) -> Result<Zeroizing<String>, VaultError> {
+/// Reads a secret: from `file` (first line), else a silent terminal prompt (`prompt`, in the
+/// output's language). `what` names the secret in the (English) error without a terminal.
+pub fn read_secret(file: Option<&Path>, what: &str, prompt: &str, flag: &str) -> Result<Zeroizing<String>, VaultError> {
     if let Some(f) = file {
         let s = Zeroizing::new(std::fs::read_to_string(f).map_err(|e| VaultError::io("read", f, &e))?);
         return Ok(Zeroizing::new(s.trim_end_matches(['\r', '\n']).to_owned()));
@@ -99,17 +101,22 @@ pub fn read_secret(file: Option<&Path>, prompt: &str, flag: &str) -> Result<Zero
     if !std::io::stdin().is_terminal() {
         return Err(VaultError::new(
             ErrorKind::WrongPassword,
-            format!("{prompt} is needed, and no terminal is there to type it."),
+            format!("{what} is needed, and no terminal is there to type it."),
             format!("Give it with {flag} FILE."),
         ));
     }
-    rpassword::prompt_password(format!("{prompt}: "))
+    rpassword::prompt_password(prompt)
         .map(Zeroizing::new)
         .map_err(|e| VaultError::io("read", Path::new("the terminal"), &e))
 }
 
 fn wallet_password(ctx: &Context) -> Result<Zeroizing<String>, VaultError> {
-    read_secret(ctx.password_file.as_deref(), "Wallet keystore password", "--password-file")
+    read_secret(
+        ctx.password_file.as_deref(),
+        "Wallet keystore password",
+        &t!("wallet.prompt_password"),
+        "--password-file",
+    )
 }
 
 #[derive(Serialize)]
@@ -140,21 +147,26 @@ pub fn run_wallet(cmd: WalletCommand, ctx: &Context) -> Result<(), VaultError> {
             if json {
                 print_json(&w)?;
             } else {
-                println!(
-                    "Wallet {} imported{}.",
-                    w.address,
-                    if w.in_ring { " into the key ring" } else { " (path only)" }
-                );
+                if w.in_ring {
+                    println!("{}", t!("wallet.imported_in_ring", address = w.address));
+                } else {
+                    println!("{}", t!("wallet.imported_path_only", address = w.address));
+                }
             }
         }
         WalletCommand::ImportKey { label, json } => {
-            let key = read_secret(ctx.password_file.as_deref(), "Private key (64 hex digits)", "--password-file")?;
+            let key = read_secret(
+                ctx.password_file.as_deref(),
+                "Private key (64 hex digits)",
+                &t!("wallet.prompt_private_key"),
+                "--password-file",
+            )?;
             let w = vault.import_wallet_key(&key, &label)?;
             watch_everywhere(ctx, &w.address);
             if json {
                 print_json(&w)?;
             } else {
-                println!("Wallet {} imported into the key ring.", w.address);
+                println!("{}", t!("wallet.imported_in_ring", address = w.address));
             }
         }
         WalletCommand::List { json } => {
@@ -172,13 +184,14 @@ pub fn run_wallet(cmd: WalletCommand, ctx: &Context) -> Result<(), VaultError> {
                 print_json(&list)?;
             } else {
                 if list.wallets.is_empty() {
-                    println!("No wallet imported.");
+                    println!("{}", t!("wallet.none"));
                 }
                 for w in &list.wallets {
-                    println!("{}  {}  {}", w.address, if w.in_ring { "in key ring" } else { "path only" }, w.label);
+                    let kept = if w.in_ring { t!("wallet.in_ring") } else { t!("wallet.path_only") };
+                    println!("{}  {}  {}", w.address, kept, w.label);
                 }
                 for k in &list.keystores_found {
-                    println!("found: {}  {}", k.address.as_deref().unwrap_or("?"), k.path);
+                    println!("{}", t!("wallet.found", address = k.address.as_deref().unwrap_or("?"), path = k.path));
                 }
             }
         }
@@ -226,12 +239,9 @@ pub fn run_sms(cmd: SmsCommand, ctx: &Context) -> Result<(), VaultError> {
             if json {
                 print_json(&out)?;
             } else if key_set {
-                println!("A result encryption key is set for {} on {}.", out.address, network.label);
+                println!("{}", t!("sms.key_set", address = out.address, network = network.label));
             } else {
-                println!(
-                    "No result encryption key for {} on {}: tasks with encrypted results will fail.",
-                    out.address, network.label
-                );
+                println!("{}", t!("sms.key_not_set", address = out.address, network = network.label));
             }
         }
         SmsCommand::Push { net, address, json } => {
@@ -247,12 +257,11 @@ pub fn run_sms(cmd: SmsCommand, ctx: &Context) -> Result<(), VaultError> {
             if json {
                 print_json(&out)?;
             } else {
-                println!(
-                    "The key ring's active key was {} on {} for {}.",
-                    if out.created { "pushed" } else { "updated" },
-                    network.label,
-                    out.address
-                );
+                if out.created {
+                    println!("{}", t!("sms.pushed", network = network.label, address = out.address));
+                } else {
+                    println!("{}", t!("sms.updated", network = network.label, address = out.address));
+                }
             }
         }
     }
@@ -288,7 +297,7 @@ pub fn rotate(
         }
     };
     if r.step < RotationStep::KeyGenerated {
-        say("Generating the new key (RSA-4096)…");
+        say(&t!("rotate.generating"));
         r = vault.rotation_generate(&result_vault_core::progress::CancelToken::new())?;
     }
     if r.step < RotationStep::KitUpdated {
@@ -319,7 +328,7 @@ pub fn rotate(
         };
         let network = args.resolve(db.as_ref())?;
         let url = sms_url(&network)?;
-        say(&format!("Pushing the new key to {}…", network.label));
+        say(&t!("rotate.pushing", network = network.label));
         r = vault.rotation_push(&name, &url, |pem| Sms::new(&url)?.push(&wallet, pem))?;
     }
     r = vault.rotation_finish()?;
@@ -327,9 +336,12 @@ pub fn rotate(
         print_json(&r)?;
     } else {
         println!(
-            "Rotation done: new key {} pushed to {}; the old key is retired and still opens old results.",
-            r.new_fingerprint.as_deref().map(|f| &f[..16.min(f.len())]).unwrap_or("?"),
-            r.networks.join(", ")
+            "{}",
+            t!(
+                "rotate.done",
+                fingerprint = r.new_fingerprint.as_deref().map(|f| &f[..16.min(f.len())]).unwrap_or("?"),
+                networks = r.networks.join(", ")
+            )
         );
     }
     Ok(())

@@ -12,8 +12,9 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Runs the binary in English (the human texts asserted here are English whatever the machine's locale).
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_result-vault")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_result-vault")).env("RESULT_VAULT_LANG", "en").args(args).output().unwrap()
 }
 
 fn json(o: &Output) -> Value {
