@@ -368,3 +368,46 @@ describe("tauriBackend", () => {
     }
   });
 });
+
+describe("tauriBackend: the app's own files", () => {
+  it("startup_paths and open_log_folder, with the contract's names (no arguments)", async () => {
+    const seen: [string, InvokeArgs | undefined][] = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      if (cmd === "startup_paths") return ["/home/alice/result.zip", 42];
+      return null;
+    });
+    await expect(tauriBackend.startupPaths()).resolves.toEqual(["/home/alice/result.zip"]);
+    await tauriBackend.openLogFolder();
+    expect(seen).toEqual([
+      ["startup_paths", {}],
+      ["open_log_folder", {}],
+    ]);
+  });
+
+  it("open_log_folder rejects with the app's IpcError", async () => {
+    mockIPC(() => {
+      throw { kind: "io", message: "Could not open /logs.", hint: "Open it by hand." };
+    });
+    await expect(tauriBackend.openLogFolder()).rejects.toEqual({
+      kind: "io",
+      message: "Could not open /logs.",
+      hint: "Open it by hand.",
+    });
+  });
+
+  it("hands the paths of the open-paths event to the handler, until unsubscribed", async () => {
+    mockIPC(() => null, { shouldMockEvents: true });
+    const { emit } = await import("@tauri-apps/api/event");
+    const got: string[][] = [];
+    const stop = tauriBackend.onOpenPaths((paths) => got.push(paths));
+    await new Promise((r) => setTimeout(r, 0));
+    await emit("open-paths", ["/home/alice/a.zip", "/home/alice/b.zip"]);
+    await emit("open-paths", []);
+    expect(got).toEqual([["/home/alice/a.zip", "/home/alice/b.zip"]]);
+    stop();
+    await new Promise((r) => setTimeout(r, 0));
+    await emit("open-paths", ["/home/alice/c.zip"]);
+    expect(got).toHaveLength(1);
+  });
+});

@@ -2,7 +2,17 @@ import { parse } from "svelte/compiler";
 import { describe, expect, it } from "vitest";
 import en from "../src/lib/i18n/en.json";
 import fr from "../src/lib/i18n/fr.json";
-import { i18n, pickLanguage, setLanguage } from "../src/lib/i18n";
+import {
+  i18n,
+  LANGUAGE_KEY,
+  languageChoice,
+  pickLanguage,
+  resolveLanguage,
+  setLanguage,
+  setLanguageChoice,
+  storedLanguageChoice,
+} from "../src/lib/i18n";
+import { get } from "svelte/store";
 import { ERROR_KINDS } from "../src/lib/backend";
 
 type Tree = { [key: string]: string | Tree };
@@ -70,6 +80,33 @@ describe("translations", () => {
     await setLanguage("en");
     expect(i18n.t("result.files", { count: 1 })).toBe("1 file");
     expect(document.documentElement.lang).toBe("en");
+  });
+});
+
+describe("the language chosen in Settings", () => {
+  it("is stored (none for the system's), and switches every string at once", async () => {
+    expect(storedLanguageChoice()).toBe("system");
+    await setLanguageChoice("fr");
+    expect(localStorage.getItem(LANGUAGE_KEY)).toBe("fr");
+    expect(get(languageChoice)).toBe("fr");
+    expect(i18n.language).toBe("fr");
+    expect(storedLanguageChoice()).toBe("fr");
+    await setLanguageChoice("system");
+    expect(localStorage.getItem(LANGUAGE_KEY)).toBeNull();
+    expect(get(languageChoice)).toBe("system");
+    expect(i18n.language).toBe(pickLanguage(navigator.language));
+  });
+
+  it("follows the system when nothing (or junk) is stored", () => {
+    localStorage.setItem(LANGUAGE_KEY, "klingon");
+    expect(storedLanguageChoice()).toBe("system");
+    expect(resolveLanguage("system")).toBe(pickLanguage(navigator.language));
+    expect(resolveLanguage("fr")).toBe("fr");
+  });
+
+  it("has a name for every language, written in that language", () => {
+    expect(en.settings.general.languageNames).toEqual({ en: "English", fr: "Français" });
+    expect(fr.settings.general.languageNames).toEqual({ en: "English", fr: "Français" });
   });
 });
 
@@ -172,10 +209,13 @@ describe("no hard-coded user-visible text in .svelte files", () => {
       "SmsSection",
       "RotationWizard",
       "PasswordDialog",
+      "HomeScreen",
+      "Onboarding",
+      "DropZone",
     ]) {
       expect(names).toContain(`../src/lib/components/${component}.svelte`);
     }
-    expect(files.length).toBeGreaterThanOrEqual(21);
+    expect(files.length).toBeGreaterThanOrEqual(31);
   });
 
   it.each(files)("%s has none", (_name, source) => {

@@ -7,6 +7,7 @@ import fr from "../src/lib/i18n/fr.json";
 import { setLanguage } from "../src/lib/i18n";
 import type { IpcError } from "../src/lib/ipc/bindings";
 import { createMockBackend, type MockBackend, type MockOptions } from "../src/lib/mockBackend";
+import { reasonAddsSomething } from "../src/lib/components/VerificationBadge.svelte";
 import {
   ADDRESS_A,
   ADDRESS_B,
@@ -251,7 +252,22 @@ describe("refreshing", () => {
     await openTasks(user);
     const notices = await screen.findAllByTestId("refresh-warning");
     expect(notices[0]).toHaveTextContent(en.watched.warningTitle);
-    expect(notices[0]).toHaveTextContent(warning);
+    // A long warning: its first sentence, the rest behind "Details" (closed at first).
+    expect(within(notices[0]).getByTestId("refresh-warning-first")).toHaveTextContent("The subgraph did not answer.");
+    const details = within(notices[0]).getByTestId("refresh-warning-details") as HTMLDetailsElement;
+    expect(details.open).toBe(false);
+    expect(details).toHaveTextContent("The market API answered instead; it has no task states.");
+    await user.click(within(details).getByText(en.watched.warningDetails));
+    expect(details.open).toBe(true);
+  });
+
+  it("shows a one-sentence warning whole, without Details", async () => {
+    const warning = "The chain could not confirm the task states: the RPC https://arb1.arbitrum.io/rpc cannot be reached.";
+    const { user } = withTasks({ refreshWarning: warning });
+    await openTasks(user);
+    const notices = await screen.findAllByTestId("refresh-warning");
+    expect(within(notices[0]).getByTestId("refresh-warning-first")).toHaveTextContent(warning);
+    expect(within(notices[0]).queryByTestId("refresh-warning-details")).not.toBeInTheDocument();
   });
 
   it("shows a failed refresh as an error with its message and hint, and retries", async () => {
@@ -468,6 +484,51 @@ describe("details", () => {
     const task = sampleTasks().find((t) => t.task_id === sampleTaskId("mismatch"))!;
     expect(within(badge).getByTestId("digest-expected")).toHaveTextContent(task.verification!.expected!);
     expect(within(badge).getByTestId("digest-computed")).toHaveTextContent(task.verification!.computed!);
+    // The warning is said once; the app's reason adds the cause, as a secondary line after the digests.
+    expect(badge.textContent?.split(en.verify.mismatchWarning)).toHaveLength(2);
+    const reason = within(badge).getByTestId("verification-reason");
+    expect(reason).toHaveTextContent("they were changed after the task ran");
+    expect(within(badge).getByTestId("digest-computed").compareDocumentPosition(reason)).toBe(
+      Node.DOCUMENT_POSITION_FOLLOWING,
+    );
+    // The folder holds untrusted files, and says so.
+    expect(within(r).getByTestId("open-output")).toHaveTextContent(en.details.openFolderUntrusted);
+  });
+
+  it("does not repeat a reason that only says the warning again", async () => {
+    const tasks = sampleTasks();
+    const mismatch = tasks.find((t) => t.task_id === sampleTaskId("mismatch"))!;
+    mismatch.verification = { ...mismatch.verification!, reason: "The files differ from what the enclave attested on chain." };
+    const { user } = withTasks({ tasks });
+    await openTasks(user);
+    const r = await row("mismatch");
+    await user.click(within(r).getByTestId("task-open"));
+    const badge = within(r).getByTestId("verification-badge");
+    expect(badge).toHaveTextContent(en.verify.mismatchWarning);
+    expect(within(badge).queryByTestId("verification-reason")).not.toBeInTheDocument();
+  });
+
+  it("keeps the vault state of a mismatch short in the list, with the whole words for screen readers", async () => {
+    const { user } = withTasks();
+    await openTasks(user);
+    const vault = within(await row("mismatch")).getByTestId("task-vault");
+    expect(within(vault).getByTestId("task-vault-short")).toHaveTextContent(en.tasks.vaultShort.mismatch);
+    expect(within(vault).getByTestId("task-vault-short")).toHaveAttribute("aria-hidden", "true");
+    expect(vault).toHaveAttribute("title", en.tasks.vault.mismatch);
+    expect(vault.querySelector(".sr-only")).toHaveTextContent(en.tasks.vault.mismatch);
+  });
+
+  it("judges whether a reason adds something to the warning", () => {
+    const warning = en.verify.mismatchWarning;
+    expect(reasonAddsSomething(null, warning)).toBe(false);
+    expect(reasonAddsSomething("", warning)).toBe(false);
+    expect(reasonAddsSomething("The digest of the files is not the one the enclave attested on chain.", warning)).toBe(false);
+    expect(
+      reasonAddsSomething(
+        "The result digest recomputed from these files differs from the one the enclave attested on chain: they were changed after the task ran (in storage, at the gateway or during the download).",
+        warning,
+      ),
+    ).toBe(true);
   });
 
   it("gives the reason when a result cannot be verified", async () => {
@@ -621,6 +682,80 @@ describe("fetching a result", () => {
       { network: "arbitrum-mainnet", taskId: sampleTaskId("partial") },
     ]);
     await waitFor(() => expect(r).toHaveAttribute("data-vault", "not_downloaded"));
+    expect(within(r).queryByTestId("redownload")).not.toBeInTheDocument();
+  });
+
+  it("after a mismatch, deletes the download and gets it again", async () => {
+    const { backend, user } = withTasks({ manualFetch: true });
+    await openTasks(user);
+    const r = await row("mismatch");
+    await user.click(within(r).getByTestId("task-open"));
+    const again = within(r).getByTestId("redownload");
+    expect(again).toHaveTextContent(en.details.redownload);
+    await user.click(again);
+    await waitFor(() => expect(backend.callsTo("task_fetch")).toHaveLength(1));
+    expect(backend.calls.map((c) => c.cmd).filter((c) => c === "task_discard_download" || c === "task_fetch")).toEqual([
+      "task_discard_download",
+      "task_fetch",
+    ]);
+    expect(backend.callsTo("task_discard_download")).toEqual([{ network: "arbitrum-mainnet", taskId: sampleTaskId("mismatch") }]);
+    expect(r).toHaveAttribute("data-vault", "downloading");
+    // The button is gone with the old download: the keyboard is on the new download's Pause.
+    await waitFor(() => expect(within(r).getByTestId("fetch-cancel")).toHaveFocus());
+    expect(screen.getByTestId("tasks-live")).toHaveTextContent("downloading it again");
+    backend.fetches[0].resolve("verified");
+    await waitFor(() => expect(r).toHaveAttribute("data-vault", "verified"));
+  });
+
+  it.each(["verified", "decrypted", "plain", "downloaded"])("offers to download a complete %s result again", async (seed) => {
+    const { user } = withTasks();
+    await openTasks(user);
+    const r = await row(seed);
+    await user.click(within(r).getByTestId("task-open"));
+    expect(within(r).getByTestId("redownload")).toBeInTheDocument();
+  });
+
+  it.each(["fresh", "needs-key", "callback"])("does not offer it for %s", async (seed) => {
+    const { user } = withTasks();
+    await openTasks(user);
+    const r = await row(seed);
+    await user.click(within(r).getByTestId("task-open"));
+    expect(within(r).queryByTestId("redownload")).not.toBeInTheDocument();
+  });
+
+  it("shows why deleting the download failed", async () => {
+    const { backend, user } = withTasks({
+      errors: { task_discard_download: { kind: "io", message: "Permission denied: downloads/mismatch.zip.", hint: "" } },
+    });
+    await openTasks(user);
+    const r = await row("mismatch");
+    await user.click(within(r).getByTestId("task-open"));
+    await user.click(within(r).getByTestId("redownload"));
+    expect(await within(r).findByRole("alert")).toHaveTextContent("Permission denied");
+    expect(backend.callsTo("task_fetch")).toHaveLength(0);
+  });
+
+  it("says Retrying… in the vault column while a download waits to try again", async () => {
+    const { backend, user } = withTasks({ manualFetch: true });
+    await openTasks(user);
+    const { fetch, row: r } = await startFetch(backend, user, "fresh");
+    fetch.progress(downloading(19_600_000, 40_000_000));
+    await waitFor(() => expect(within(r).getByTestId("task-vault")).toHaveTextContent("Downloading 49%"));
+    fetch.progress(downloading(19_600_000, 40_000_000, { attempt: 1, retry_in_ms: 4000, retry_reason: "connection reset" }));
+    await waitFor(() => expect(within(r).getByTestId("task-vault")).toHaveTextContent(en.tasks.vault.retrying));
+    expect(within(r).getByTestId("task-vault")).not.toHaveTextContent("49%");
+    expect(within(r).getByTestId("task-vault")).toHaveAttribute("data-retrying", "true");
+    fetch.progress(downloading(22_000_000, 40_000_000, { attempt: 2 }));
+    await waitFor(() => expect(within(r).getByTestId("task-vault")).toHaveTextContent("Downloading 55%"));
+  });
+
+  it("labels the folder of a result that did not match as untrusted, in the row", async () => {
+    const { user } = withTasks({ fetchEnds: { [sampleTaskId("fresh")]: "mismatch" } });
+    await openTasks(user);
+    const r = await row("fresh");
+    await user.click(within(r).getByTestId("fetch-task"));
+    const done = await within(r).findByTestId("fetch-result");
+    expect(within(done).getByTestId("fetch-open-folder")).toHaveTextContent(en.details.openFolderUntrusted);
   });
 });
 
@@ -763,6 +898,11 @@ describe("settings", () => {
     await user.click(within(form).getByTestId("network-add-save"));
     const added = await waitFor(() => networkRow("local-test"));
     expect(added).toHaveTextContent("Local test chain");
+    // Added: the form closes, and the new network's row takes the focus (scrolled to), saying so.
+    expect(screen.queryByTestId("network-add-form")).not.toBeInTheDocument();
+    await waitFor(() => expect(within(added).getByRole("heading", { name: "Local test chain" })).toHaveFocus());
+    expect(within(added).getByTestId("network-saved")).toHaveTextContent(en.settings.added);
+    expect(screen.getByTestId("network-add-toggle")).toBeInTheDocument();
     expect(backend.callsTo("network_save")[0]).toEqual({
       network: expect.objectContaining({
         name: "local-test",

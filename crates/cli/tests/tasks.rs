@@ -211,4 +211,34 @@ fn tasks_and_fetch_against_a_local_chain_and_stand_in_services() {
     // An unknown task id.
     let o = w.run(&["fetch", &format!("0x{}", "12".repeat(32)), "--json"]);
     assert_eq!(json(&o)["error"]["kind"], "task_not_found");
+
+    // By hand, through the library: a deal id adds all its tasks, a task id one, from the chain.
+    use result_vault_core::chain::Network;
+    use result_vault_core::db::Db;
+    let net = Network {
+        name: "local".into(),
+        label: "Local".into(),
+        chain_id: 1337,
+        rpc_url: w.rpc.clone(),
+        hub: w.hub.clone(),
+        sms_urls: vec![],
+        ipfs_gateways: w.standins.gateways.clone(),
+        subgraph_url: w.standins.subgraph.clone(),
+        market_api_url: w.standins.market.clone(),
+        legacy: false,
+    };
+    let mut db = Db::open_in_memory().unwrap();
+    let deal_a = w.scenario["artifacts"]["deals"]["A"].as_str().unwrap();
+    let rows = result_vault_core::tasks::add_by_id(&mut db, &net, deal_a).unwrap();
+    assert_eq!(rows.len(), 2, "deal A has two tasks");
+    assert_eq!(rows[0].task_id, a0);
+    assert_eq!(format!("{:?}", rows[0].status), "Completed");
+    assert_eq!(rows[0].source, result_vault_core::index::DealSource::Manual);
+    let rows = result_vault_core::tasks::add_by_id(&mut db, &net, &task_of("B", 1)).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(format!("{:?}", rows[0].status), "Timeout");
+    let e = result_vault_core::tasks::add_by_id(&mut db, &net, &format!("0x{}", "34".repeat(32))).unwrap_err();
+    assert_eq!(e.kind, result_vault_core::ErrorKind::TaskNotFound);
+    let e = result_vault_core::tasks::add_by_id(&mut db, &net, "0x1234").unwrap_err();
+    assert_eq!(e.kind, result_vault_core::ErrorKind::TaskNotFound);
 }

@@ -11,7 +11,7 @@ fn main() {
         std::process::exit(2);
     };
     match download(
-        &[url.clone()],
+        std::slice::from_ref(url),
         std::path::Path::new(dest),
         &DownloadOptions::default(),
         &|_| {},

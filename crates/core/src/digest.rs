@@ -154,7 +154,7 @@ mod tests {
         let h2 = "0xd94b63fc2d3ec4b96daf84b403bbafdc8c8517e8e2addd51fec0fa4e67801be8".to_owned();
         let h3 = "0x9a43BB008b7A657e1936ebf5d8e28e5c5E021596".to_owned();
         assert_eq!(
-            concatenate_and_hash(&[h1.clone()]),
+            concatenate_and_hash(std::slice::from_ref(&h1)),
             "0x7ec1be13dbade2e3bfde8c2bdf68859dfff4ea620b3340c451ec56b5fa505ab1"
         );
         assert_eq!(

@@ -23,7 +23,7 @@ fn fixture(name: &str) -> PathBuf {
 /// Hardhat/ganache deterministic account 1: a public test key.
 const PK: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
-fn ethers(pem: &PathBuf, owner: &str, pk: &str) -> Value {
+fn ethers(pem: &std::path::Path, owner: &str, pk: &str) -> Value {
     let o = Command::new("node")
         .arg(repo().join("tests/interop/scripts/sms-vectors.mjs"))
         .args([pem.to_str().unwrap(), owner, pk])

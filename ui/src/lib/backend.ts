@@ -1,4 +1,5 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { open, save } from "@tauri-apps/plugin-dialog";
 import type {
@@ -155,6 +156,17 @@ export interface Backend {
   rotationFinish(): Promise<Rotation>;
   /** Native "open file" dialog for a wallet keystore (JSON); null when closed. */
   pickWalletFile(): Promise<string | null>;
+
+  // The app's own files and windows.
+  /** Files the app was started with ("Open with" in the file manager); returns them once. */
+  startupPaths(): Promise<string[]>;
+  /** Opens the log folder in the file manager. */
+  openLogFolder(): Promise<void>;
+  /**
+   * Files a second launch of the app handed to this window (the `open-paths` event);
+   * returns the unsubscribe function.
+   */
+  onOpenPaths(handler: (paths: string[]) => void): () => void;
 }
 
 /** What a save dialog is for (title and filters). */
@@ -381,6 +393,29 @@ export const tauriBackend: Backend = {
         { name: translate("dialog.walletFilter"), extensions: ["json", "JSON"] },
       ],
     }),
+  startupPaths: async () => {
+    const paths = await call<unknown>("startup_paths");
+    return Array.isArray(paths) ? paths.filter((p): p is string => typeof p === "string") : [];
+  },
+  openLogFolder: () => call("open_log_folder"),
+  onOpenPaths: (handler) => {
+    let unlisten: (() => void) | null = null;
+    let stopped = false;
+    listen<string[]>("open-paths", (event) => {
+      const paths = Array.isArray(event.payload) ? event.payload.filter((p) => typeof p === "string") : [];
+      if (paths.length) handler(paths);
+    })
+      .then((fn) => {
+        if (stopped) fn();
+        else unlisten = fn;
+      })
+      .catch((err: unknown) => console.error("open-paths events unavailable", err));
+    return () => {
+      stopped = true;
+      unlisten?.();
+      unlisten = null;
+    };
+  },
   onDragDrop: (handler) => {
     let unlisten: (() => void) | null = null;
     let stopped = false;

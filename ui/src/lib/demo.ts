@@ -23,7 +23,16 @@
  *                         details of a verified task open
  *   ?demo=tasks-mismatch  the details of a task whose files do not match the chain
  *   ?demo=tasks-empty     nothing watched yet
- *   ?demo=settings        the networks (one customised, one custom)
+ *   ?demo=settings        Settings: language, log folder, welcome tour, and the networks (one
+ *                         customised, one custom)
+ *
+ * Home and the welcome tour:
+ *   ?demo=home            Home filled: keys (one not backed up), the key service of each network,
+ *                         the latest results, and reminders of the tour's skipped steps
+ *   ?demo=home-empty      Home of a fresh install: every section's empty state
+ *   ?demo=onboarding      the welcome tour; &step=welcome|keys|backup|wallet|watch|done
+ *                         &sub=restore (keys step: the restore screen) | words (backup step: the
+ *                         kit's words) | generating (keys step: a key being made)
  *
  * Wallet, key service (SMS) and key rotation:
  *   ?demo=wallet          the Keys screen with two wallets (one kept in the ring, one asking its
@@ -46,6 +55,7 @@ import type {
 import { ERROR_KINDS } from "./backend";
 import type { AppHandle } from "../App.svelte";
 import { setLanguage } from "./i18n";
+import { isOnboardingStep, type OnboardingRecord } from "./onboarding";
 import {
   createMockBackend,
   OTHER_WORDS,
@@ -318,7 +328,12 @@ function fill(input: HTMLInputElement | HTMLTextAreaElement | null, value: strin
   input.dispatchEvent(new Event("input", { bubbles: true }));
 }
 
-export function createDemo(search: string): { backend: MockBackend; run: (app: AppHandle) => void } {
+export function createDemo(search: string): {
+  backend: MockBackend;
+  run: (app: AppHandle) => void;
+  /** The welcome tour's record the demo starts with (instead of the stored one). */
+  onboarding: OnboardingRecord | null;
+} {
   const q = new URLSearchParams(search);
   const scenario = q.get("demo") ?? "idle";
   const long = q.get("long") === "1";
@@ -423,6 +438,68 @@ export function createDemo(search: string): { backend: MockBackend; run: (app: A
       },
     ];
     backend.options.networkSaveMs = 900;
+  }
+
+  // Home and the welcome tour.
+  let onboarding: OnboardingRecord | null = { status: "done", skipped: [] };
+  const tourStepParam = q.get("step");
+  const tourStep = isOnboardingStep(tourStepParam) ? tourStepParam : "welcome";
+  if (scenario === "home") {
+    onboarding = { status: "skipped", skipped: ["backup", "wallet"] };
+    const recently = Math.floor(Date.now() / 1000) - 7 * 60;
+    backend.options.watched = [
+      sampleWatched({ label: "Work wallet", last_refresh: recently, last_source: "subgraph" }),
+      sampleWatched({ network: "arbitrum-sepolia-testnet", address: ADDRESS_B, last_refresh: recently, last_source: "subgraph" }),
+    ];
+    backend.options.tasks = sampleTasks();
+    backend.options.indexed = sampleTasks();
+    backend.options.wallets = [sampleWallet({ label: "Work wallet" })];
+    backend.options.smsKeys = { "arbitrum-mainnet": [ADDRESS_A] };
+    backend.options.ringKeys = [
+      sampleKey({
+        label: "Laptop key",
+        backed_up: false,
+        push_journal: [
+          {
+            network: "arbitrum-mainnet",
+            sms_url: "https://sms.arbitrum-mainnet.iex.ec",
+            address: ADDRESS_A,
+            at: "2025-04-22T14:03:00Z",
+            outcome: "201 (created)",
+            ok: true,
+          },
+        ],
+      }),
+    ];
+  } else if (scenario === "home-empty") {
+    backend.options.ringKeys = [];
+    backend.options.keyLocations = [];
+  } else if (scenario === "onboarding") {
+    onboarding = tourStep === "done" ? { status: null, skipped: ["wallet"] } : null;
+    const fresh = sampleKey({ label: "Laptop key", created: new Date().toISOString(), addresses: [], backed_up: false });
+    backend.options.keyLocations = [];
+    backend.options.ringKeys =
+      tourStep === "welcome" || tourStep === "keys" ? [] : [{ ...fresh, backed_up: tourStep !== "backup" }];
+    backend.options.manualGenerate = q.get("sub") === "generating";
+    if (tourStep === "wallet" || tourStep === "watch" || tourStep === "done") {
+      backend.options.wallets = tourStep === "wallet" ? [] : [sampleWallet({ label: "Work wallet" })];
+      backend.options.smsKeys = { "arbitrum-mainnet": [ADDRESS_A] };
+    }
+  }
+
+  async function runHome(app: AppHandle) {
+    if (scenario !== "onboarding") return;
+    app.startTour(tourStep);
+    const sub = q.get("sub");
+    if (tourStep === "keys" && sub === "restore") await click("onboarding-restore-start");
+    if (tourStep === "keys" && sub === "generating") {
+      fill(await element("[data-testid=onboarding-key-label]"), "Work laptop");
+      await click("onboarding-create-key");
+    }
+    if (tourStep === "backup" && sub === "words") {
+      await click("onboarding-backup");
+      await click("backup-save");
+    }
   }
 
   const walletDemo = scenario === "wallet" || scenario.startsWith("rotation");
@@ -626,6 +703,7 @@ export function createDemo(search: string): { backend: MockBackend; run: (app: A
 
   function run(app: AppHandle) {
     const { flow } = app;
+    void runHome(app);
     void runKeys(app);
     void runTasks(app);
     void runWallet(app);
@@ -662,5 +740,5 @@ export function createDemo(search: string): { backend: MockBackend; run: (app: A
     }
   }
 
-  return { backend, run };
+  return { backend, run, onboarding };
 }

@@ -149,3 +149,21 @@ export function hostOf(url: string): string {
     return url;
   }
 }
+
+/**
+ * The first sentence of a text, and the rest (null when there is only one sentence). A sentence
+ * ends with `.`, `!` or `?` followed by a space; dots inside URLs, numbers or `e.g.` do not end it.
+ */
+export function splitFirstSentence(text: string): { first: string; rest: string | null } {
+  const trimmed = text.trim();
+  const re = /[.!?…](?=\s+\S)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(trimmed)) !== null) {
+    const before = trimmed.slice(0, m.index + 1);
+    // Abbreviations such as "e.g." or "i.e." do not end a sentence.
+    if (/\b(?:e\.g|i\.e|etc|vs|cf)\.$/i.test(before)) continue;
+    const rest = trimmed.slice(m.index + 1).trim();
+    return { first: before, rest: rest || null };
+  }
+  return { first: trimmed, rest: null };
+}

@@ -141,6 +141,10 @@ export type MockOptions = {
   pushFailures: Record<string, IpcError[]>;
   /** The current or last key rotation (kept across remounts, as on disk). */
   rotation: Rotation | null;
+
+  // The app's own files.
+  /** What `startup_paths` returns the first time (then nothing, as the app does). */
+  startupPaths: string[];
 };
 
 /** How a mocked fetch ends. */
@@ -189,6 +193,8 @@ export type MockBackend = Backend & {
   options: MockOptions;
   /** Simulates a native drag and drop event. */
   emitDrag(event: DropEvent): void;
+  /** Simulates the `open-paths` event (a second launch handing files to this window). */
+  emitOpenPaths(paths: string[]): void;
   /** Calls recorded for one command. */
   callsTo(cmd: string): Record<string, unknown>[];
 };
@@ -320,6 +326,7 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
     smsErrors: {},
     pushFailures: {},
     rotation: null,
+    startupPaths: [],
     ...overrides,
   };
   const calls: MockCall[] = [];
@@ -419,6 +426,7 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
   /** Folders found by convention that a remembered entry for the same path hides. */
   const hiddenFound = new Map<string, KeyLocation>();
   const dragHandlers = new Set<(event: DropEvent) => void>();
+  const openPathHandlers = new Set<(paths: string[]) => void>();
   const record = (cmd: string, args: Record<string, unknown> = {}) => calls.push({ cmd, args });
 
   const tasks = createMockTasks(options, cancelledBeforeStart, record, refreshes, fetches);
@@ -441,6 +449,7 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
     options,
     callsTo: (cmd) => calls.filter((c) => c.cmd === cmd).map((c) => c.args),
     emitDrag: (event) => dragHandlers.forEach((h) => h(event)),
+    emitOpenPaths: (paths) => openPathHandlers.forEach((h) => h(paths)),
 
     async inspectArchive(path) {
       record("inspect_archive", { path });
@@ -815,6 +824,24 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
     async pickWalletFile() {
       record("pick_wallet_file");
       return takeDialog(() => options.pickWalletFile);
+    },
+
+    async startupPaths() {
+      record("startup_paths");
+      // As the app: the paths are handed out once.
+      const paths = options.startupPaths;
+      options.startupPaths = [];
+      return [...paths];
+    },
+
+    async openLogFolder() {
+      record("open_log_folder");
+      fail("open_log_folder");
+    },
+
+    onOpenPaths(handler) {
+      openPathHandlers.add(handler);
+      return () => openPathHandlers.delete(handler);
     },
 
     ...tasks,
@@ -1239,6 +1266,7 @@ function createMockTasks(
     async taskDiscardDownload(network, taskId) {
       record("task_discard_download", { network, taskId });
       fail("task_discard_download");
+      // As the app: a partial or complete download is deleted; the opened folder is not touched.
       updateRow(network, taskId, { vault: "not_downloaded", downloaded_bytes: 0, total_bytes: 0, archive_path: null });
     },
   };

@@ -146,7 +146,9 @@ export function mismatchOf(row: TaskRow): Verification {
     status: "mismatch",
     expected: row.result_digest,
     computed: hexId(`tampered:${row.task_id}`),
-    reason: "The digest of the files is not the one the enclave attested on chain.",
+    // The app's wording (crates/core/src/verify.rs).
+    reason:
+      "The result digest recomputed from these files differs from the one the enclave attested on chain: they were changed after the task ran (in storage, at the gateway or during the download).",
     deterministic_output_path: null,
   };
 }

@@ -166,7 +166,7 @@ export type Tasks = Readable<TasksState> & {
   cancelFetch(row: TaskRow): Promise<void>;
   /** Forgets how the last fetch of a task ended. */
   dismissResult(row: TaskRow): void;
-  /** Deletes a partial download. */
+  /** Deletes the download of a task, partial or complete (the opened folder stays). */
   discard(row: TaskRow): Promise<IpcError | null>;
   /** Checks and saves a network; resolves with the error to show, or null. */
   saveNetwork(network: Network): Promise<IpcError | null>;

@@ -145,7 +145,7 @@ impl<R: Read> Decryptor<R> {
                 "The encrypted part is empty: there is no ciphertext after the IV.",
             )));
         }
-        if len % BLOCK != 0 {
+        if !len.is_multiple_of(BLOCK) {
             return Err(ReadFailure::Format(VaultError::damaged_ciphertext(format!(
                 "The encrypted part is {} bytes past the last whole AES block: its length is not a multiple of 16, so it was cut or altered.",
                 len % BLOCK

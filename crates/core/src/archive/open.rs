@@ -200,7 +200,7 @@ fn stream_encrypted(
 ) -> Result<Vec<InnerFile>> {
     let total = outer.ciphertext_size();
     if let AesKey::Cbc256(_) = aes {
-        if total < 32 || (total - 16) % 16 != 0 {
+        if total < 32 || !(total - 16).is_multiple_of(16) {
             return Err(VaultError::damaged_ciphertext(format!(
                 "The encrypted part is {total} bytes: an IV followed by whole 16-byte AES blocks was expected."
             )));

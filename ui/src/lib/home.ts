@@ -1,0 +1,143 @@
+import { get, writable, type Readable } from "svelte/store";
+import type { Backend } from "./backend";
+import { toIpcError } from "./backend";
+import type { IpcError, Network, SmsState, TaskRow, VaultState, WalletSummary } from "./ipc/bindings";
+
+/**
+ * What Home shows at a glance, kept by the app (not the screen) so that coming back to Home does
+ * not ask every service again: the wallets, the key service (SMS) of each current network for the
+ * first wallet, the latest results and how many addresses are watched.
+ *
+ *   load() ──▶ wallets_list, tasks_list(null, null), watched_list, networks_list (local, instant)
+ *          └─▶ sms_status of each current network, when the wallet changed or the last check is old
+ */
+
+/** Vault states of a result that was opened (what "latest results" lists). */
+export const RESULT_STATES: readonly VaultState[] = ["verified", "decrypted", "not_encrypted", "mismatch"];
+
+/** How many results Home lists. */
+export const LATEST_COUNT = 5;
+
+/** The key service of one network, as Home shows it. */
+export type SmsChip = {
+  network: string;
+  label: string;
+  state: SmsState | null;
+  checking: boolean;
+  error: IpcError | null;
+};
+
+export type HomeState = {
+  /** null until known. */
+  wallets: WalletSummary[] | null;
+  walletsError: IpcError | null;
+  /** The latest opened results, newest first; null until known. */
+  latest: TaskRow[] | null;
+  latestError: IpcError | null;
+  watchedCount: number | null;
+  /** The address the chips are for (the first wallet's). */
+  smsAddress: string | null;
+  sms: SmsChip[];
+  /** Every network (names for people). */
+  networks: Network[];
+};
+
+export type Home = Readable<HomeState> & {
+  /** Reloads what is local; checks the key services again when `force`, or when due. */
+  load(force?: boolean): Promise<void>;
+};
+
+export type HomeDeps = {
+  now?: () => number;
+  /** A check of the key services younger than this (ms) is not repeated by `load()`. */
+  smsEveryMs?: number;
+};
+
+/** The latest results among rows sorted newest first. */
+export function latestResults(rows: TaskRow[], count = LATEST_COUNT): TaskRow[] {
+  return rows.filter((r) => RESULT_STATES.includes(r.vault)).slice(0, count);
+}
+
+/** The networks Home checks: those with a key service, except the legacy ones (old tasks only). */
+export function currentNetworks(networks: Network[]): Network[] {
+  return networks.filter((n) => n.sms_urls.length > 0 && !n.legacy);
+}
+
+export function createHome(backend: Backend, deps: HomeDeps = {}): Home {
+  const now = deps.now ?? (() => Date.now());
+  const every = deps.smsEveryMs ?? 5 * 60_000;
+  const store = writable<HomeState>({
+    wallets: null,
+    walletsError: null,
+    latest: null,
+    latestError: null,
+    watchedCount: null,
+    smsAddress: null,
+    sms: [],
+    networks: [],
+  });
+  let smsCheckedAt = -Infinity;
+  let run = 0;
+
+  async function checkSms(address: string, networks: Network[]) {
+    const mine = ++run;
+    smsCheckedAt = now();
+    store.update((s) => ({
+      ...s,
+      smsAddress: address,
+      sms: networks.map((n) => ({ network: n.name, label: n.label, state: null, checking: true, error: null })),
+    }));
+    await Promise.all(
+      networks.map(async (n) => {
+        let change: Partial<SmsChip>;
+        try {
+          const status = await backend.smsStatus(n.name, address);
+          change = { state: status.state, checking: false, error: null };
+        } catch (err) {
+          change = { state: null, checking: false, error: toIpcError(err) };
+        }
+        if (mine !== run) return;
+        store.update((s) => ({
+          ...s,
+          sms: s.sms.map((c) => (c.network === n.name ? { ...c, ...change } : c)),
+        }));
+      }),
+    );
+  }
+
+  async function load(force = false) {
+    const [wallets, rows, watched, networks] = await Promise.all([
+      backend.walletsList().then(
+        (w) => ({ ok: w }),
+        (err: unknown) => ({ error: toIpcError(err) }),
+      ),
+      backend.tasksList(null, null).then(
+        (r) => ({ ok: r }),
+        (err: unknown) => ({ error: toIpcError(err) }),
+      ),
+      backend.watchedList().catch(() => null),
+      backend.networksList().catch(() => null),
+    ]);
+    store.update((s) => ({
+      ...s,
+      wallets: "ok" in wallets ? wallets.ok : s.wallets,
+      walletsError: "error" in wallets ? wallets.error : null,
+      latest: "ok" in rows ? latestResults(rows.ok) : s.latest,
+      latestError: "error" in rows ? rows.error : null,
+      watchedCount: watched ? watched.length : s.watchedCount,
+      networks: networks ? networks.map((n) => n.network) : s.networks,
+    }));
+    const address = "ok" in wallets ? (wallets.ok[0]?.address ?? null) : get(store).smsAddress;
+    if (!address) {
+      run++;
+      store.update((s) => ({ ...s, smsAddress: null, sms: [] }));
+      return;
+    }
+    const list = currentNetworks((networks ?? []).map((n) => n.network));
+    const state = get(store);
+    const due = force || state.smsAddress !== address || now() - smsCheckedAt >= every || state.sms.length !== list.length;
+    if (due && list.length) await checkSms(address, list);
+  }
+
+  return { subscribe: store.subscribe, load };
+}
