@@ -43,7 +43,7 @@ const patterns = [
   [/-----BEGIN [A-Z ]*-----/, 'a PEM block'],
   [/PRIVATE KEY/, 'a private key marker'],
   // A long base64 run, but not a hex string (key fingerprints and task ids are public and logged).
-  [{ test: (l) => (l.match(/[A-Za-z0-9+/]{60,}={0,2}/g) ?? []).some((m) => !/^[0-9a-fA-F]+$/.test(m)) }, 'a long base64 run'],
+  [{ test: (l) => (l.match(/[A-Za-z0-9+/]{60,}={0,2}/g) ?? []).some((m) => !/^(0x)?[0-9a-fA-F]+$/.test(m)) }, 'a long base64 run'],
   [/\b(?:[a-z]{3,8} ){23}[a-z]{3,8}\b/, 'a 24-word phrase'],
   [/privateKey/i, 'a privateKey field'],
 ];

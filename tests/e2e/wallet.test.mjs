@@ -272,7 +272,7 @@ test('Settings: a custom network "local" whose SMS is the stand-in', async () =>
   await click(byId('network-add-save'));
   const row = `${byId('network-row')}[data-network="${NETWORK}"]`;
   await s.find(row, { timeoutMs: 30000 });
-  await s.find(byId('network-add-saved'));
+  await s.waitGone(byId('network-add-form'));
   const stored = await s.execute('return document.querySelector(arguments[0]).value;', [`${row} ${byId('network-sms-input')}`]);
   assert.equal(stored, sms.url);
 });
