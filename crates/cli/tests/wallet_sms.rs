@@ -152,6 +152,18 @@ fn wallet_import_sms_push_and_a_rotation_that_resumes() {
         assert_eq!(w["address"], address.as_str(), "{f}");
         assert_eq!(w["in_ring"], true);
     }
+    // The wallet's address names exported key files, as the iexec CLI names them.
+    let o = h
+        .cmd()
+        .args(["keys", "export-public", &old_fp, "--json"])
+        .current_dir(d)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["file"].as_str().unwrap().ends_with(&format!("/{address}_key.pub")), "{}", v["file"]);
+    assert!(d.join(format!("{address}_key.pub")).is_file());
     let list = h.json(&["wallet", "list", "--json"]);
     assert_eq!(list["wallets"].as_array().unwrap().len(), 1, "the same wallet once");
     // Path-only: the password is asked to sign.

@@ -419,11 +419,12 @@ impl Vault {
     }
 
     /// The SPKI PEM public key and the file name the iexec CLI would use
-    /// (`<0xAddress>_key.pub`, or `<label>.pub` when no address is known).
+    /// (`<0xAddress>_key.pub` with the key's address, else the imported wallet's; without either,
+    /// `key-<fingerprint prefix>_key.pub`).
     pub fn export_public(&self, fingerprint: &str) -> Result<(String, String)> {
         let k = &self.data.keys[self.find(fingerprint)?];
         let key = parse_private_key_pem(&k.private_pem.0, &k.label)?;
-        let name = match k.addresses.first() {
+        let name = match k.addresses.first().or(self.data.wallets.first().map(|w| &w.address)) {
             Some(a) => format!("{a}_key.pub"),
             None => format!("key-{}_key.pub", &k.fingerprint[..16]),
         };
@@ -434,7 +435,7 @@ impl Vault {
     /// the iexec CLI would use.
     pub fn export_private(&self, fingerprint: &str) -> Result<(SecretPem, String)> {
         let k = &self.data.keys[self.find(fingerprint)?];
-        let name = match k.addresses.first() {
+        let name = match k.addresses.first().or(self.data.wallets.first().map(|w| &w.address)) {
             Some(a) => format!("{a}_key"),
             None => format!("key-{}_key", &k.fingerprint[..16]),
         };
