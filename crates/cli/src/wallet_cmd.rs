@@ -8,7 +8,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use result_vault_core::chain::{parse_address, Network};
+use result_vault_core::chain::parse_address;
 use result_vault_core::sms::Sms;
 use result_vault_core::vault::model::RotationStep;
 use result_vault_core::vault::wallets::WalletKeep;
@@ -207,16 +207,6 @@ fn watch_everywhere(ctx: &Context, address: &str) {
     }
 }
 
-fn sms_url(net: &Network) -> Result<String, VaultError> {
-    net.sms_urls.first().cloned().ok_or_else(|| {
-        VaultError::new(
-            ErrorKind::Network,
-            format!("No SMS is known for {}.", net.label),
-            "Give it with --sms-url URL.",
-        )
-    })
-}
-
 #[derive(Serialize)]
 struct CheckJson {
     network: String,
@@ -234,7 +224,7 @@ pub fn run_sms(cmd: SmsCommand, ctx: &Context) -> Result<(), VaultError> {
                 Some(a) => parse_address(&a)?,
                 None => parse_address(&default_address(ctx)?)?,
             };
-            let key_set = Sms::new(&sms_url(&network)?)?.check(&address)?;
+            let key_set = Sms::new(network.sms_url()?)?.check(&address)?;
             let out = CheckJson { network: network.name.clone(), address: address.to_checksum(None), key_set };
             if json {
                 print_json(&out)?;
@@ -252,7 +242,7 @@ pub fn run_sms(cmd: SmsCommand, ctx: &Context) -> Result<(), VaultError> {
                 None => default_address(ctx)?,
             };
             let password = if vault.signer_needs_password(&address) { Some(wallet_password(ctx)?) } else { None };
-            let url = sms_url(&network)?;
+            let url = network.sms_url()?.to_owned();
             let out = vault.push_active_key(&network.name, &url, &address, password.as_ref().map(|p| p.as_str()))?;
             if json {
                 print_json(&out)?;
@@ -327,7 +317,7 @@ pub fn rotate(
             sms_url: sms_url_flag.clone(),
         };
         let network = args.resolve(db.as_ref())?;
-        let url = sms_url(&network)?;
+        let url = network.sms_url()?.to_owned();
         say(&t!("rotate.pushing", network = network.label));
         r = vault.rotation_push(&name, &url, |pem| Sms::new(&url)?.push(&wallet, pem))?;
     }

@@ -23,7 +23,7 @@ use crate::commands::archive::{run_blocking, unique_output_folder};
 use crate::ipc_types::{NetworkInfo, TaskFetched};
 use crate::state::AppState;
 
-fn with_db<T>(state: &AppState, f: impl FnOnce(&mut Db) -> Result<T, VaultError>) -> Result<T, VaultError> {
+pub(crate) fn with_db<T>(state: &AppState, f: impl FnOnce(&mut Db) -> Result<T, VaultError>) -> Result<T, VaultError> {
     let mut guard = state.db.lock().unwrap_or_else(|e| e.into_inner());
     if guard.is_none() {
         *guard = Some(Db::open(&state.db_path())?);
@@ -76,7 +76,7 @@ pub fn all_networks(db: &Db) -> Result<Vec<NetworkInfo>, VaultError> {
     Ok(out)
 }
 
-fn network_named(db: &Db, name: &str) -> Result<Network, VaultError> {
+pub(crate) fn network_named(db: &Db, name: &str) -> Result<Network, VaultError> {
     all_networks(db)?.into_iter().map(|n| n.network).find(|n| n.name == name).ok_or_else(|| {
         VaultError::new(
             ErrorKind::TaskNotFound,

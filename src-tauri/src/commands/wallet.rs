@@ -7,37 +7,24 @@
 use std::path::Path;
 
 use result_vault_core::chain::{parse_address, Network};
-use result_vault_core::db::Db;
 use result_vault_core::progress::CancelToken;
 use result_vault_core::sms::Sms;
 use result_vault_core::vault::model::{Rotation, WalletSummary};
 use result_vault_core::vault::wallets::{SmsStatus, WalletKeep};
 use result_vault_core::wallet::{default_keystore_dir, keystores_in};
-use result_vault_core::{ErrorKind, VaultError};
+use result_vault_core::VaultError;
 use tauri::{AppHandle, Manager, State};
 use zeroize::Zeroizing;
 
 use crate::commands::archive::run_blocking;
-use crate::commands::tasks::all_networks;
+use crate::commands::tasks::{all_networks, network_named, with_db};
 use crate::commands::vault::with_vault;
 use crate::ipc_types::FoundKeystore;
 use crate::state::AppState;
 
+/// A network by name, from the shared task cache connection (no new connection per call).
 fn network(state: &AppState, name: &str) -> Result<Network, VaultError> {
-    let db = Db::open(&state.db_path())?;
-    all_networks(&db)?.into_iter().map(|n| n.network).find(|n| n.name == name).ok_or_else(|| {
-        VaultError::new(
-            ErrorKind::TaskNotFound,
-            format!("No network named \u{201c}{name}\u{201d}."),
-            "Choose a network in Settings.",
-        )
-    })
-}
-
-fn sms_url(n: &Network) -> Result<String, VaultError> {
-    n.sms_urls.first().cloned().ok_or_else(|| {
-        VaultError::new(ErrorKind::Network, format!("No SMS is set for {}.", n.label), "Add the SMS URL in Settings.")
-    })
+    with_db(state, |db| network_named(db, name))
 }
 
 /// The imported wallets.
@@ -59,12 +46,13 @@ pub fn keystores_found() -> Vec<FoundKeystore> {
 
 /// After a wallet import: its address is watched on every network.
 fn watch_everywhere(state: &AppState, address: &str) {
-    let (Ok(db), Ok(a)) = (Db::open(&state.db_path()), parse_address(address)) else { return };
-    if let Ok(nets) = all_networks(&db) {
-        for n in nets {
-            let _ = db.watch(&n.network.name, &a, "", result_vault_core::tasks::now());
+    let Ok(a) = parse_address(address) else { return };
+    let _ = with_db(state, |db| {
+        for n in all_networks(db)? {
+            db.watch(&n.network.name, &a, "", result_vault_core::tasks::now())?;
         }
-    }
+        Ok(())
+    });
 }
 
 /// Imports a keystore or an iexec `wallet.json` (scrypt takes a second: off the main thread).
@@ -119,7 +107,7 @@ pub async fn sms_status(app: AppHandle, network: String, address: String) -> Res
         let state = app.state::<AppState>();
         let a = parse_address(&address)?;
         let net = self::network(&state, &network)?;
-        let url = sms_url(&net)?;
+        let url = net.sms_url()?.to_owned();
         let set = Sms::new(&url)?.check(&a)?;
         with_vault(&state, |v| Ok(v.sms_status(&net.name, &url, &a.to_checksum(None), set)))
     })
@@ -142,7 +130,7 @@ pub async fn sms_push(
         let state = app.state::<AppState>();
         let a = parse_address(&address)?.to_checksum(None);
         let net = self::network(&state, &network)?;
-        let url = sms_url(&net)?;
+        let url = net.sms_url()?.to_owned();
         let out = with_vault(&state, |v| v.push_active_key(&net.name, &url, &a, password.as_ref().map(|p| p.as_str())));
         match &out {
             Ok(o) => log::info!("key pushed to the SMS of {} for {} (status {})", net.name, a, o.status),
@@ -204,7 +192,7 @@ pub async fn rotation_push(app: AppHandle, network: String, password: Option<Str
     run_blocking(move || {
         let state = app.state::<AppState>();
         let net = self::network(&state, &network)?;
-        let url = sms_url(&net)?;
+        let url = net.sms_url()?.to_owned();
         let address = with_vault(&state, |v| {
             v.rotation().map(|r| r.address).ok_or_else(|| VaultError::internal("no rotation in progress"))
         })?;

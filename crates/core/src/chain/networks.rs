@@ -30,6 +30,21 @@ pub struct Network {
     pub legacy: bool,
 }
 
+impl Network {
+    /// The SMS to use (the first of `sms_urls`).
+    ///
+    /// Errors: `network` when none is set.
+    pub fn sms_url(&self) -> crate::error::Result<&str> {
+        self.sms_urls.first().map(String::as_str).ok_or_else(|| {
+            crate::error::VaultError::new(
+                crate::error::ErrorKind::Network,
+                format!("No SMS is set for {}.", self.label),
+                "Add the SMS URL in Settings (or give --sms-url URL).",
+            )
+        })
+    }
+}
+
 /// The built-in networks: Arbitrum One, Arbitrum Sepolia, Bellecour (legacy).
 pub fn builtin() -> Vec<Network> {
     let s = |v: &str| v.to_owned();
