@@ -36,6 +36,19 @@ pub struct DropCheck {
     pub looks_like_zip: bool,
 }
 
+/// Whether the app runs for the end-to-end tests (`RESULT_VAULT_E2E` at launch), see
+/// `commands::vault::e2e_mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum E2eMode {
+    /// A user's run: no test hook.
+    Off,
+    /// Test hooks on; the first-run tour does not start by itself.
+    Hooks,
+    /// Test hooks on; the first-run tour starts as for a user.
+    Tour,
+}
+
 /// How to protect a new key ring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -91,7 +91,7 @@ pub fn run() {
             commands::vault::phrase_check,
             commands::vault::phrase_complete,
             commands::vault::restore_kit,
-            commands::vault::e2e_enabled,
+            commands::vault::e2e_mode,
             commands::tasks::networks_list,
             commands::tasks::network_save,
             commands::tasks::network_reset,

@@ -3,8 +3,8 @@
 //! `UPDATE_BINDINGS=1` to rewrite the file.
 
 use result_vault_app::ipc_types::{
-    BackupCreated, CreateWith, DropCheck, FoundKeystore, KeyLocation, KeyLocationKind, NetworkInfo, PhraseCheck,
-    TaskFetched,
+    BackupCreated, CreateWith, DropCheck, E2eMode, FoundKeystore, KeyLocation, KeyLocationKind, NetworkInfo,
+    PhraseCheck, TaskFetched,
 };
 use result_vault_core::archive::{
     ArchiveEntry, ArchiveInfo, ArchiveLayout, EncryptionFormat, OpenOutcome, OpenStatus, ResultFile,
@@ -51,6 +51,7 @@ fn generated() -> String {
         ImportOutcome::decl(),
         RestoreOutcome::decl(),
         CreateWith::decl(),
+        E2eMode::decl(),
         BackupCreated::decl(),
         PhraseCheck::decl(),
         Network::decl(),

@@ -129,7 +129,7 @@ describe("tauriBackend", () => {
     const seen: [string, InvokeArgs | undefined][] = [];
     mockIPC((cmd, args) => {
       seen.push([cmd, args]);
-      if (cmd === "e2e_enabled") return true;
+      if (cmd === "e2e_mode") return "hooks";
       return null;
     });
     await tauriBackend.vaultProtection();
@@ -150,7 +150,7 @@ describe("tauriBackend", () => {
     await tauriBackend.phraseCheck("w1");
     await tauriBackend.phraseComplete("ab");
     await tauriBackend.restoreKit("/kit.age", "w1 w2", null);
-    await expect(tauriBackend.e2eEnabled()).resolves.toBe(true);
+    await expect(tauriBackend.e2eMode()).resolves.toBe("hooks");
     expect(seen).toEqual([
       ["vault_protection", {}],
       ["vault_open", { passphrase: null, createWith: null }],
@@ -170,21 +170,21 @@ describe("tauriBackend", () => {
       ["phrase_check", { words: "w1" }],
       ["phrase_complete", { prefix: "ab" }],
       ["restore_kit", { path: "/kit.age", words: "w1 w2", passphrase: null }],
-      ["e2e_enabled", {}],
+      ["e2e_mode", {}],
     ]);
   });
 
   it("keeps the new error kinds, and says e2e is off when the command is missing", async () => {
     mockIPC((cmd) => {
       if (cmd === "restore_kit") throw { kind: "phrase_for_another_kit", message: "m", hint: "h" };
-      throw "unknown command e2e_enabled";
+      throw "unknown command e2e_mode";
     });
     await expect(tauriBackend.restoreKit("/k.age", "w", null)).rejects.toEqual({
       kind: "phrase_for_another_kit",
       message: "m",
       hint: "h",
     });
-    await expect(tauriBackend.e2eEnabled()).resolves.toBe(false);
+    await expect(tauriBackend.e2eMode()).resolves.toBe("off");
   });
 
   it("save and kit dialogs go through the plugin; setNextDialogPath answers the next one instead", async () => {

@@ -763,7 +763,7 @@ describe("restore", () => {
 
 describe("test hook", () => {
   it("setNextPath, only under test, makes the next dialog return the path", async () => {
-    const { backend, user } = setup({ e2e: true, ringKeys: [backedUp()] });
+    const { backend, user } = setup({ e2e: "hooks", ringKeys: [backedUp()] });
     await waitFor(() => expect(window.__resultVault?.setNextPath).toBeDefined());
     window.__resultVault!.setNextPath!("/e2e/kit.age");
     await openKeys(user);
@@ -778,8 +778,8 @@ describe("test hook", () => {
   });
 
   it("is absent outside the tests", async () => {
-    const { backend } = setup({ e2e: false });
-    await waitFor(() => expect(backend.callsTo("e2e_enabled")).toHaveLength(1));
+    const { backend } = setup({ e2e: "off" });
+    await waitFor(() => expect(backend.callsTo("e2e_mode")).toHaveLength(1));
     await Promise.resolve();
     expect(window.__resultVault?.openPath).toBeDefined();
     expect(window.__resultVault?.setNextPath).toBeUndefined();

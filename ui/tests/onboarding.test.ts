@@ -96,7 +96,7 @@ describe("first run", () => {
     ["the ring holds a key", { ringKeys: [sampleKey()] }, null],
     ["the tour was finished", {}, { status: "done", skipped: [] }],
     ["the tour was skipped", {}, { status: "skipped", skipped: ["keys"] }],
-    ["the app runs for the end-to-end tests", { e2e: true }, null],
+    ["the app runs for the end-to-end tests", { e2e: "hooks" }, null],
   ])("does not start when %s", async (_why, opts, record) => {
     if (record) writeOnboarding(record);
     const backend = createMockBackend({ manual: true, ...opts });
@@ -106,6 +106,14 @@ describe("first run", () => {
     await new Promise((r) => setTimeout(r, 30));
     expect(screen.queryByTestId("onboarding")).not.toBeInTheDocument();
     if (record) localStorage.removeItem(ONBOARDING_KEY);
+  });
+
+  it("starts under the end-to-end tests when they ask for the tour (RESULT_VAULT_E2E=tour)", async () => {
+    const backend = createMockBackend({ manual: true, e2e: "tour" });
+    render(App, { backend });
+    await screen.findByTestId("onboarding");
+    await atStep("welcome", en.onboarding.welcome.heading);
+    expect(window.__resultVault?.setNextPath).toBeDefined();
   });
 
   it("skipping it at once leaves every step as a reminder on Home", async () => {

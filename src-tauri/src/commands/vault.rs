@@ -14,7 +14,7 @@ use tauri::State;
 use zeroize::Zeroizing;
 
 use crate::commands::archive::run_blocking;
-use crate::ipc_types::{BackupCreated, CreateWith, PhraseCheck};
+use crate::ipc_types::{BackupCreated, CreateWith, E2eMode, PhraseCheck};
 use crate::state::AppState;
 
 fn not_open() -> VaultError {
@@ -263,8 +263,15 @@ pub async fn restore_kit(
     Ok(r)
 }
 
-/// Whether the end-to-end test hooks are on (`RESULT_VAULT_E2E=1` at launch).
+/// The end-to-end test mode, from `RESULT_VAULT_E2E` at launch: `1` turns the test hooks on
+/// (the dialog path hook) and keeps the first-run tour from starting by itself, so each test
+/// starts on the open screen; `tour` turns the hooks on and lets the tour start as for a user.
+/// Anything else (or unset): `off`.
 #[tauri::command]
-pub fn e2e_enabled() -> bool {
-    std::env::var("RESULT_VAULT_E2E").is_ok_and(|v| v == "1")
+pub fn e2e_mode() -> E2eMode {
+    match std::env::var("RESULT_VAULT_E2E").as_deref() {
+        Ok("1") => E2eMode::Hooks,
+        Ok("tour") => E2eMode::Tour,
+        _ => E2eMode::Off,
+    }
 }

@@ -6,6 +6,7 @@ import type {
   ArchiveInfo,
   BackupCreated,
   CreateWith,
+  E2eMode,
   DropCheck,
   ErrorKind,
   FetchEvent,
@@ -92,8 +93,8 @@ export interface Backend {
   pickKitFile(): Promise<string | null>;
   /** Native "save file" dialog; null when closed. */
   saveFile(kind: SaveKind, defaultName: string): Promise<string | null>;
-  /** True when the app runs for the end-to-end tests (`RESULT_VAULT_E2E=1`). */
-  e2eEnabled(): Promise<boolean>;
+  /** Whether the app runs for the end-to-end tests (`RESULT_VAULT_E2E`): `off`, `hooks`, `tour`. */
+  e2eMode(): Promise<E2eMode>;
   /** Test hook: the next open/save dialog returns `path` without showing anything. */
   setNextDialogPath(path: string): void;
 
@@ -340,11 +341,11 @@ export const tauriBackend: Backend = {
       defaultPath: defaultName,
       filters: kind === "kit" ? [{ name: translate("dialog.kitFilter"), extensions: ["age"] }] : undefined,
     }),
-  e2eEnabled: async () => {
+  e2eMode: async () => {
     try {
-      return (await invoke<boolean>("e2e_enabled")) === true;
+      return await invoke<E2eMode>("e2e_mode");
     } catch {
-      return false; // an app without the command is not under test
+      return "off"; // an app without the command is not under test
     }
   },
   setNextDialogPath: (path) => {

@@ -4,6 +4,7 @@ import { checkAddress } from "./eip55";
 import type {
   ArchiveInfo,
   DropCheck,
+  E2eMode,
   FetchEvent,
   FoundKeystore,
   ImportOutcome,
@@ -97,8 +98,8 @@ export type MockOptions = {
   savePath: (kind: SaveKind, defaultName: string) => string | null;
   /** Errors by command name (`keys_delete`, `backup_verify`...), for the key ring commands. */
   errors: Record<string, IpcError>;
-  /** What `e2e_enabled` returns. */
-  e2e: boolean;
+  /** What `e2e_mode` returns. */
+  e2e: E2eMode;
 
   // Tasks, networks and downloads.
   /** What `networks_list` returns (built-ins by default). */
@@ -306,7 +307,7 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
     pickKitFile: "/home/alice/result-vault-recovery-kit-2025-05-01.age",
     savePath: (_kind, defaultName) => `/home/alice/Documents/${defaultName}`,
     errors: {},
-    e2e: false,
+    e2e: "off",
     networks: builtinNetworkInfos(),
     watched: [],
     tasks: [],
@@ -812,8 +813,8 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
       return takeDialog(() => options.savePath(kind, defaultName));
     },
 
-    async e2eEnabled() {
-      record("e2e_enabled");
+    async e2eMode() {
+      record("e2e_mode");
       return options.e2e;
     },
 

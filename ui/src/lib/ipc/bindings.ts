@@ -232,6 +232,7 @@ added: Array<string>,
  */
 already_present: Array<string>, };
 export type CreateWith = "keychain" | "passphrase";
+export type E2eMode = "off" | "hooks" | "tour";
 export type BackupCreated = { 
 /**
  * Path of the kit file.
