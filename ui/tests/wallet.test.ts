@@ -153,7 +153,9 @@ describe("wallet", () => {
     expect(error).toHaveAttribute("role", "alert");
     expect(error).toHaveTextContent(en.errors.title.wrong_password);
     expect(error).toHaveTextContent(en.wallet.errors.wrongPassword);
-    expect(error).toHaveTextContent("This password does not open the wallet keystore.");
+    // The core's message says the lead again: it is not shown twice; its hint is.
+    expect(error).not.toHaveTextContent("This password does not open the wallet keystore.");
+    expect(error).toHaveTextContent("Letter case matters.");
     expect(password).toHaveAttribute("aria-invalid", "true");
     await waitFor(() => expect(password).toHaveFocus());
     expect(backend.callsTo("wallet_import_file")).toEqual([
@@ -169,7 +171,9 @@ describe("wallet", () => {
     expect(screen.getByTestId("wallet-chosen")).toHaveTextContent("wrong-keystore.json");
     await user.click(screen.getByTestId("wallet-import-submit"));
     const error = await screen.findByTestId("wallet-error");
+    // Nothing was typed: the title says a password is needed, not that it is wrong.
     expect(error).toHaveTextContent(en.wallet.errors.passwordNeeded);
+    expect(error).not.toHaveTextContent(en.errors.title.wrong_password);
     expect(error).toHaveTextContent("This wallet keystore needs its password.");
 
     await user.type(screen.getByTestId("wallet-password-input"), SAMPLE_KEYSTORE_PASSWORD);
@@ -232,7 +236,7 @@ describe("wallet", () => {
     await user.click(screen.getByTestId("wallet-paste-submit"));
     const error = await screen.findByTestId("wallet-error");
     expect(error).toHaveAttribute("data-kind", "invalid_wallet");
-    expect(error).toHaveTextContent(en.wallet.errors.invalidWallet);
+    expect(error).toHaveTextContent(en.errors.title.invalid_wallet);
     expect(error).toHaveTextContent("64 hexadecimal digits");
     // The key is never left in the page.
     expect(input).toHaveValue("");
@@ -257,7 +261,6 @@ describe("wallet", () => {
     const error = await screen.findByTestId("wallet-error");
     expect(error).toHaveAttribute("data-kind", "invalid_wallet");
     expect(error).toHaveTextContent(en.errors.title.invalid_wallet);
-    expect(error).toHaveTextContent(en.wallet.errors.invalidWallet);
     expect(error).toHaveTextContent("aes-128-cbc");
   });
 
@@ -455,6 +458,7 @@ describe("key rotation", () => {
     await user.click(screen.getByTestId("rotation-next"));
     const refused = await screen.findByTestId("rotation-error");
     expect(refused).toHaveAttribute("data-kind", "backup_required");
+    expect(refused).toHaveTextContent(en.rotation.kit.notYetTitle);
     expect(refused).toHaveTextContent(en.rotation.kit.notYet);
     expect(refused).toHaveTextContent("No verified recovery kit holds the new key yet");
     expect(screen.getByTestId("rotation-wizard")).toHaveAttribute("data-step", "kit");
