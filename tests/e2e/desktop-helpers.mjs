@@ -262,3 +262,18 @@ export function makeKeystore(dir, password) {
   });
   return { ...JSON.parse(out.trim().split('\n').pop()), file: path.join(dir, 'pbkdf2.json') };
 }
+
+/**
+ * The environment that makes a process French as a French system does: LANG=fr_FR.UTF-8, with the
+ * locale compiled into `dir` (LOCPATH) when the machine has not generated it (a fresh Debian
+ * has only C.UTF-8; the `locales` package's sources are enough, no root needed). WebKitGTK takes
+ * navigator.language from the process locale (setlocale), which fails for a locale not compiled.
+ */
+export function frenchEnv(dir) {
+  const installed = execFileSync('locale', ['-a'], { encoding: 'utf8' }).split('\n').some((l) => /^fr_FR\.utf-?8$/i.test(l.trim()));
+  if (installed) return { LANG: 'fr_FR.UTF-8' };
+  const locales = path.join(dir, 'locales');
+  fs.mkdirSync(locales, { recursive: true });
+  execFileSync('localedef', ['-i', 'fr_FR', '-f', 'UTF-8', path.join(locales, 'fr_FR.UTF-8')], { timeout: 60000, stdio: 'ignore' });
+  return { LANG: 'fr_FR.UTF-8', LOCPATH: locales };
+}
