@@ -70,7 +70,7 @@ describe("saidTwice (the test's own check)", () => {
 });
 
 describe("sayOnce", () => {
-  it("leaves out a clause said by an earlier part (case, punctuation and one word in four aside)", () => {
+  it("leaves out a clause said by an earlier part (case, punctuation and an added word aside)", () => {
     expect(sayOnce(["Wrong password", "This password does not open the keystore.", "this password does NOT open the keystore"])).toEqual([
       "Wrong password",
       "This password does not open the keystore.",
@@ -96,6 +96,10 @@ describe("sayOnce", () => {
     expect(sameClause("Try again.", "try again")).toBe(true);
     expect(sameClause("Try again.", "Try later.")).toBe(false);
     expect(sameClause("Wrong wallet password", "The wallet password typed is wrong, type it again with care")).toBe(false);
+    expect(sameClause("This password does not open the keystore.", "This password does not open the wallet keystore.")).toBe(true);
+    // One word changed is another clause.
+    expect(sameClause("message for not a result", "hint for not a result")).toBe(false);
+    expect(sameClause("The archive is incomplete.", "The archive is complete.")).toBe(false);
   });
 });
 

@@ -18,18 +18,20 @@ export function clausesOf(text: string): string[] {
     .filter((c) => wordsOf(c).length > 0);
 }
 
-/** The two clauses say the same thing: the same words, give or take one word in four. */
+/**
+ * The two clauses say the same thing: the same words, or all the words of the shorter one (three
+ * or more) with at most one added word in four ("does not open the keystore" / "does not open the
+ * wallet keystore"). A word changed ("message for x" / "hint for x") makes another clause.
+ */
 export function sameClause(a: string, b: string): boolean {
   const wa = wordsOf(a);
   const wb = wordsOf(b);
-  if (wa.join(" ") === wb.join(" ")) return wa.length > 0;
-  const sa = new Set(wa);
-  const sb = new Set(wb);
-  // Short clauses ("Try again") only repeat when they are equal.
-  if (Math.min(sa.size, sb.size) < 3) return false;
-  let common = 0;
-  for (const w of sa) if (sb.has(w)) common++;
-  return common / Math.max(sa.size, sb.size) >= 0.75;
+  if (wa.length === 0 || wb.length === 0) return false;
+  if (wa.join(" ") === wb.join(" ")) return true;
+  const [short, long] = new Set(wa).size <= new Set(wb).size ? [new Set(wa), new Set(wb)] : [new Set(wb), new Set(wa)];
+  if (short.size < 3) return false;
+  for (const w of short) if (!long.has(w)) return false;
+  return long.size - short.size <= Math.max(1, Math.floor(long.size / 4));
 }
 
 /**
