@@ -362,9 +362,27 @@ const CASES: [string, () => Promise<unknown>][] = [
         ringKeys: [laptop(), cliKey()],
         wallets: [sampleWallet({ label: "Work wallet" }), sampleWallet({ address: ADDRESS_B, label: "keystore", in_ring: false, keystore_path: keystorePathOf(ADDRESS_B) })],
         smsKeys: { "arbitrum-mainnet": [ADDRESS_A], "arbitrum-sepolia-testnet": [ADDRESS_A] },
+        watched: [sampleWatched({ network: "arbitrum-sepolia-testnet" })],
       });
       await nav(user, "nav-keys", "keys-screen");
-      await waitFor(() => expect(screen.getAllByTestId("sms-row").every((r) => r.dataset.state !== "unknown")).toBe(true));
+      // Two networks in use checked, Bellecour listed as not checked (with its own button).
+      await waitFor(() =>
+        expect(screen.getAllByTestId("sms-row").map((r) => r.dataset.check)).toEqual(["checked", "checked", "not_checked"]),
+      );
+    },
+  ],
+  [
+    "keys screen, key services offline (compact states with a Retry)",
+    async () => {
+      const offline: IpcError = { kind: "network", message: "The SMS cannot be reached.", hint: "Check your connection." };
+      const { user } = setup({
+        ringKeys: [laptop()],
+        wallets: [sampleWallet()],
+        watched: [sampleWatched(), sampleWatched({ network: "arbitrum-sepolia-testnet" })],
+        smsErrors: { "arbitrum-mainnet": offline, "arbitrum-sepolia-testnet": offline },
+      });
+      await nav(user, "nav-keys", "keys-screen");
+      await waitFor(() => expect(screen.getAllByTestId("sms-retry-check")).toHaveLength(2));
     },
   ],
   [

@@ -1,6 +1,7 @@
 import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { get } from "svelte/store";
 import App from "../src/App.svelte";
 import en from "../src/lib/i18n/en.json";
 import fr from "../src/lib/i18n/fr.json";
@@ -28,6 +29,7 @@ import {
 import { sampleWallet } from "../src/lib/mockWallet";
 import { ONBOARDING_KEY, type OnboardingRecord } from "../src/lib/onboarding";
 import { splitFirstSentence } from "../src/lib/format";
+import { networksInUse, pickNetwork, pickedNetworks, SMS_PICKED_KEY } from "../src/lib/smsNetworks";
 
 type User = ReturnType<typeof userEvent.setup>;
 
@@ -137,35 +139,67 @@ describe("Home", () => {
     expect(screen.queryByTestId("home-backup")).not.toBeInTheDocument();
   });
 
-  it("shows the key service of each current network for the first wallet, as chips", async () => {
+  it("shows the key service of each current network for the first wallet, as chips; checks those in use", async () => {
     const { backend, user } = filled();
-    await waitFor(() => expect(chip("arbitrum-sepolia-testnet")).toHaveAttribute("data-state", "absent"));
+    await waitFor(() => expect(chip("arbitrum-mainnet")).toHaveAttribute("data-state", "pushed_from_vault"));
     expect(screen.getAllByTestId("home-sms-chip").map((c) => c.dataset.network)).toEqual([
       "arbitrum-mainnet",
       "arbitrum-sepolia-testnet",
     ]);
-    expect(chip("arbitrum-mainnet")).toHaveAttribute("data-state", "pushed_from_vault");
     expect(chip("arbitrum-mainnet")).toHaveTextContent(`Arbitrum One · ${en.home.sms.state.pushed_from_vault}`);
+    // Arbitrum Sepolia: no watched address there, no push in the journal: not checked.
+    const sepolia = chip("arbitrum-sepolia-testnet");
+    expect(sepolia).toHaveAttribute("data-state", "not_checked");
+    expect(sepolia).toHaveTextContent(en.home.sms.state.not_checked);
+    expect(sepolia).toHaveAttribute("title", en.sms.notChecked);
+    // The legacy network (old tasks only) is not checked here.
+    expect(backend.callsTo("sms_status")).toEqual([{ network: "arbitrum-mainnet", address: ADDRESS_A }]);
+
+    // "Check": checked now, and remembered.
+    const check = within(sepolia).getByTestId("home-sms-check");
+    expect(check).toHaveAccessibleName("Check the key service of Arbitrum Sepolia (test network)");
+    await user.click(check);
+    await waitFor(() => expect(chip("arbitrum-sepolia-testnet")).toHaveAttribute("data-state", "absent"));
     expect(chip("arbitrum-sepolia-testnet")).toHaveTextContent(en.home.sms.state.absent);
     expect(chip("arbitrum-sepolia-testnet")).toHaveAttribute("title", en.sms.state.absent);
-    // The legacy network (old tasks only) is not checked here.
+    expect(within(chip("arbitrum-sepolia-testnet")).queryByTestId("home-sms-check")).not.toBeInTheDocument();
     expect(backend.callsTo("sms_status")).toEqual([
       { network: "arbitrum-mainnet", address: ADDRESS_A },
       { network: "arbitrum-sepolia-testnet", address: ADDRESS_A },
     ]);
+    expect(JSON.parse(localStorage.getItem(SMS_PICKED_KEY) ?? "[]")).toEqual(["arbitrum-sepolia-testnet"]);
+
     await user.click(screen.getByTestId("home-sms-details"));
     await screen.findByTestId("keys-screen");
     await waitFor(() => expect(screen.getByRole("heading", { name: en.sms.heading })).toHaveFocus());
   });
 
+  it("checks a network with a watched address, and shows an unreachable key service compactly with a Retry", async () => {
+    const { backend, user } = filled({
+      watched: [sampleWatched({ label: "Work wallet" }), sampleWatched({ network: "arbitrum-sepolia-testnet" })],
+      smsErrors: {
+        "arbitrum-sepolia-testnet": { kind: "network", message: "https://sms.arbitrum-sepolia-testnet.iex.ec cannot be reached.", hint: "" },
+      },
+    });
+    await waitFor(() => expect(chip("arbitrum-sepolia-testnet")).toHaveAttribute("data-state", "unknown"));
+    const sepolia = chip("arbitrum-sepolia-testnet");
+    expect(sepolia).toHaveAttribute("title", "https://sms.arbitrum-sepolia-testnet.iex.ec cannot be reached.");
+    const retry = within(sepolia).getByTestId("home-sms-check");
+    expect(retry).toHaveTextContent(en.sms.retry);
+    backend.options.smsErrors = {};
+    await user.click(retry);
+    await waitFor(() => expect(chip("arbitrum-sepolia-testnet")).toHaveAttribute("data-state", "absent"));
+    expect(backend.callsTo("sms_status").filter((c) => c.network === "arbitrum-sepolia-testnet")).toHaveLength(2);
+  });
+
   it("does not ask the key services again each time Home shows", async () => {
     const { backend, user } = filled();
-    await waitFor(() => expect(backend.callsTo("sms_status")).toHaveLength(2));
+    await waitFor(() => expect(backend.callsTo("sms_status")).toHaveLength(1));
     await user.click(screen.getByTestId("nav-tasks"));
     await user.click(screen.getByTestId("nav-open"));
     await screen.findByTestId("home-screen");
     await waitFor(() => expect(backend.callsTo("wallets_list").length).toBeGreaterThanOrEqual(2));
-    expect(backend.callsTo("sms_status")).toHaveLength(2);
+    expect(backend.callsTo("sms_status")).toHaveLength(1);
   });
 
   it("lists the 5 latest opened results, each opening its folder", async () => {
@@ -239,7 +273,10 @@ describe("reminders of the welcome tour's skipped steps", () => {
   });
 
   it("names each network whose key service lacks the key (a wallet is there)", async () => {
-    const { user } = filled({}, { status: "done", skipped: ["wallet"] });
+    const { user } = filled(
+      { watched: [sampleWatched({ label: "Work wallet" }), sampleWatched({ network: "arbitrum-sepolia-testnet" })] },
+      { status: "done", skipped: ["wallet"] },
+    );
     const sms = await waitFor(() => reminder("sms"));
     expect(sms).toHaveAttribute("data-network", "arbitrum-sepolia-testnet");
     expect(sms).toHaveTextContent("Your key is not on the key service of Arbitrum Sepolia (test network).");
@@ -391,7 +428,10 @@ describe("home data", () => {
 
   it("checks the key services again when asked, when the wallet changes, or when the last check is old", async () => {
     let now = 0;
-    const backend: MockBackend = createMockBackend({ wallets: [sampleWallet()] });
+    const backend: MockBackend = createMockBackend({
+      wallets: [sampleWallet()],
+      watched: [sampleWatched(), sampleWatched({ network: "arbitrum-sepolia-testnet" })],
+    });
     const home = createHome(backend, { now: () => now, smsEveryMs: 1000 });
     await home.load();
     expect(backend.callsTo("sms_status")).toHaveLength(2);
@@ -405,6 +445,52 @@ describe("home data", () => {
     backend.options.wallets = [sampleWallet({ address: ADDRESS_B })];
     await home.load();
     expect(backend.callsTo("sms_status").slice(-1)).toEqual([{ network: "arbitrum-sepolia-testnet", address: ADDRESS_B }]);
+  });
+
+  it("checks only the current networks in use: watched, in the push journal, or picked", async () => {
+    const backend: MockBackend = createMockBackend({ wallets: [sampleWallet()] });
+    const home = createHome(backend);
+    const count = (network: string) => backend.callsTo("sms_status").filter((c) => c.network === network).length;
+    // Nothing in use: every current network listed, none asked.
+    await home.load();
+    expect(backend.callsTo("sms_status")).toHaveLength(0);
+    const chips = () => get(home).sms.map((c) => [c.network, c.inUse, c.state]);
+    expect(chips()).toEqual([
+      ["arbitrum-mainnet", false, null],
+      ["arbitrum-sepolia-testnet", false, null],
+    ]);
+    // The key ring opens: the journal names Arbitrum One, which is checked (only it).
+    await home.load(false, [backedUp()]);
+    expect(count("arbitrum-mainnet")).toBe(1);
+    expect(count("arbitrum-sepolia-testnet")).toBe(0);
+    // A watched address on Bellecour (legacy) makes it in use, but Home lists current networks only.
+    backend.options.watched = [sampleWatched({ network: "bellecour" })];
+    await home.load(true);
+    expect(count("arbitrum-mainnet")).toBe(2);
+    expect(count("bellecour")).toBe(0);
+    expect(count("arbitrum-sepolia-testnet")).toBe(0);
+    // Picked: checked now and at each check from now on.
+    await home.check("arbitrum-sepolia-testnet");
+    expect(count("arbitrum-sepolia-testnet")).toBe(1);
+    expect(pickedNetworks()).toEqual(["arbitrum-sepolia-testnet"]);
+    await home.load(true);
+    expect(count("arbitrum-sepolia-testnet")).toBe(2);
+    expect(get(home).sms.every((c) => c.inUse)).toBe(true);
+  });
+
+  it("names the networks in use from the watched addresses, the push journal and the picks", () => {
+    expect([...networksInUse(null, null, [])]).toEqual([]);
+    expect([...networksInUse([sampleWatched({ network: "bellecour" })], [backedUp()], ["x"])].sort()).toEqual([
+      "arbitrum-mainnet",
+      "bellecour",
+      "x",
+    ]);
+    pickNetwork("arbitrum-sepolia-testnet");
+    pickNetwork("arbitrum-sepolia-testnet");
+    expect(pickedNetworks()).toEqual(["arbitrum-sepolia-testnet"]);
+    expect([...networksInUse([], [])]).toEqual(["arbitrum-sepolia-testnet"]);
+    localStorage.setItem(SMS_PICKED_KEY, "not json");
+    expect(pickedNetworks()).toEqual([]);
   });
 
   it("says when the wallets or the tasks cannot be read", async () => {

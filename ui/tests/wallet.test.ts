@@ -21,7 +21,7 @@ import {
   SAMPLE_PRIVATE_KEY_B,
   sampleWallet,
 } from "../src/lib/mockWallet";
-import { ADDRESS_A, ADDRESS_B } from "../src/lib/mockTasks";
+import { ADDRESS_A, ADDRESS_B, sampleWatched } from "../src/lib/mockTasks";
 import { formatDate } from "../src/lib/format";
 import { wizardStepOf } from "../src/lib/components/RotationWizard.svelte";
 
@@ -298,44 +298,82 @@ describe("key service (SMS)", () => {
     expect(backend.callsTo("sms_status")).toHaveLength(0);
   });
 
-  it("checks each network's SMS on showing, in the three states, and checks again", async () => {
+  it("checks the SMS of the networks in use on showing, in the three states, and checks again", async () => {
     const { backend, user } = setup({
       wallets: [sampleWallet()],
       smsKeys: { "arbitrum-mainnet": [ADDRESS_A], "arbitrum-sepolia-testnet": [ADDRESS_A] },
+      // In use: Arbitrum One (the push journal), Arbitrum Sepolia (a watched address). Not Bellecour.
+      watched: [sampleWatched({ network: "arbitrum-sepolia-testnet" })],
     });
-    // Home checks the current networks first (its chips); the Keys screen checks every network.
+    // Home checks the current networks in use first (its chips).
     await waitFor(() => expect(screen.getAllByTestId("home-sms-chip")).toHaveLength(2));
     await waitFor(() => expect(backend.callsTo("sms_status")).toHaveLength(2));
     const before = backend.callsTo("sms_status").length;
     await openKeys(user);
     await waitFor(() => expect(screen.getAllByTestId("sms-row")).toHaveLength(3));
-    await waitFor(() => expect(smsRow("bellecour")).toHaveAttribute("data-state", "absent"));
+    await waitFor(() => expect(smsRow("arbitrum-sepolia-testnet")).toHaveAttribute("data-state", "set_elsewhere"));
     const pushed = smsRow("arbitrum-mainnet");
-    expect(pushed).toHaveAttribute("data-state", "pushed_from_vault");
+    await waitFor(() => expect(pushed).toHaveAttribute("data-state", "pushed_from_vault"));
     expect(pushed).toHaveTextContent("Arbitrum One");
     expect(pushed).toHaveTextContent("Your key was pushed from this vault on Apr 22, 2025");
     expect(within(pushed).queryByTestId("sms-push")).not.toBeInTheDocument();
 
     const elsewhere = smsRow("arbitrum-sepolia-testnet");
-    expect(elsewhere).toHaveAttribute("data-state", "set_elsewhere");
     expect(elsewhere).toHaveTextContent(en.sms.state.set_elsewhere);
     expect(elsewhere).toHaveTextContent(en.sms.elsewhereHint);
     expect(within(elsewhere).getByTestId("sms-push")).toHaveTextContent(en.sms.push);
 
-    const absent = smsRow("bellecour");
-    expect(absent).toHaveTextContent(en.sms.state.absent);
-    expect(within(absent).getByTestId("sms-push")).toBeEnabled();
-    expect(absent.querySelector("svg")).not.toBeNull();
-
+    // Bellecour is not in use: not checked, a compact row with its own button.
+    const legacy = smsRow("bellecour");
+    expect(legacy).toHaveAttribute("data-check", "not_checked");
+    expect(legacy).toHaveAttribute("data-state", "unknown");
+    expect(legacy).toHaveTextContent(en.sms.notChecked);
+    expect(within(legacy).queryByTestId("sms-push")).not.toBeInTheDocument();
     expect(backend.callsTo("sms_status").slice(before)).toEqual([
       { network: "arbitrum-mainnet", address: ADDRESS_A },
       { network: "arbitrum-sepolia-testnet", address: ADDRESS_A },
-      { network: "bellecour", address: ADDRESS_A },
     ]);
+
+    // Picked: checked now, and by itself from now on.
+    const checkOne = within(legacy).getByTestId("sms-check-one");
+    expect(checkOne).toHaveAccessibleName("Check the key service of Bellecour (legacy, old tasks)");
+    await user.click(checkOne);
+    await waitFor(() => expect(smsRow("bellecour")).toHaveAttribute("data-state", "absent"));
+    const absent = smsRow("bellecour");
+    expect(absent).toHaveAttribute("data-check", "checked");
+    expect(absent).toHaveTextContent(en.sms.state.absent);
+    expect(within(absent).getByTestId("sms-push")).toBeEnabled();
+    expect(absent.querySelector("svg")).not.toBeNull();
+    expect(backend.callsTo("sms_status")).toHaveLength(before + 3);
+
     backend.options.smsKeys = {};
     await user.click(screen.getByTestId("sms-check"));
     await waitFor(() => expect(smsRow("arbitrum-mainnet")).toHaveAttribute("data-state", "absent"));
-    expect(backend.callsTo("sms_status")).toHaveLength(before + 6);
+    await waitFor(() => expect(backend.callsTo("sms_status")).toHaveLength(before + 6));
+    expect(backend.callsTo("sms_status").slice(before + 3).map((c) => c.network).sort()).toEqual([
+      "arbitrum-mainnet",
+      "arbitrum-sepolia-testnet",
+      "bellecour",
+    ]);
+  });
+
+  it("checks only the networks in use on each visit: a wallet alone checks the push journal's networks", async () => {
+    const { backend, user } = setup({ wallets: [sampleWallet()] });
+    await openKeys(user);
+    await waitFor(() => expect(smsRow("arbitrum-mainnet")).toHaveAttribute("data-check", "checked"));
+    expect(smsRow("arbitrum-sepolia-testnet")).toHaveAttribute("data-check", "not_checked");
+    expect(smsRow("bellecour")).toHaveAttribute("data-check", "not_checked");
+    const count = (network: string) => backend.callsTo("sms_status").filter((c) => c.network === network).length;
+    // Home's chips and the Keys screen: Arbitrum One only.
+    expect(count("arbitrum-mainnet")).toBeGreaterThanOrEqual(1);
+    expect(count("arbitrum-sepolia-testnet")).toBe(0);
+    expect(count("bellecour")).toBe(0);
+    const mainnet = count("arbitrum-mainnet");
+    await user.click(screen.getByTestId("nav-tasks"));
+    await openKeys(user);
+    await waitFor(() => expect(count("arbitrum-mainnet")).toBe(mainnet + 1));
+    expect(count("arbitrum-sepolia-testnet")).toBe(0);
+    expect(count("bellecour")).toBe(0);
   });
 
   it("pushing turns absent into pushed_from_vault (today), journaled", async () => {
@@ -392,9 +430,10 @@ describe("key service (SMS)", () => {
     expect(within(smsRow("arbitrum-mainnet")).queryByTestId("sms-error")).not.toBeInTheDocument();
   });
 
-  it("shows an unreachable SMS as unknown, with the message and the hint", async () => {
-    const { user } = setup({
+  it("shows an unreachable SMS as a compact state on its row, with a Retry", async () => {
+    const { backend, user } = setup({
       wallets: [sampleWallet()],
+      watched: [sampleWatched({ network: "bellecour" })],
       smsErrors: {
         bellecour: { kind: "network", message: "https://sms.iex.ec cannot be reached.", hint: "Check your connection." },
       },
@@ -402,9 +441,24 @@ describe("key service (SMS)", () => {
     await openKeys(user);
     const error = await within(smsRow("bellecour")).findByTestId("sms-error");
     expect(smsRow("bellecour")).toHaveAttribute("data-state", "unknown");
-    expect(error).toHaveTextContent(en.errors.title.network);
+    expect(smsRow("bellecour")).toHaveAttribute("data-check", "failed");
+    expect(error).toHaveAttribute("data-kind", "network");
+    expect(error).toHaveTextContent(`Not checked: ${en.errors.title.network}`);
     expect(error).toHaveTextContent("https://sms.iex.ec cannot be reached.");
     expect(error).toHaveTextContent("Check your connection.");
+    // Not a box that alerts: a state of the row.
+    expect(error).not.toHaveAttribute("role", "alert");
+    expect(error.classList.contains("inline-error")).toBe(false);
+
+    const calls = backend.callsTo("sms_status").filter((c) => c.network === "bellecour").length;
+    backend.options.smsErrors = {};
+    const retry = within(error).getByTestId("sms-retry-check");
+    expect(retry).toHaveTextContent(en.sms.retry);
+    expect(retry).toHaveAccessibleName("Check the key service of Bellecour (legacy, old tasks) again");
+    await user.click(retry);
+    await waitFor(() => expect(smsRow("bellecour")).toHaveAttribute("data-state", "absent"));
+    expect(within(smsRow("bellecour")).queryByTestId("sms-error")).not.toBeInTheDocument();
+    expect(backend.callsTo("sms_status").filter((c) => c.network === "bellecour")).toHaveLength(calls + 1);
   });
 });
 
@@ -669,6 +723,7 @@ describe("in French", () => {
     const { user } = setup({
       wallets: [sampleWallet()],
       smsKeys: { "arbitrum-mainnet": [ADDRESS_A], "arbitrum-sepolia-testnet": [ADDRESS_A] },
+      watched: [sampleWatched({ network: "arbitrum-sepolia-testnet" }), sampleWatched({ network: "bellecour" })],
     });
     await openKeys(user);
     expect(screen.getByTestId("wallet-section")).toHaveTextContent(fr.wallet.why);

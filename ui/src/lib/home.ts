@@ -1,7 +1,8 @@
 import { get, writable, type Readable } from "svelte/store";
 import type { Backend } from "./backend";
 import { toIpcError } from "./backend";
-import type { IpcError, Network, SmsState, TaskRow, VaultState, WalletSummary } from "./ipc/bindings";
+import type { IpcError, KeySummary, Network, SmsState, TaskRow, VaultState, WalletSummary } from "./ipc/bindings";
+import { networksInUse, pickNetwork } from "./smsNetworks";
 
 /**
  * What Home shows at a glance, kept by the app (not the screen) so that coming back to Home does
@@ -9,7 +10,10 @@ import type { IpcError, Network, SmsState, TaskRow, VaultState, WalletSummary } 
  * first wallet, the latest results and how many addresses are watched.
  *
  *   load() ──▶ wallets_list, tasks_list(null, null), watched_list, networks_list (local, instant)
- *          └─▶ sms_status of each current network, when the wallet changed or the last check is old
+ *          └─▶ sms_status of each current network in use (smsNetworks.ts: watched, in the push
+ *              journal, or picked), when the wallet or the networks in use changed or the last
+ *              check is old; the other current networks are listed as not checked
+ *   check(network) ──▶ sms_status of that network, remembered as picked
  */
 
 /** Vault states of a result that was opened (what "latest results" lists). */
@@ -25,6 +29,8 @@ export type SmsChip = {
   state: SmsState | null;
   checking: boolean;
   error: IpcError | null;
+  /** Checked by itself (in use); false: listed as not checked, with a button to check it. */
+  inUse: boolean;
 };
 
 export type HomeState = {
@@ -43,8 +49,13 @@ export type HomeState = {
 };
 
 export type Home = Readable<HomeState> & {
-  /** Reloads what is local; checks the key services again when `force`, or when due. */
-  load(force?: boolean): Promise<void>;
+  /**
+   * Reloads what is local; checks the key services in use again when `force`, or when due.
+   * `keys`: the ring's keys (their push journal names networks in use); the last ones given are kept.
+   */
+  load(force?: boolean, keys?: readonly KeySummary[] | null): Promise<void>;
+  /** Checks the key service of a network not in use, and from now on by itself (picked). */
+  check(network: string): Promise<void>;
 };
 
 export type HomeDeps = {
@@ -77,35 +88,55 @@ export function createHome(backend: Backend, deps: HomeDeps = {}): Home {
     networks: [],
   });
   let smsCheckedAt = -Infinity;
+  /** The networks in use at the last check (names, joined). */
+  let checkedInUse = "";
+  let lastKeys: readonly KeySummary[] | null = null;
   let run = 0;
 
-  async function checkSms(address: string, networks: Network[]) {
-    const mine = ++run;
-    smsCheckedAt = now();
+  async function checkOne(address: string, n: { network: string }, mine: number) {
+    let change: Partial<SmsChip>;
+    try {
+      const status = await backend.smsStatus(n.network, address);
+      change = { state: status.state, checking: false, error: null };
+    } catch (err) {
+      change = { state: null, checking: false, error: toIpcError(err) };
+    }
+    if (mine !== run) return;
     store.update((s) => ({
       ...s,
-      smsAddress: address,
-      sms: networks.map((n) => ({ network: n.name, label: n.label, state: null, checking: true, error: null })),
+      sms: s.sms.map((c) => (c.network === n.network ? { ...c, ...change } : c)),
     }));
-    await Promise.all(
-      networks.map(async (n) => {
-        let change: Partial<SmsChip>;
-        try {
-          const status = await backend.smsStatus(n.name, address);
-          change = { state: status.state, checking: false, error: null };
-        } catch (err) {
-          change = { state: null, checking: false, error: toIpcError(err) };
-        }
-        if (mine !== run) return;
-        store.update((s) => ({
-          ...s,
-          sms: s.sms.map((c) => (c.network === n.name ? { ...c, ...change } : c)),
-        }));
-      }),
-    );
   }
 
-  async function load(force = false) {
+  async function checkSms(address: string, networks: Network[], inUse: Set<string>) {
+    const mine = ++run;
+    smsCheckedAt = now();
+    const chips: SmsChip[] = networks.map((n) => ({
+      network: n.name,
+      label: n.label,
+      state: null,
+      checking: inUse.has(n.name),
+      error: null,
+      inUse: inUse.has(n.name),
+    }));
+    store.update((s) => ({ ...s, smsAddress: address, sms: chips }));
+    await Promise.all(chips.filter((c) => c.inUse).map((c) => checkOne(address, c, mine)));
+  }
+
+  async function check(network: string) {
+    const address = get(store).smsAddress;
+    if (!address) return;
+    pickNetwork(network);
+    checkedInUse = [...new Set([...checkedInUse.split("|").filter(Boolean), network])].sort().join("|");
+    store.update((s) => ({
+      ...s,
+      sms: s.sms.map((c) => (c.network === network ? { ...c, inUse: true, checking: true, error: null } : c)),
+    }));
+    await checkOne(address, { network }, run);
+  }
+
+  async function load(force = false, keys?: readonly KeySummary[] | null) {
+    if (keys !== undefined) lastKeys = keys;
     const [wallets, rows, watched, networks] = await Promise.all([
       backend.walletsList().then(
         (w) => ({ ok: w }),
@@ -130,14 +161,31 @@ export function createHome(backend: Backend, deps: HomeDeps = {}): Home {
     const address = "ok" in wallets ? (wallets.ok[0]?.address ?? null) : get(store).smsAddress;
     if (!address) {
       run++;
+      checkedInUse = "";
       store.update((s) => ({ ...s, smsAddress: null, sms: [] }));
       return;
     }
     const list = currentNetworks((networks ?? []).map((n) => n.network));
+    const used = networksInUse(watched, lastKeys);
+    const inUse = new Set(list.filter((n) => used.has(n.name)).map((n) => n.name));
+    const inUseKey = [...inUse].sort().join("|");
     const state = get(store);
-    const due = force || state.smsAddress !== address || now() - smsCheckedAt >= every || state.sms.length !== list.length;
-    if (due && list.length) await checkSms(address, list);
+    const before = new Set(checkedInUse.split("|").filter(Boolean));
+    checkedInUse = inUseKey;
+    const due =
+      force || state.smsAddress !== address || now() - smsCheckedAt >= every || state.sms.length !== list.length;
+    if (due) {
+      if (list.length) await checkSms(address, list, inUse);
+      return;
+    }
+    // Only the networks in use changed (the key ring opened, an address watched): check the new ones.
+    const fresh = [...inUse].filter((n) => !before.has(n));
+    store.update((s) => ({
+      ...s,
+      sms: s.sms.map((c) => ({ ...c, inUse: inUse.has(c.network), checking: c.checking || fresh.includes(c.network) })),
+    }));
+    await Promise.all(fresh.map((network) => checkOne(address, { network }, run)));
   }
 
-  return { subscribe: store.subscribe, load };
+  return { subscribe: store.subscribe, load, check };
 }
