@@ -181,9 +181,9 @@ export class User {
   }
 
   /** A screenshot of the app's window (900x640 at the top left of the virtual screen). */
-  async shot(file, css) {
+  async shot(file, css, block = 'center') {
     if (css) {
-      await this.exec("document.querySelector(arguments[0])?.scrollIntoView({ block: 'center' }); return true;", [css]);
+      await this.exec('document.querySelector(arguments[0])?.scrollIntoView({ block: arguments[1] }); return true;', [css, block]);
     }
     await sleep(200); // the scroll and the last change are painted
     fs.mkdirSync(path.dirname(file), { recursive: true });
