@@ -172,6 +172,13 @@ fn tasks_and_fetch_against_a_local_chain_and_stand_in_services() {
         .filter_map(|r| r["bytesSent"].as_u64())
         .sum();
     assert!(total_sent < size + size / 4, "resumed, not downloaded twice: {total_sent} bytes for {size}");
+    // Verified from the scratch copy the decrypting pass made beside the archive, then removed.
+    let left: Vec<String> = std::fs::read_dir(w.dir.path().join("dl-cut"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".verify-"))
+        .collect();
+    assert!(left.is_empty(), "scratch folders left behind: {left:?}");
 
     // The first gateway failing: the second one serves.
     w.standins.control("/reset", json!({}));

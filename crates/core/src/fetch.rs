@@ -139,35 +139,27 @@ pub fn open_and_verify(
     cancel: &CancelToken,
 ) -> Result<FetchOutcome> {
     let archive = PathBuf::from(&dl.path);
-    // The digest needs the files: a zip output is verified from a temporary extraction.
-    let (open, verification) = match &output {
-        OutputTarget::Folder(folder) => {
-            let open = open_result(
-                &archive,
-                keys,
-                &OpenOptions::new(output.clone()),
-                &|e| progress(FetchEvent::Opening(e)),
-                cancel,
-            )?;
-            progress(FetchEvent::Verifying);
-            let v = verify_folder(folder, task)?;
-            (open, v)
-        }
+    // The digest needs the files: with a zip output, the same pass also extracts them into a
+    // scratch folder beside the archive (the same disk, not a small /tmp), verified then removed.
+    let scratch = match &output {
+        OutputTarget::Folder(_) => None,
         _ => {
-            let scratch = tempfile::tempdir().map_err(|e| VaultError::io("create", &std::env::temp_dir(), &e))?;
-            let folder = scratch.path().join("result");
-            open_result(&archive, keys, &OpenOptions::new(OutputTarget::Folder(folder.clone())), &|_| {}, cancel)?;
-            let open = open_result(
-                &archive,
-                keys,
-                &OpenOptions::new(output.clone()),
-                &|e| progress(FetchEvent::Opening(e)),
-                cancel,
-            )?;
-            progress(FetchEvent::Verifying);
-            let v = verify_folder(&folder, task)?;
-            (open, v)
+            let beside = archive.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let dir = tempfile::Builder::new()
+                .prefix(".verify-")
+                .tempdir_in(beside)
+                .map_err(|e| VaultError::io("create a folder in", beside, &e))?;
+            Some(dir)
         }
+    };
+    let mut opts = OpenOptions::new(output.clone());
+    opts.also_extract_to = scratch.as_ref().map(|d| d.path().to_path_buf());
+    let open = open_result(&archive, keys, &opts, &|e| progress(FetchEvent::Opening(e)), cancel)?;
+    progress(FetchEvent::Verifying);
+    let verification = match (&output, &scratch) {
+        (OutputTarget::Folder(folder), _) => verify_folder(folder, task)?,
+        (_, Some(dir)) => verify_folder(dir.path(), task)?,
+        (_, None) => return Err(VaultError::internal("no folder to verify")),
     };
     Ok(FetchOutcome { task: task.clone(), download: dl, open, verification })
 }

@@ -82,6 +82,37 @@ fn current_fixture_zip_output_is_byte_identical_to_openssl() {
 }
 
 #[test]
+fn one_pass_writes_the_zip_and_a_scratch_copy_of_its_files() {
+    // `also_extract_to` (used to verify a fetched result without decrypting twice): the zip
+    // written is the one a zip-only pass writes, and the scratch folder holds the files the
+    // folder output holds, byte for byte.
+    let dir = tempfile::tempdir().unwrap();
+    let keys = load_key_paths(&[fixture("expected_key")]).unwrap();
+    let zip_only = dir.path().join("only.zip");
+    open("encryptedResults.zip", &["expected_key"], OutputTarget::Zip(zip_only.clone())).unwrap();
+    let folder_only = dir.path().join("only");
+    open("encryptedResults.zip", &["expected_key"], OutputTarget::Folder(folder_only.clone())).unwrap();
+
+    let both_zip = dir.path().join("both.zip");
+    let scratch = dir.path().join("scratch");
+    std::fs::create_dir(&scratch).unwrap();
+    let mut opts = OpenOptions::new(OutputTarget::Zip(both_zip.clone()));
+    opts.also_extract_to = Some(scratch.clone());
+    let r = open_result(&fixture("encryptedResults.zip"), &keys, &opts, &no_progress, &CancelToken::new()).unwrap();
+    assert_eq!(r.output.as_deref(), Some(both_zip.to_str().unwrap()));
+    assert_eq!(std::fs::read(&both_zip).unwrap(), std::fs::read(&zip_only).unwrap());
+    for f in &r.files {
+        assert_eq!(
+            std::fs::read(scratch.join(&f.path)).unwrap(),
+            std::fs::read(folder_only.join(&f.path)).unwrap(),
+            "{}",
+            f.path
+        );
+    }
+    assert_eq!(std::fs::read_dir(&scratch).unwrap().count(), 2);
+}
+
+#[test]
 fn legacy_fixture_decrypts() {
     let dir = tempfile::tempdir().unwrap();
     let r = open("legacyEncryptedResults.zip", &["legacy_expected_key"], OutputTarget::Folder(dir.path().join("o")))

@@ -60,8 +60,10 @@ impl Engine {
 pub struct Decryptor<R: Read> {
     input: R,
     engine: Engine,
-    /// Ciphertext read but not yet released: always keeps at least the last block back.
-    pending: Vec<u8>,
+    /// The last ciphertext block read, held back (not yet decrypted) until it is known whether
+    /// it ends the stream: `held_len` is 0 before the first chunk, then [`BLOCK`].
+    held: [u8; BLOCK],
+    held_len: usize,
     chunk: usize,
     finished: bool,
     total_in: u64,
@@ -97,7 +99,7 @@ impl<R: Read> Decryptor<R> {
             }
             AesKey::Ecb128(k) => Engine::Ecb(Box::new(ecb::Decryptor::<aes::Aes128>::new(k.as_ref().into()))),
         };
-        Ok(Decryptor { input, engine, pending: Vec::with_capacity(chunk + BLOCK), chunk, finished: false, total_in: 0 })
+        Ok(Decryptor { input, engine, held: [0; BLOCK], held_len: 0, chunk, finished: false, total_in: 0 })
     }
 
     /// Plaintext bytes so far are not counted here; this is the ciphertext consumed.
@@ -111,35 +113,42 @@ impl<R: Read> Decryptor<R> {
         std::io::copy(&mut self.input, &mut std::io::sink()).map(|_| ()).map_err(ReadFailure::Io)
     }
 
-    /// Decrypts the next chunk into `out` (cleared first). Returns `Ok(false)` when the stream is
-    /// over (and `out` is empty).
+    /// Decrypts the next chunk into `out` (its old contents are replaced; pass a recycled buffer
+    /// without clearing it, so that its bytes are not zeroed again). Returns `Ok(false)` when the
+    /// stream is over (and `out` is empty).
+    ///
+    /// The ciphertext is read straight into `out` and decrypted in place: apart from the kernel's
+    /// copy into `out`, only the 16-byte block held back crosses chunks.
     ///
     /// Errors: [`ReadFailure::Io`] when the input fails (the outer zip's CRC check fails this
     /// way), [`ReadFailure::Format`] with `damaged_ciphertext` for a length that is not a multiple
     /// of 16, an empty ciphertext, or bad PKCS#7 padding.
     pub fn next_chunk(&mut self, out: &mut Vec<u8>) -> Result<bool, ReadFailure> {
-        out.clear();
         if self.finished {
+            out.clear();
             return Ok(false);
         }
-        // Fill `pending` to chunk + one block, so that one block always stays behind.
-        let want = self.chunk + BLOCK;
-        let start = self.pending.len();
-        self.pending.resize(want, 0);
-        let n = read_full(&mut self.input, &mut self.pending[start..]).map_err(ReadFailure::Io)?;
+        // out = the block held back ‖ up to `chunk` new bytes. Resizing a recycled buffer of the
+        // same size writes nothing; only a fresh buffer is zero-filled once.
+        let held = self.held_len;
+        out.resize(held + self.chunk, 0);
+        out[..held].copy_from_slice(&self.held[..held]);
+        let n = read_full(&mut self.input, &mut out[held..]).map_err(ReadFailure::Io)?;
         self.total_in += n as u64;
-        self.pending.truncate(start + n);
-        if self.pending.len() == want {
-            // Not the end yet: release `chunk` bytes, keep the last block.
-            out.extend_from_slice(&self.pending[..self.chunk]);
+        let len = held + n;
+        if n == self.chunk {
+            // Maybe not the end: release all but the last block, which is held back (`len` is
+            // a multiple of 16 here: `held` is 0 or 16 and `chunk` a multiple of 16).
+            let keep = len - BLOCK;
+            self.held.copy_from_slice(&out[keep..len]);
+            self.held_len = BLOCK;
+            out.truncate(keep);
             self.engine.decrypt(out);
-            self.pending.copy_within(self.chunk.., 0);
-            self.pending.truncate(BLOCK);
             return Ok(true);
         }
-        // End of input: what is pending is the tail of the ciphertext.
+        // End of input: `out` holds the tail of the ciphertext.
         self.finished = true;
-        let len = self.pending.len();
+        out.truncate(len);
         if len == 0 {
             return Err(ReadFailure::Format(VaultError::damaged_ciphertext(
                 "The encrypted part is empty: there is no ciphertext after the IV.",
@@ -151,8 +160,6 @@ impl<R: Read> Decryptor<R> {
                 len % BLOCK
             ))));
         }
-        out.extend_from_slice(&self.pending);
-        self.pending.clear();
         self.engine.decrypt(out);
         let pad = strip_pkcs7(out).ok_or_else(|| {
             ReadFailure::Format(VaultError::damaged_ciphertext(

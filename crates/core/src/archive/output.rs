@@ -155,12 +155,19 @@ fn absolute(p: &Path) -> Result<PathBuf> {
 pub struct FolderSink {
     root: PathBuf,
     current: Option<(BufWriter<File>, PathBuf)>,
+    /// Sync each file when it is complete (an output the user keeps), or not (a scratch copy).
+    durable: bool,
 }
 
 impl FolderSink {
-    /// A sink writing under `root` (an empty folder).
+    /// A sink writing under `root` (an empty folder); each file is synced when complete.
     pub fn new(root: &Path) -> Self {
-        FolderSink { root: root.to_path_buf(), current: None }
+        FolderSink { root: root.to_path_buf(), current: None, durable: true }
+    }
+
+    /// A sink for a scratch copy under `root` (an empty folder): files are not synced.
+    pub fn scratch(root: &Path) -> Self {
+        FolderSink { root: root.to_path_buf(), current: None, durable: false }
     }
 }
 
@@ -189,7 +196,9 @@ impl EntrySink for FolderSink {
     fn end_file(&mut self) -> Result<()> {
         if let Some((w, p)) = self.current.take() {
             let f = w.into_inner().map_err(|e| VaultError::io("write", &p, e.error()))?;
-            f.sync_data().map_err(|e| VaultError::io("write", &p, &e))?;
+            if self.durable {
+                f.sync_data().map_err(|e| VaultError::io("write", &p, &e))?;
+            }
         }
         Ok(())
     }
