@@ -117,11 +117,15 @@ pub fn open_result(
 ) -> Result<OpenOutcome> {
     let outer = OuterArchive::open(archive)?;
     cancel.check()?;
-    let pending = match &opts.target {
+    let mut pending = match &opts.target {
         OutputTarget::Zip(p) => Some(PendingOutput::create(p, false, opts.overwrite)?),
         OutputTarget::Folder(p) => Some(PendingOutput::create(p, true, opts.overwrite)?),
         OutputTarget::CheckOnly => None,
     };
+    if let Some(p) = pending.as_mut() {
+        // Synced only when it replaces an existing result (see `PendingOutput::durable`).
+        p.set_durable(false);
+    }
     let (status, format, key, files) = match outer.layout {
         ArchiveLayout::Plain => {
             let files = stream_plain(archive, pending.as_ref(), opts, progress, cancel)?;
@@ -358,24 +362,35 @@ impl Read for ChunkReader {
 
 /// Writes the decrypted zip on its own thread, so that the kernel's copy into the page cache
 /// overlaps decryption and checking. The file is preallocated to `expected` bytes (fewer block
-/// allocations while writing), trimmed to what was written, then synced.
+/// allocations while writing) and trimmed to what was written.
 ///
-/// Syncing 256 MB at the end alone would add the whole disk write to the wall time (about 0.1 s
-/// per 256 MB on the benchmark machine), so a flusher thread syncs what was written every
-/// [`FLUSH_EVERY`] bytes while decryption goes on: the disk writes as we decrypt, and the final
-/// sync waits only for the tail.
-fn write_chunks(path: &Path, expected: u64, rx: Receiver<Chunk>, spare: SyncSender<Vec<u8>>) -> Result<()> {
+/// With `durable` (a result replacing another, see [`PendingOutput::durable`]) it is synced
+/// before it is moved into place. Syncing 256 MB at the end alone would add the whole disk write
+/// to the wall time, so a flusher thread syncs what was written every [`FLUSH_EVERY`] bytes
+/// while decryption goes on, and the final sync waits only for the tail.
+fn write_chunks(
+    path: &Path,
+    expected: u64,
+    durable: bool,
+    rx: Receiver<Chunk>,
+    spare: SyncSender<Vec<u8>>,
+) -> Result<()> {
     let mut f = File::options().write(true).truncate(true).open(path).map_err(|e| VaultError::io("write", path, &e))?;
     preallocate(&f, expected);
-    let flusher_file = f.try_clone().map_err(|e| VaultError::io("write", path, &e))?;
+    let flusher_file = match durable {
+        true => Some(f.try_clone().map_err(|e| VaultError::io("write", path, &e))?),
+        false => None,
+    };
     // At most one flush request waits: when the flusher is behind, requests merge.
     let (flush_tx, flush_rx) = sync_channel::<()>(1);
     std::thread::scope(|s| {
-        let flusher = s.spawn(move || -> std::io::Result<()> {
-            for () in flush_rx {
-                flusher_file.sync_data()?;
-            }
-            Ok(())
+        let flusher = flusher_file.map(|file| {
+            s.spawn(move || -> std::io::Result<()> {
+                for () in flush_rx {
+                    file.sync_data()?;
+                }
+                Ok(())
+            })
         });
         let mut written = 0u64;
         let mut unflushed = 0u64;
@@ -385,7 +400,7 @@ fn write_chunks(path: &Path, expected: u64, rx: Receiver<Chunk>, spare: SyncSend
                 written += chunk.len() as u64;
                 unflushed += chunk.len() as u64;
                 recycle(chunk, &spare);
-                if unflushed >= FLUSH_EVERY {
+                if durable && unflushed >= FLUSH_EVERY {
                     unflushed = 0;
                     let _ = flush_tx.try_send(());
                 }
@@ -394,11 +409,17 @@ fn write_chunks(path: &Path, expected: u64, rx: Receiver<Chunk>, spare: SyncSend
         };
         let wrote = write_all();
         drop(flush_tx);
-        let flushed = flusher.join().unwrap_or_else(|_| Err(std::io::Error::other("the flushing thread panicked")));
+        let flushed = match flusher {
+            Some(h) => h.join().unwrap_or_else(|_| Err(std::io::Error::other("the flushing thread panicked"))),
+            None => Ok(()),
+        };
         wrote?;
         flushed.map_err(|e| VaultError::io("write", path, &e))?;
         f.set_len(written).map_err(|e| VaultError::io("write", path, &e))?;
-        f.sync_data().map_err(|e| VaultError::io("write", path, &e))
+        if durable {
+            f.sync_data().map_err(|e| VaultError::io("write", path, &e))?;
+        }
+        Ok(())
     })
 }
 
@@ -431,7 +452,7 @@ where
     let (tx, rx) = sync_channel::<Result<Chunk>>(DEPTH);
     let (spare_tx, spare_rx) = sync_channel::<Vec<u8>>(2 * DEPTH + 4);
     let zip_path = match (target, pending) {
-        (OutputTarget::Zip(_), Some(p)) => Some(p.temp_path().to_path_buf()),
+        (OutputTarget::Zip(_), Some(p)) => Some((p.temp_path().to_path_buf(), p.durable())),
         _ => None,
     };
     std::thread::scope(|s| {
@@ -451,21 +472,22 @@ where
             }
         });
         let (writer_tx, writer) = match &zip_path {
-            Some(path) => {
+            Some((path, durable)) => {
                 let (wtx, wrx) = sync_channel::<Chunk>(DEPTH);
                 let spare = spare_tx.clone();
-                (Some(wtx), Some(s.spawn(move || write_chunks(path, total, wrx, spare))))
+                let durable = *durable;
+                (Some(wtx), Some(s.spawn(move || write_chunks(path, total, durable, wrx, spare))))
             }
             None => (None, None),
         };
         let mut reader = ChunkReader { rx, spare: spare_tx, current: Arc::new(Vec::new()), pos: 0, writer: writer_tx };
         let consumed = match (target, pending, &opts.also_extract_to) {
             (OutputTarget::Folder(_), Some(p), _) => {
-                let mut sink = FolderSink::new(p.temp_path());
+                let mut sink = FolderSink::new(p.temp_path(), p.durable());
                 read_inner_zip(&mut reader, &mut sink, limits)
             }
             (OutputTarget::Zip(_) | OutputTarget::CheckOnly, _, Some(scratch)) => {
-                let mut sink = FolderSink::scratch(scratch);
+                let mut sink = FolderSink::new(scratch, false);
                 read_inner_zip(&mut reader, &mut sink, limits)
             }
             _ => read_inner_zip(&mut reader, &mut CheckOnly as &mut dyn EntrySink, limits),

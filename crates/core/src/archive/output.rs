@@ -28,6 +28,7 @@ pub struct PendingOutput {
     target: PathBuf,
     is_dir: bool,
     committed: bool,
+    durable: bool,
 }
 
 impl PendingOutput {
@@ -56,7 +57,22 @@ impl PendingOutput {
                 .map_err(|e| VaultError::io("create a temporary file in", parent, &e.error))?;
             p
         };
-        Ok(PendingOutput { temp, target, is_dir, committed: false })
+        Ok(PendingOutput { temp, target, is_dir, committed: false, durable: true })
+    }
+
+    /// Whether the output must reach the disk before it is moved into place: true by default
+    /// (the key ring's exports and kits), and for a decrypted result that replaces an existing
+    /// one (the rename destroys the old copy). A new decrypted result is not synced, as `cp`,
+    /// `unzip` or the reference client do not sync: the archive it comes from stays, so a power
+    /// cut loses nothing that cannot be decrypted again, and the rename still means that a
+    /// complete, checked result is all that is ever visible under its name.
+    pub fn durable(&self) -> bool {
+        self.durable
+    }
+
+    /// Sets [`durable`](Self::durable); a replacing output stays durable whatever is asked.
+    pub fn set_durable(&mut self, durable: bool) {
+        self.durable = durable || fs::symlink_metadata(&self.target).is_ok();
     }
 
     /// The temporary path being written.
@@ -117,7 +133,9 @@ impl PendingOutput {
             }
         }
         self.committed = true;
-        sync_dir(&parent);
+        if self.durable {
+            sync_dir(&parent);
+        }
         Ok(self.target.clone())
     }
 }
@@ -160,14 +178,10 @@ pub struct FolderSink {
 }
 
 impl FolderSink {
-    /// A sink writing under `root` (an empty folder); each file is synced when complete.
-    pub fn new(root: &Path) -> Self {
-        FolderSink { root: root.to_path_buf(), current: None, durable: true }
-    }
-
-    /// A sink for a scratch copy under `root` (an empty folder): files are not synced.
-    pub fn scratch(root: &Path) -> Self {
-        FolderSink { root: root.to_path_buf(), current: None, durable: false }
+    /// A sink writing under `root` (an empty folder); with `durable`, each file is synced when
+    /// complete (see [`PendingOutput::durable`]).
+    pub fn new(root: &Path, durable: bool) -> Self {
+        FolderSink { root: root.to_path_buf(), current: None, durable }
     }
 }
 
@@ -206,5 +220,29 @@ impl EntrySink for FolderSink {
     fn directory(&mut self, path: &SafePath) -> Result<()> {
         let full = self.root.join(path.to_path_buf());
         fs::create_dir_all(&full).map_err(|e| VaultError::io("create the folder", &full, &e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_result_need_not_be_synced_but_one_that_replaces_another_must() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("results.zip");
+        let mut fresh = PendingOutput::create(&target, false, false).unwrap();
+        assert!(fresh.durable(), "durable unless told otherwise (key ring exports, kits)");
+        fresh.set_durable(false);
+        assert!(!fresh.durable());
+        fs::write(fresh.temp_path(), b"new").unwrap();
+        fresh.commit(false).unwrap();
+
+        let mut replacing = PendingOutput::create(&target, false, true).unwrap();
+        replacing.set_durable(false);
+        assert!(replacing.durable(), "the rename destroys the old copy: the new one is synced first");
+        fs::write(replacing.temp_path(), b"newer").unwrap();
+        replacing.commit(true).unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"newer");
     }
 }
