@@ -150,6 +150,7 @@ for (const lang of (process.env.E2E_SCREENS_LANGS ?? 'en,fr').split(',')) {
       await waitUntil(async () => (await u.count(`${byId('home-sms-chip')}[data-state="checking"]`)) === 0, 'every chip checked');
       assert.equal(await u.attr(byId('home-backup-state'), 'data-state'), 'backed_up');
       await shot('12-home');
+      await shot('12b-home-glance', byId('home-keys'));
       // The SDK fixture's key, imported on Keys: it opens the archives made for it (and it is in
       // no recovery kit yet: Home and the banner say so).
       await u.click(byId('nav-keys'));
