@@ -1,0 +1,138 @@
+/** The small shared components: the modal frame, the step list, the key generation progress. */
+import { render, screen, waitFor, within } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { createRawSnippet } from "svelte";
+import { describe, expect, it, vi } from "vitest";
+import ConfirmDialog from "../src/lib/components/ConfirmDialog.svelte";
+import GenerateProgress from "../src/lib/components/GenerateProgress.svelte";
+import PasswordDialog from "../src/lib/components/PasswordDialog.svelte";
+import StepList from "../src/lib/components/StepList.svelte";
+import en from "../src/lib/i18n/en.json";
+import { createMockBackend } from "../src/lib/mockBackend";
+
+const body = createRawSnippet(() => ({ render: () => "<p>Are you sure?</p>" }));
+
+function opener(): HTMLButtonElement {
+  const button = document.createElement("button");
+  button.textContent = "open";
+  document.body.appendChild(button);
+  button.focus();
+  return button;
+}
+
+describe("ModalFrame (through the confirm and password dialogs)", () => {
+  it("the confirm dialog: an alertdialog named by its title, the focus on Cancel, Tab kept inside, Escape cancels, focus given back", async () => {
+    const before = opener();
+    const onCancel = vi.fn();
+    const onConfirm = vi.fn();
+    const user = userEvent.setup();
+    const view = render(ConfirmDialog, { title: "Delete it?", confirmLabel: "Delete", danger: true, onConfirm, onCancel, children: body });
+    const dialog = screen.getByTestId("confirm-dialog");
+    expect(dialog).toHaveAttribute("role", "alertdialog");
+    expect(dialog).toHaveAttribute("aria-modal", "true");
+    expect(dialog).toHaveAccessibleName("Delete it?");
+    expect(dialog).toHaveAccessibleDescription("Are you sure?");
+    const cancel = within(dialog).getByTestId("confirm-cancel");
+    await waitFor(() => expect(cancel).toHaveFocus());
+    await user.tab();
+    expect(within(dialog).getByTestId("confirm-ok")).toHaveFocus();
+    await user.tab();
+    expect(cancel).toHaveFocus();
+    await user.tab({ shift: true });
+    expect(within(dialog).getByTestId("confirm-ok")).toHaveFocus();
+    await user.keyboard("{Escape}");
+    expect(onCancel).toHaveBeenCalledTimes(1);
+    expect(onConfirm).not.toHaveBeenCalled();
+    view.unmount();
+    expect(before).toHaveFocus();
+    before.remove();
+  });
+
+  it("the password dialog: a dialog, the focus in the field, Escape cancels, the focus given back", async () => {
+    const before = opener();
+    const onCancel = vi.fn();
+    const onSubmit = vi.fn();
+    const user = userEvent.setup();
+    const view = render(PasswordDialog, { title: "Your password", body: "To sign.", confirmLabel: "Push", onSubmit, onCancel });
+    const dialog = screen.getByTestId("password-dialog");
+    expect(dialog).toHaveAttribute("role", "dialog");
+    expect(dialog).toHaveAccessibleName("Your password");
+    expect(dialog).toHaveAccessibleDescription("To sign.");
+    const input = within(dialog).getByTestId("password-dialog-input");
+    await waitFor(() => expect(input).toHaveFocus());
+    // Nothing typed: said on the field, nothing sent.
+    await user.keyboard("{Enter}");
+    expect(await within(dialog).findByRole("alert")).toHaveTextContent(en.password.empty);
+    expect(onSubmit).not.toHaveBeenCalled();
+    await user.type(input, "secret{Enter}");
+    expect(onSubmit).toHaveBeenCalledWith("secret");
+    expect(input).toHaveValue("");
+    // Tab stays inside: the field, Cancel, OK, back to the field.
+    await user.tab();
+    await user.tab();
+    expect(within(dialog).getByTestId("password-dialog-ok")).toHaveFocus();
+    await user.tab();
+    expect(input).toHaveFocus();
+    await user.keyboard("{Escape}");
+    expect(onCancel).toHaveBeenCalledTimes(1);
+    view.unmount();
+    expect(before).toHaveFocus();
+    before.remove();
+  });
+});
+
+describe("StepList", () => {
+  it("marks the current step and says the steps done to screen readers", () => {
+    render(StepList, {
+      steps: ["one", "two", "three"],
+      current: 1,
+      label: "Steps",
+      nameOf: (s: string) => `Step ${s}`,
+      passedText: "(done)",
+      testid: "step",
+    });
+    const list = screen.getByRole("list", { name: "Steps" });
+    const items = within(list).getAllByTestId("step");
+    expect(items.map((i) => i.dataset.step)).toEqual(["one", "two", "three"]);
+    expect(items.map((i) => i.getAttribute("aria-current"))).toEqual([null, "step", null]);
+    expect(items[0]).toHaveTextContent("Step one (done)");
+    expect(items[1]).toHaveTextContent(/^2\s*Step two$/);
+    expect(items[1]).not.toHaveTextContent("(done)");
+    expect(items[0].querySelector(".dot")).toHaveAttribute("aria-hidden", "true");
+  });
+
+  it("marks no step while loading", () => {
+    render(StepList, { steps: ["a", "b"], current: 1, label: "Steps", nameOf: (s: string) => s, passedText: "(done)", active: false });
+    expect(screen.getAllByRole("listitem").map((i) => i.getAttribute("aria-current"))).toEqual([null, null]);
+    expect(screen.getByRole("list")).not.toHaveTextContent("(done)");
+  });
+});
+
+describe("GenerateProgress", () => {
+  it("names its bar, cancels the job once, and lets it be cancelled again when cancel_job failed", async () => {
+    const backend = createMockBackend({ manual: true });
+    const user = userEvent.setup();
+    const cancelJob = vi.spyOn(backend, "cancelJob").mockRejectedValueOnce(new Error("gone"));
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    render(GenerateProgress, {
+      backend,
+      jobId: "job-1",
+      working: "Generating…",
+      cancelling: "Cancelling…",
+      cancel: "Cancel",
+      testid: "progress",
+      cancelTestid: "progress-cancel",
+    });
+    expect(screen.getByRole("progressbar")).toHaveAccessibleName("Generating…");
+    const button = screen.getByTestId("progress-cancel");
+    await user.click(button);
+    expect(cancelJob).toHaveBeenCalledWith("job-1");
+    await waitFor(() => expect(button).toBeEnabled());
+    expect(warn).toHaveBeenCalled();
+    await user.click(button);
+    expect(screen.getByTestId("progress")).toHaveTextContent("Cancelling…");
+    expect(button).toBeDisabled();
+    expect(cancelJob).toHaveBeenCalledTimes(2);
+    warn.mockRestore();
+  });
+});
