@@ -4,7 +4,8 @@
 // translation key shows) and saved under tests/e2e/artifacts/screens/{en,fr}/, with the same
 // file names in both: the tour (welcome, key, back-up, words, quiz, wallet and key service, watch,
 // done), Home, decrypting, decrypted, an error, Keys, the wallet and key service on Keys, restore,
-// Settings, Tasks, the rotation's first step.
+// Settings, Tasks, the rotation's first step, Home's reminders after the tour was skipped.
+// E2E_SCREENS_LANGS=en (or fr) walks one language only.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -212,6 +213,14 @@ for (const lang of (process.env.E2E_SCREENS_LANGS ?? 'en,fr').split(',')) {
       await u.find(byId('tasks-screen'));
       await u.find(byId('watched-row'));
       await shot('24-tasks');
+      // The tour shown again from Settings and skipped at once: Home reminds what is left.
+      await u.click(byId('nav-settings'));
+      await u.click(byId('show-tour'));
+      await u.find(`${byId('onboarding')}[data-step="welcome"]`);
+      await u.click(byId('onboarding-skip'));
+      await u.find(byId('home-screen'));
+      await waitUntil(async () => (await u.attrs(byId('home-reminder'), 'data-kind')).includes('backup'), 'the backup reminder', 20000);
+      await shot('25-home-reminders');
     });
   });
 }
