@@ -129,8 +129,8 @@ export class User {
   }
 
   /**
-   * What has the keyboard focus: tag, id, testid, text, and whether the focus is drawn (an outline
-   * or a box-shadow ring, as :focus-visible draws it).
+   * What has the keyboard focus: tag, id, testid, text, and whether the focus is drawn (the
+   * element matches :focus-visible and has an outline of 2px or more, as app.css draws it).
    */
   focused() {
     return this.exec(`
@@ -143,7 +143,8 @@ export class User {
         id: el.id || null,
         testid: el.getAttribute('data-testid'),
         text: (el.innerText || el.value || el.getAttribute('aria-label') || '').trim(),
-        visible: outline || (st.boxShadow && st.boxShadow !== 'none'),
+        visible: outline && el.matches(':focus-visible'),
+        outline: st.outlineStyle + ' ' + st.outlineWidth,
         focusVisible: el.matches(':focus-visible'),
       };
     `);
