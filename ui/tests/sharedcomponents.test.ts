@@ -3,6 +3,7 @@ import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { createRawSnippet } from "svelte";
 import { describe, expect, it, vi } from "vitest";
+import Callout from "../src/lib/components/Callout.svelte";
 import ConfirmDialog from "../src/lib/components/ConfirmDialog.svelte";
 import GenerateProgress from "../src/lib/components/GenerateProgress.svelte";
 import PasswordDialog from "../src/lib/components/PasswordDialog.svelte";
@@ -134,5 +135,26 @@ describe("GenerateProgress", () => {
     expect(button).toBeDisabled();
     expect(cancelJob).toHaveBeenCalledTimes(2);
     warn.mockRestore();
+  });
+});
+
+describe("Callout", () => {
+  const text = createRawSnippet(() => ({ render: () => "<b>Keep both.</b>" }));
+
+  it("shows its text with the tone's icon, and the role, id and kind given", () => {
+    render(Callout, { tone: "error", role: "alert", id: "c1", testid: "c", kind: "io", children: text });
+    const callout = screen.getByTestId("c");
+    expect(callout).toHaveAttribute("role", "alert");
+    expect(callout).toHaveAttribute("id", "c1");
+    expect(callout).toHaveAttribute("data-kind", "io");
+    expect(callout).toHaveClass("error");
+    expect(callout).toHaveTextContent("Keep both.");
+    expect(callout.querySelector("svg")).not.toBeNull();
+  });
+
+  it("is a plain note by default (no role: not announced as an alert)", () => {
+    render(Callout, { testid: "c", children: text });
+    expect(screen.getByTestId("c")).not.toHaveAttribute("role");
+    expect(screen.getByTestId("c")).toHaveClass("info");
   });
 });
