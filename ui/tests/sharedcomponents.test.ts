@@ -3,13 +3,14 @@ import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { createRawSnippet } from "svelte";
 import { describe, expect, it, vi } from "vitest";
+import BackupWizard from "../src/lib/components/BackupWizard.svelte";
 import Callout from "../src/lib/components/Callout.svelte";
 import ConfirmDialog from "../src/lib/components/ConfirmDialog.svelte";
 import GenerateProgress from "../src/lib/components/GenerateProgress.svelte";
 import PasswordDialog from "../src/lib/components/PasswordDialog.svelte";
 import StepList from "../src/lib/components/StepList.svelte";
 import en from "../src/lib/i18n/en.json";
-import { createMockBackend } from "../src/lib/mockBackend";
+import { createMockBackend, SAMPLE_WORDS, sampleKey } from "../src/lib/mockBackend";
 
 const body = createRawSnippet(() => ({ render: () => "<p>Are you sure?</p>" }));
 
@@ -156,5 +157,29 @@ describe("Callout", () => {
     render(Callout, { testid: "c", children: text });
     expect(screen.getByTestId("c")).not.toHaveAttribute("role");
     expect(screen.getByTestId("c")).toHaveClass("info");
+  });
+});
+
+describe("BackupWizard, embedded (the tour's backup step, the rotation's kit step)", () => {
+  it("tells the wizard that opened it whether a kit was made and tested", async () => {
+    const backend = createMockBackend({ manual: true, ringKeys: [sampleKey()] });
+    const user = userEvent.setup();
+    const onClose = vi.fn();
+    const onVerified = vi.fn(async () => {});
+    const view = render(BackupWizard, { backend, keys: backend.options.ringKeys, onClose, onVerified });
+    await user.click(screen.getByTestId("backup-cancel"));
+    expect(onClose).toHaveBeenLastCalledWith(false);
+    view.unmount();
+
+    render(BackupWizard, { backend, keys: backend.options.ringKeys, onClose, onVerified });
+    await user.click(screen.getByTestId("backup-save"));
+    await user.click(await screen.findByTestId("backup-continue"));
+    for (const input of await screen.findAllByTestId("quiz-word-input")) {
+      await user.type(input, SAMPLE_WORDS[Number(input.dataset.index) - 1]);
+    }
+    await user.click(screen.getByTestId("quiz-submit"));
+    await user.click(await screen.findByTestId("backup-close"));
+    expect(onVerified).toHaveBeenCalledTimes(1);
+    expect(onClose).toHaveBeenLastCalledWith(true);
   });
 });
