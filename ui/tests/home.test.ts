@@ -160,6 +160,7 @@ describe("Home", () => {
     expect(check).toHaveAccessibleName("Check the key service of Arbitrum Sepolia (test network)");
     await user.click(check);
     await waitFor(() => expect(chip("arbitrum-sepolia-testnet")).toHaveAttribute("data-state", "absent"));
+    expect(chip("arbitrum-sepolia-testnet")).toHaveFocus();
     expect(chip("arbitrum-sepolia-testnet")).toHaveTextContent(en.home.sms.state.absent);
     expect(chip("arbitrum-sepolia-testnet")).toHaveAttribute("title", en.sms.state.absent);
     expect(within(chip("arbitrum-sepolia-testnet")).queryByTestId("home-sms-check")).not.toBeInTheDocument();

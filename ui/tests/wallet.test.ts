@@ -340,6 +340,9 @@ describe("key service (SMS)", () => {
     await user.click(checkOne);
     await waitFor(() => expect(smsRow("bellecour")).toHaveAttribute("data-state", "absent"));
     const absent = smsRow("bellecour");
+    // The button went with the state: the focus stays on the row, the outcome is announced.
+    expect(absent).toHaveFocus();
+    expect(screen.getByTestId("sms-live")).toHaveTextContent("Bellecour (legacy, old tasks): key service checked.");
     expect(absent).toHaveAttribute("data-check", "checked");
     expect(absent).toHaveTextContent(en.sms.state.absent);
     expect(within(absent).getByTestId("sms-push")).toBeEnabled();
@@ -457,6 +460,7 @@ describe("key service (SMS)", () => {
     expect(retry).toHaveAccessibleName("Check the key service of Bellecour (legacy, old tasks) again");
     await user.click(retry);
     await waitFor(() => expect(smsRow("bellecour")).toHaveAttribute("data-state", "absent"));
+    expect(smsRow("bellecour")).toHaveFocus();
     expect(within(smsRow("bellecour")).queryByTestId("sms-error")).not.toBeInTheDocument();
     expect(backend.callsTo("sms_status").filter((c) => c.network === "bellecour")).toHaveLength(calls + 1);
   });
