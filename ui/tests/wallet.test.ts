@@ -433,6 +433,25 @@ describe("key service (SMS)", () => {
     expect(within(smsRow("arbitrum-mainnet")).queryByTestId("sms-error")).not.toBeInTheDocument();
   });
 
+  it("does not call a network 'not checked' before knowing which networks are in use", async () => {
+    const { backend, user } = setup({ wallets: [sampleWallet()] });
+    const list = backend.watchedList.bind(backend);
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    backend.watchedList = async () => {
+      await gate;
+      return list();
+    };
+    await openKeys(user);
+    await waitFor(() => expect(screen.getAllByTestId("sms-row")).toHaveLength(3));
+    expect(screen.getAllByTestId("sms-row").map((r) => r.dataset.check)).toEqual(["checking", "checking", "checking"]);
+    expect(screen.queryByTestId("sms-check-one")).not.toBeInTheDocument();
+    release();
+    await waitFor(() =>
+      expect(screen.getAllByTestId("sms-row").map((r) => r.dataset.check)).toEqual(["checked", "not_checked", "not_checked"]),
+    );
+  });
+
   it("shows an unreachable SMS as a compact state on its row, with a Retry", async () => {
     const { backend, user } = setup({
       wallets: [sampleWallet()],
