@@ -191,6 +191,8 @@ describe("Home", () => {
     await user.click(retry);
     await waitFor(() => expect(chip("arbitrum-sepolia-testnet")).toHaveAttribute("data-state", "absent"));
     expect(backend.callsTo("sms_status").filter((c) => c.network === "arbitrum-sepolia-testnet")).toHaveLength(2);
+    // In use already (watched): checked again, not remembered as picked.
+    expect(localStorage.getItem(SMS_PICKED_KEY)).toBeNull();
   });
 
   it("does not ask the key services again each time Home shows", async () => {

@@ -54,7 +54,7 @@ export type Home = Readable<HomeState> & {
    * `keys`: the ring's keys (their push journal names networks in use); the last ones given are kept.
    */
   load(force?: boolean, keys?: readonly KeySummary[] | null): Promise<void>;
-  /** Checks the key service of a network not in use, and from now on by itself (picked). */
+  /** Checks a key service again; one not in use is checked from now on by itself (picked). */
   check(network: string): Promise<void>;
 };
 
@@ -124,9 +124,11 @@ export function createHome(backend: Backend, deps: HomeDeps = {}): Home {
   }
 
   async function check(network: string) {
-    const address = get(store).smsAddress;
+    const state = get(store);
+    const address = state.smsAddress;
     if (!address) return;
-    pickNetwork(network);
+    // A network not in use is picked (checked by itself from now on); one in use is checked again.
+    if (!state.sms.find((c) => c.network === network)?.inUse) pickNetwork(network);
     checkedInUse = [...new Set([...checkedInUse.split("|").filter(Boolean), network])].sort().join("|");
     store.update((s) => ({
       ...s,
