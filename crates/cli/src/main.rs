@@ -7,6 +7,7 @@
 //! `{"error":{"kind","message","hint"}}` with `--json`), 2 bad usage (clap's own code), 3 `fetch`
 //! done but the files do NOT match the result digest on chain.
 
+mod error_text;
 mod keys_cmd;
 mod lang;
 mod progress_bar;
@@ -187,7 +188,7 @@ fn main() -> ExitCode {
             if json {
                 println!("{}", serde_json::to_string(&ErrorJson { error: &e }).unwrap_or_default());
             } else {
-                eprintln!("{}\n{}", t!("error.message", message = e.message), t!("error.hint", hint = e.hint));
+                eprintln!("{}", error_text::human_error(&e));
             }
             ExitCode::from(1)
         }

@@ -256,7 +256,7 @@ fn decrypt_sizes_and_messages_in_french() {
 }
 
 #[test]
-fn error_headers_are_translated_but_the_core_message_and_json_are_not() {
+fn errors_speak_french_with_the_core_message_as_english_details() {
     let dir = tempfile::tempdir().unwrap();
     let (archive, key, out) = (fixture("encryptedResults.zip"), fixture("unexpected_key"), dir.path().join("x.zip"));
     let args = ["decrypt", p(&archive), "--key", p(&key), "--output", p(&out)];
@@ -264,13 +264,30 @@ fn error_headers_are_translated_but_the_core_message_and_json_are_not() {
     let fr = run_env(&args, &[("RESULT_VAULT_LANG", "fr")]);
     assert_eq!((en.status.code(), fr.status.code()), (Some(1), Some(1)));
     let (en, fr) = (stderr(&en), stderr(&fr));
-    assert!(en.starts_with("Error: ") && en.contains("\nWhat to do: "), "{en}");
-    assert!(fr.starts_with("Erreur : ") && fr.contains("\nQue faire : "), "{fr}");
-    // The core's words stay as they are.
+    // English: the core's own message and hint, specific to the case.
+    let lines: Vec<&str> = en.lines().collect();
+    assert_eq!(lines.len(), 2, "{en}");
+    let message = lines[0].strip_prefix("Error: ").expect("Error: first");
+    let hint = lines[1].strip_prefix("What to do: ").expect("What to do: second");
+    assert!(message.contains("None of your keys can open this result"), "{en}");
+    // French: the kind's title and hint in French, then the core's message as English details.
+    let lines: Vec<&str> = fr.lines().collect();
     assert_eq!(
-        en.replace("Error: ", "").replace("What to do: ", ""),
-        fr.replace("Erreur : ", "").replace("Que faire : ", "")
+        lines,
+        [
+            "Erreur : Aucune de vos clés ne peut ouvrir ce résultat.",
+            "Que faire : Ajoutez la clé du bénéficiaire de cette tâche.",
+            &format!("Détail (en anglais) : {message}"),
+        ],
+        "{fr}"
     );
+    assert!(!fr.contains(hint), "no English hint in French: {fr}");
+    // Another kind, another title: not_a_result for a key file given as the archive.
+    let o = run_env(&["decrypt", p(&key), "--key", p(&key), "--output", p(&out)], &[("RESULT_VAULT_LANG", "fr")]);
+    assert_eq!(o.status.code(), Some(1));
+    let fr = stderr(&o);
+    assert!(fr.starts_with("Erreur : ") && !fr.starts_with("Erreur : Aucune de vos clés"), "{fr}");
+    assert!(fr.contains("\nQue faire : ") && fr.contains("\nDétail (en anglais) : "), "{fr}");
 }
 
 #[test]
