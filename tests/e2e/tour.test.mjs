@@ -275,12 +275,14 @@ describe('the tour skipped at once', () => {
     await u.waitHeadingFocus(/^Back up your keys$/);
   });
 
-  // Known bug (see the report of this change): Home asks for the wallets once, when it mounts; after
-  // a restart the key ring opens a moment later, so the wallet list stays "The key ring is not
-  // open." and the wallet reminder is missing until Home is shown again.
-  test('after a restart: the wallet reminder too, without leaving Home', { todo: 'Home does not reload the wallets once the key ring opens' }, async () => {
+  // Home shows before the key ring opens (it holds the wallets): once the ring is open, Home loads
+  // the wallets again by itself, so the wallet reminder is there without leaving Home.
+  test('after a restart: the wallet reminder too, without leaving Home', async () => {
     await u.restart();
     await u.find(byId('home-key-count'), { timeoutMs: 30000 });
     await waitUntil(async () => (await reminders()).join() === 'backup,wallet,watch', 'the three reminders', 10000);
+    assert.equal(await u.count(byId('home-sms-error')), 0);
+    assert.equal(await u.count(byId('home-no-wallet')), 1);
+    assert.equal(await u.count(byId('nav-open') + '[aria-current="page"]'), 1);
   });
 });

@@ -301,6 +301,37 @@ describe("reminders of the welcome tour's skipped steps", () => {
     await user.click(within(keys).getByTestId("home-reminder-action"));
     expect(await screen.findByTestId("keys-screen")).toBeInTheDocument();
   });
+
+  it("after a restart: loads the wallets again once the key ring opens, without leaving Home", async () => {
+    // As the real app: the wallets live in the key ring, and the ring opens a moment after Home shows.
+    localStorage.setItem(ONBOARDING_KEY, JSON.stringify({ status: "skipped", skipped: ["backup", "wallet", "watch"] }));
+    const backend = createMockBackend({ manual: true, ringKeys: [notBackedUp()] });
+    let ringOpen = false;
+    let openRing: () => void = () => {};
+    const opened = new Promise<void>((resolve) => (openRing = resolve));
+    const vaultOpen = backend.vaultOpen.bind(backend);
+    backend.vaultOpen = async (...args) => {
+      await opened;
+      const overview = await vaultOpen(...args);
+      ringOpen = true;
+      return overview;
+    };
+    const walletsList = backend.walletsList.bind(backend);
+    backend.walletsList = async () => {
+      if (!ringOpen) {
+        throw { kind: "keyring_damaged", message: "The key ring is not open.", hint: "Open or unlock the key ring first." };
+      }
+      return walletsList();
+    };
+    render(App, { backend });
+    await screen.findByTestId("home-screen");
+    expect(await screen.findByTestId("home-sms-error")).toBeInTheDocument();
+    openRing();
+    await waitFor(() => expect(screen.getAllByTestId("home-reminder").map((r) => r.dataset.kind)).toEqual(["backup", "wallet", "watch"]));
+    expect(screen.queryByTestId("home-sms-error")).not.toBeInTheDocument();
+    expect(screen.getByTestId("home-no-wallet")).toHaveTextContent(en.home.sms.noWallet);
+    expect(screen.getByTestId("home-screen")).toBeInTheDocument();
+  });
 });
 
 describe("files handed from outside", () => {
