@@ -257,8 +257,10 @@ describe("reminders of the welcome tour's skipped steps", () => {
     expect(reminder("backup")).toHaveTextContent(en.home.reminders.backup);
     expect(reminder("wallet")).toHaveTextContent(en.home.reminders.wallet);
     expect(reminder("watch")).toHaveTextContent(en.home.reminders.watch);
-    // The keys section does not repeat the reminder's button.
+    // The keys section does not repeat the reminder's button, and no banner says it again above Home.
     expect(screen.queryByTestId("home-backup")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("backup-reminder")).not.toBeInTheDocument();
+    expect(screen.getAllByText(en.home.reminders.backup)).toHaveLength(1);
 
     await user.click(within(reminder("watch")).getByTestId("home-reminder-action"));
     await screen.findByTestId("tasks-screen");

@@ -466,36 +466,49 @@ describe("keys screen", () => {
 });
 
 describe("backup reminder", () => {
-  it("shows on every screen while a key is in no verified kit", async () => {
+  it("shows on every screen but Home while a key is in no verified kit; Home says it once, in its own words", async () => {
     const { user } = setup({ ringKeys: [backedUp(), notBackedUp()] });
+    // Home: its keys panel says it, with its button; no banner above it saying it again.
+    expect(await screen.findByTestId("home-backup-state")).toHaveAttribute("data-state", "not_backed_up");
+    expect(screen.getByTestId("home-backup")).toHaveTextContent(en.reminder.action);
+    expect(screen.queryByTestId("backup-reminder")).not.toBeInTheDocument();
+    await openKeys(user);
     const banner = await screen.findByTestId("backup-reminder");
     expect(banner).toHaveTextContent("1 key is not in a verified recovery kit.");
     expect(banner).toHaveTextContent(en.reminder.action);
-    await openKeys(user);
-    expect(screen.getByTestId("backup-reminder")).toBeInTheDocument();
+    await user.click(screen.getByTestId("nav-tasks"));
+    expect(await screen.findByTestId("backup-reminder")).toBeInTheDocument();
+    // Back on Home: no banner again.
+    await user.click(screen.getByTestId("nav-open"));
+    await screen.findByTestId("home-screen");
+    expect(screen.queryByTestId("backup-reminder")).not.toBeInTheDocument();
   });
 
   it("counts the keys", async () => {
-    setup({ ringKeys: [notBackedUp(), sampleKey({ fingerprint: "ab".repeat(32), backed_up: false })] });
+    const { user } = setup({ ringKeys: [notBackedUp(), sampleKey({ fingerprint: "ab".repeat(32), backed_up: false })] });
+    await openKeys(user);
     expect(await screen.findByTestId("backup-reminder")).toHaveTextContent(
       "2 keys are not in a verified recovery kit.",
     );
   });
 
   it("is hidden when every key is in a verified kit, or before the ring is open", async () => {
-    setup({ ringKeys: [backedUp()] });
+    const { user } = setup({ ringKeys: [backedUp()] });
     await waitFor(() => expect(screen.getByTestId("drop-zone")).toBeInTheDocument());
+    await openKeys(user);
     await new Promise((r) => setTimeout(r, 20));
     expect(screen.queryByTestId("backup-reminder")).not.toBeInTheDocument();
   });
 
   it("says when the kit is out of date", async () => {
-    setup({ ringKeys: [backedUp()], kitOutOfDate: true });
+    const { user } = setup({ ringKeys: [backedUp()], kitOutOfDate: true });
+    await openKeys(user);
     expect(await screen.findByTestId("backup-reminder")).toHaveTextContent(en.reminder.outOfDate);
   });
 
   it("Back up now opens the wizard", async () => {
     const { user } = setup({ ringKeys: [notBackedUp()] });
+    await openKeys(user);
     await user.click(await screen.findByTestId("reminder-backup"));
     expect(await screen.findByTestId("backup-wizard")).toBeInTheDocument();
     expect(screen.queryByTestId("backup-reminder")).not.toBeInTheDocument();
