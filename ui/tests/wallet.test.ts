@@ -167,8 +167,12 @@ describe("wallet", () => {
   it("says a password is needed when none was typed, and a path containing 'wrong' never opens", async () => {
     const { user } = setup({ pickWalletFile: "/home/alice/wrong-keystore.json" });
     await openKeys(user);
+    // "No file chosen" is a sentence, in the normal font; a file name is in the monospace one.
+    expect(screen.getByTestId("wallet-chosen")).toHaveTextContent(en.wallet.noFile);
+    expect(screen.getByTestId("wallet-chosen")).not.toHaveClass("mono");
     await user.click(screen.getByTestId("wallet-import-file"));
     expect(screen.getByTestId("wallet-chosen")).toHaveTextContent("wrong-keystore.json");
+    expect(screen.getByTestId("wallet-chosen")).toHaveClass("mono");
     await user.click(screen.getByTestId("wallet-import-submit"));
     const error = await screen.findByTestId("wallet-error");
     // Nothing was typed: the title says a password is needed, not that it is wrong.
