@@ -130,6 +130,53 @@ fn flipped_byte_in_each_part() {
     }
 }
 
+/// Sets, in every header of `archive` that names `name`, the 16-bit field at `offset` from the
+/// header's signature to `value` (local header: method at 8, flags at 6; central: 10 and 8).
+fn patch_headers(archive: &mut [u8], name: &str, local: usize, central: usize, value: u16) {
+    let mut at = 0;
+    while let Some(pos) = archive[at..].windows(name.len()).position(|w| w == name.as_bytes()) {
+        let name_at = at + pos;
+        // The name follows a 30-byte local header or a 46-byte central header.
+        for (sig, len, field) in [(0x04034b50u32, 30usize, local), (0x02014b50, 46, central)] {
+            if name_at >= len {
+                let h = name_at - len;
+                if archive[h..h + 4] == sig.to_le_bytes() {
+                    archive[h + field..h + field + 2].copy_from_slice(&value.to_le_bytes());
+                }
+            }
+        }
+        at = name_at + name.len();
+    }
+}
+
+#[test]
+fn ciphertext_entry_stored_or_deflate_and_nothing_else() {
+    // The ciphertext is read from the file itself (stored: straight into the buffer; Deflate:
+    // inflated by flate2), with the CRC and size checked: both methods open the same way.
+    let key = [0x42u8; 32];
+    let wrapped = public_key("expected_key.pub").encrypt(&mut rand_core(), rsa::Pkcs1v15Encrypt, &key).unwrap();
+    let ct = cbc_encrypt(&key, &[1u8; 16], &sample_inner());
+    let entries: [(&str, &[u8]); 2] = [("aes-key.rsa", &wrapped), ("iexec_out.zip.aes", &ct)];
+    for method in [zip::CompressionMethod::Stored, zip::CompressionMethod::Deflated] {
+        let archive = zip_with(&entries, method);
+        let r = try_open(&archive).unwrap_or_else(|e| panic!("{method:?}: {e:?}"));
+        assert_eq!(r.files.len(), 2, "{method:?}");
+        // A flipped ciphertext byte: the entry's CRC says the download is damaged.
+        let mut bad = archive.clone();
+        bad[data_offset(&archive, "iexec_out.zip.aes") + 40] ^= 1;
+        assert_eq!(kind(&bad), ErrorKind::IncompleteArchive, "{method:?}");
+    }
+    // Another compression method (bzip2, 12) or the zip's own encryption (flag bit 0): no iExec
+    // enclave writes them, so this is not a result as a task produces it.
+    let mut other = zip_with(&entries, zip::CompressionMethod::Stored);
+    patch_headers(&mut other, "iexec_out.zip.aes", 8, 10, 12);
+    let e = try_open(&other).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotAResult, "{e:?}");
+    let mut encrypted = zip_with(&entries, zip::CompressionMethod::Stored);
+    patch_headers(&mut encrypted, "iexec_out.zip.aes", 6, 8, 1);
+    assert_eq!(kind(&encrypted), ErrorKind::NotAResult);
+}
+
 #[test]
 fn damaged_ciphertexts_in_a_sound_zip() {
     let key = [0x42u8; 32];

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::archive::cipher::{read_full, AesKey, Decryptor, ReadFailure, SkipWhitespace};
 use crate::archive::inner::{map_input_error, read_inner_zip, CheckOnly, EntrySink, InnerFile, Limits};
-use crate::archive::outer::{ArchiveLayout, OuterArchive, CIPHERTEXT_ENTRY};
+use crate::archive::outer::{ArchiveLayout, OuterArchive};
 use crate::archive::output::{FolderSink, OutputTarget, PendingOutput};
 use crate::archive::unwrap::unwrap_aes_key;
 use crate::error::{Result, VaultError};
@@ -212,10 +212,7 @@ fn stream_encrypted(
         }
     }
     run_pipeline(total, pending, opts, progress, cancel, move |tx, throttle, cancel| {
-        let entry = outer
-            .zip
-            .by_name(CIPHERTEXT_ENTRY)
-            .map_err(|e| VaultError::incomplete(format!("The entry `{CIPHERTEXT_ENTRY}` cannot be read: {e}.")))?;
+        let entry = outer.into_ciphertext_reader()?;
         let counted = Counted { inner: entry, count: Arc::new(std::sync::atomic::AtomicU64::new(0)) };
         let count = counted.count.clone();
         let source: Box<dyn Read + Send + '_> = match aes {
