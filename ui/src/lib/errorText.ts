@@ -1,3 +1,5 @@
+import type { IpcError } from "./ipc/bindings";
+
 /**
  * An error panel says each thing once: its title, a lead (what the error means on this screen),
  * the core's message and its hint often come from different places (the UI's translations, the
@@ -49,4 +51,62 @@ export function sayOnce(parts: readonly (string | null | undefined)[]): (string 
     const text = fresh.join(" ");
     return fresh[0] === clauses[0] ? text : text.charAt(0).toLocaleUpperCase() + text.slice(1);
   });
+}
+
+/** What an error panel shows, each part once (null: not shown). */
+export type ErrorText = {
+  title: string;
+  /** What the error means (the screen's words, or the kind's in the UI's language). */
+  lead: string | null;
+  /** The backend's own message, shown as such (English UI only). */
+  message: string | null;
+  hint: string | null;
+  /**
+   * The backend's own words (in English) when the UI speaks another language: shown only under
+   * "Technical details" (ErrorDetails.svelte), never as the panel's text.
+   */
+  details: string | null;
+};
+
+type Translate = (key: string, options?: Record<string, unknown>) => string;
+
+/** The backend writes its messages and hints in English: shown as they are only in English. */
+export function speaksBackendLanguage(language: string | undefined): boolean {
+  return !language || language.toLowerCase().startsWith("en");
+}
+
+/**
+ * The parts of an error panel. In English: the title, the screen's lead, the backend's message
+ * and hint (more specific than the kind's own words), each said once; the kind's lead stands in
+ * for a missing message. In another language: the title, the lead (the screen's, or the kind's)
+ * and the kind's hint, all translated; the backend's message and hint only as `details`.
+ */
+export function errorText(
+  tr: Translate,
+  language: string | undefined,
+  error: IpcError,
+  own: { title?: string | null; lead?: string | null } = {},
+): ErrorText {
+  const title = own.title || tr(`errors.title.${error.kind}`);
+  const kindHint = tr(`errors.defaultHint.${error.kind}`);
+  if (speaksBackendLanguage(language)) {
+    const message = error.message?.trim() || (own.lead ? null : tr(`errors.lead.${error.kind}`));
+    const [t, lead, said, hint] = sayOnce([title, own.lead, message, error.hint?.trim() || kindHint]);
+    return { title: t ?? title, lead, message: said, hint, details: null };
+  }
+  const [t, lead, hint] = sayOnce([title, own.lead || tr(`errors.lead.${error.kind}`), kindHint]);
+  const [message, backendHint] = sayOnce([error.message, error.hint]);
+  const details = [message, backendHint].filter(Boolean).join(" ") || null;
+  return { title: t ?? title, lead, message: null, hint, details };
+}
+
+/** An error said in one line: the backend's message in English, the kind's title otherwise. */
+export function errorLine(tr: Translate, language: string | undefined, error: IpcError): string {
+  return (speaksBackendLanguage(language) && error.message?.trim()) || tr(`errors.title.${error.kind}`);
+}
+
+/** The backend's own words about an error, for "Technical details" (null in English: said already). */
+export function technicalDetails(language: string | undefined, error: IpcError): string | null {
+  if (speaksBackendLanguage(language)) return null;
+  return [error.message, error.hint].map((p) => p?.trim()).filter(Boolean).join(" ") || null;
 }
