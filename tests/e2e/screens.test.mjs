@@ -201,6 +201,14 @@ for (const lang of (process.env.E2E_SCREENS_LANGS ?? 'en,fr').split(',')) {
       await u.click(byId('nav-keys'));
       await u.click(byId('start-rotation'));
       await waitUntil(async () => (await u.attr(byId('rotation-wizard'), 'data-step')) === 'why', 'the rotation wizard', 20000);
+      // The step list holds on one line, each name whole (not cut), in both languages.
+      const steps = await u.exec(
+        'return [...document.querySelectorAll(arguments[0])].map((li) => { const n = li.querySelector(".name"); return [li.getBoundingClientRect().top, n.scrollWidth - n.clientWidth]; });',
+        [byId('rotation-step')],
+      );
+      assert.equal(steps.length, 5);
+      assert.equal(new Set(steps.map(([top]) => Math.round(top))).size, 1, `${lang}: the rotation's steps on one line`);
+      assert.deepEqual(steps.map(([, cut]) => cut > 1), [false, false, false, false, false], `${lang}: no step name cut`);
       await shot('21-rotation-why');
     });
 

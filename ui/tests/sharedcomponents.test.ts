@@ -10,6 +10,7 @@ import GenerateProgress from "../src/lib/components/GenerateProgress.svelte";
 import PasswordDialog from "../src/lib/components/PasswordDialog.svelte";
 import StepList from "../src/lib/components/StepList.svelte";
 import en from "../src/lib/i18n/en.json";
+import fr from "../src/lib/i18n/fr.json";
 import { createMockBackend, SAMPLE_WORDS, sampleKey } from "../src/lib/mockBackend";
 
 const body = createRawSnippet(() => ({ render: () => "<p>Are you sure?</p>" }));
@@ -84,6 +85,23 @@ describe("ModalFrame (through the confirm and password dialogs)", () => {
 });
 
 describe("StepList", () => {
+  it("the names of each wizard's steps fit one line of its card in both languages (1280x800 and narrower)", () => {
+    // A rough width at 0.85rem (~7.3 px a character, a little more than the average), a 22 px dot
+    // and 6 px before each name, 14 px between the steps: within the 712 px of a wizard's card
+    // (760 px less its padding; the tour's: 900 px less its padding), with room left for narrower
+    // windows (the names of the other steps are shortened before the list would wrap).
+    const width = (names: string[]) => names.reduce((w, n) => w + n.length * 7.3 + 28, 0) + 14 * (names.length - 1);
+    for (const lang of [en, fr]) {
+      for (const [steps, room] of [
+        [lang.rotation.steps, 712],
+        [lang.backup.steps, 712],
+        [lang.onboarding.steps, 852],
+      ] as const) {
+        expect(width(Object.values(steps)), Object.values(steps).join(" | ")).toBeLessThanOrEqual(room * 0.9);
+      }
+    }
+  });
+
   it("marks the current step and says the steps done to screen readers", () => {
     render(StepList, {
       steps: ["one", "two", "three"],
