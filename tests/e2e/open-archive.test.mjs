@@ -71,7 +71,9 @@ test('an archive made for another key says which error and what to do', async ()
   await openPath(otherKeyArchive);
   const err = await s.find('[data-testid="error-view"]', { timeoutMs: 30000 });
   assert.equal(await err.attr('data-kind'), 'no_matching_key');
-  assert.match(await (await s.find('[data-testid="error-message"]')).text(), /None of your keys/);
+  // Each thing once: the title says none of the keys opens it; the message, which keys were tried.
+  assert.match(await (await s.find('[data-testid="error-title"]')).text(), /None of your keys/);
+  assert.match(await (await s.find('[data-testid="error-message"]')).text(), /^Tried 1 key: [0-9A-F]{4} /);
   assert.match(await (await s.find('[data-testid="error-hint"]')).text(), /DataProtector/);
   shot('en-3-no-matching-key');
 });
