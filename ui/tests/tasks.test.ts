@@ -270,6 +270,23 @@ describe("refreshing", () => {
     expect(within(notices[0]).queryByTestId("refresh-warning-details")).not.toBeInTheDocument();
   });
 
+  it("says a refresh's warning in French, the core's English words under Technical details", async () => {
+    await setLanguage("fr");
+    const warning = "The chain could not confirm the task states: the RPC https://arb1.arbitrum.io/rpc cannot be reached.";
+    const { user } = withTasks({ refreshWarning: warning });
+    await openTasks(user);
+    const notices = await screen.findAllByTestId("refresh-warning");
+    expect(notices[0]).toHaveTextContent(fr.watched.warningTitle);
+    expect(within(notices[0]).getByTestId("refresh-warning-first")).toHaveTextContent(fr.watched.warningConfirm);
+    const details = within(notices[0]).getByTestId("error-details") as HTMLDetailsElement;
+    expect(details.open).toBe(false);
+    expect(details).toHaveTextContent(fr.errors.technicalDetails);
+    expect(within(details).getByTestId("error-details-text")).toHaveTextContent(warning);
+    const copy = notices[0].cloneNode(true) as HTMLElement;
+    copy.querySelectorAll("details").forEach((d) => d.remove());
+    expect(copy).not.toHaveTextContent("could not confirm");
+  });
+
   it("shows a failed refresh as an error with its message and hint, and retries", async () => {
     const error: IpcError = {
       kind: "network",
