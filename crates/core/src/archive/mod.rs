@@ -2,6 +2,8 @@
 //! (1.3), safe output, and the end-to-end `open_result`.
 
 pub mod cipher;
+#[cfg(unix)]
+pub mod deflate;
 pub mod inner;
 pub mod names;
 pub mod open;

@@ -142,11 +142,10 @@ impl OuterArchive {
 
     /// The decompressed bytes of the ciphertext entry, CRC-32 and size checked at its end.
     ///
-    /// Read from the file itself rather than through the zip crate's entry reader: a stored
-    /// entry goes from the kernel straight into the caller's buffer, and a Deflate entry (what
-    /// the enclave writes) is inflated by flate2 straight out of one 1 MiB buffer. The zip
-    /// crate's reader adds a copy through an 8 KiB buffer, about a tenth of the CPU time of a
-    /// whole decryption (`benches/decrypt-vs-cp.sh`).
+    /// Read from the file itself rather than through the zip crate's entry reader (which adds
+    /// a copy through an 8 KiB buffer): a stored entry goes from the kernel straight into the
+    /// caller's buffer, and so do the stored blocks of a Deflate entry, what the enclave writes
+    /// for random bytes ([`crate::archive::deflate`]; flate2 inflates any other block).
     ///
     /// Errors: `incomplete_archive` when the entry's local header cannot be read;
     /// `not_a_result` for an entry encrypted by the zip itself or compressed by a method other
@@ -170,13 +169,21 @@ impl OuterArchive {
         }
         let start = start.ok_or_else(|| cannot("its local header is missing".into()))?;
         let mut file = self.zip.into_inner().into_inner();
-        file.seek(SeekFrom::Start(start)).map_err(|e| cannot(e.to_string()))?;
-        let raw = file.take(compressed);
         let inner: Box<dyn Read + Send> = match method {
+            // Stored blocks straight into the caller's buffer (see `archive::deflate`).
+            #[cfg(unix)]
             CompressionMethod::Deflated => {
-                Box::new(flate2::bufread::DeflateDecoder::new(BufReader::with_capacity(1 << 20, raw)))
+                Box::new(crate::archive::deflate::DeflateEntry::new(file, start, compressed))
             }
-            _ => Box::new(raw),
+            #[cfg(not(unix))]
+            CompressionMethod::Deflated => {
+                file.seek(SeekFrom::Start(start)).map_err(|e| cannot(e.to_string()))?;
+                Box::new(flate2::bufread::DeflateDecoder::new(BufReader::with_capacity(1 << 20, file.take(compressed))))
+            }
+            _ => {
+                file.seek(SeekFrom::Start(start)).map_err(|e| cannot(e.to_string()))?;
+                Box::new(file.take(compressed))
+            }
         };
         Ok(Box::new(CheckedEntry {
             inner,
