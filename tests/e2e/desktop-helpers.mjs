@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 
-import { appBinary, artifacts, repo } from './harness.mjs';
+import { appBinary, artifacts, networksFile, repo } from './harness.mjs';
 import { Session } from './webdriver.mjs';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -227,32 +227,8 @@ export async function startSms(name) {
   return { url, control, state, stop };
 }
 
-/**
- * A networks file (RESULT_VAULT_NETWORKS) with the built-in networks' names, every URL on a closed
- * port of 127.0.0.1 except the SMS, which is `smsUrl` when given.
- */
-export function networksFile(dir, smsUrl) {
-  const closed = 'http://127.0.0.1:9';
-  const nets = [
-    ['arbitrum-mainnet', 'Arbitrum One', 42161, '0x098bFCb1E50ebcA0BaA92C12eA0c3F045A1aD9f0', false],
-    ['arbitrum-sepolia-testnet', 'Arbitrum Sepolia (test network)', 421614, '0xB2157BF2fAb286b2A4170E3491Ac39770111Da3E', false],
-    ['bellecour', 'Bellecour (legacy, old tasks)', 134, '0x3eca1B216A7DF1C7689aEb259fFB83ADFB894E7f', true],
-  ].map(([name, label, chain_id, hub, legacy]) => ({
-    name,
-    label,
-    chain_id,
-    hub,
-    legacy,
-    rpc_url: closed,
-    sms_urls: [smsUrl ?? closed],
-    ipfs_gateways: [closed],
-    subgraph_url: closed,
-    market_api_url: closed,
-  }));
-  const file = path.join(dir, 'networks.json');
-  fs.writeFileSync(file, JSON.stringify({ networks: nets }));
-  return file;
-}
+/** The networks file of the harness (every URL closed but the SMS). */
+export { networksFile };
 
 /** A V3 keystore (and its address) made by ethers, with cheap KDF parameters. */
 export function makeKeystore(dir, password) {

@@ -50,18 +50,30 @@ async function waitFor(check, what, timeoutMs = 20000) {
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
-/** Writes a networks file (see src-tauri `builtin_networks`) with every URL on 127.0.0.1:9. */
-function offlineNetworks(home) {
+/**
+ * A networks file (RESULT_VAULT_NETWORKS, see src-tauri `builtin_networks`) with the built-in
+ * networks' names, every URL on a closed port of 127.0.0.1 except the SMS, which is `smsUrl` when
+ * given: the app under test never reaches iExec's real services.
+ */
+export function networksFile(dir, smsUrl) {
   const closed = 'http://127.0.0.1:9';
   const nets = [
     ['arbitrum-mainnet', 'Arbitrum One', 42161, '0x098bFCb1E50ebcA0BaA92C12eA0c3F045A1aD9f0', false],
     ['arbitrum-sepolia-testnet', 'Arbitrum Sepolia (test network)', 421614, '0xB2157BF2fAb286b2A4170E3491Ac39770111Da3E', false],
     ['bellecour', 'Bellecour (legacy, old tasks)', 134, '0x3eca1B216A7DF1C7689aEb259fFB83ADFB894E7f', true],
   ].map(([name, label, chain_id, hub, legacy]) => ({
-    name, label, chain_id, hub, legacy, rpc_url: closed, sms_urls: [closed], ipfs_gateways: [closed],
-    subgraph_url: closed, market_api_url: closed,
+    name,
+    label,
+    chain_id,
+    hub,
+    legacy,
+    rpc_url: closed,
+    sms_urls: [smsUrl ?? closed],
+    ipfs_gateways: [closed],
+    subgraph_url: closed,
+    market_api_url: closed,
   }));
-  const file = path.join(home, 'networks.json');
+  const file = path.join(dir, 'networks.json');
   fs.writeFileSync(file, JSON.stringify({ networks: nets }));
   return file;
 }
@@ -96,7 +108,7 @@ export async function startEnvironment({ name = 'e2e', extraEnv = {} } = {}) {
     RESULT_VAULT_HOME: path.join(home, 'vault'),
     // The built-in networks, pointed at a closed port on 127.0.0.1: the app under test never
     // reaches iExec's real services (RPC, subgraph, SMS, gateways).
-    RESULT_VAULT_NETWORKS: offlineNetworks(home),
+    RESULT_VAULT_NETWORKS: networksFile(home),
     XDG_CONFIG_HOME: path.join(home, '.config'),
     XDG_DATA_HOME: path.join(home, '.local/share'),
     XDG_CACHE_HOME: path.join(home, '.cache'),

@@ -18,6 +18,7 @@ import readline from 'node:readline';
 
 import { appBinary, artifacts, repo, freePort, startEnvironment, screenshotScreen, recordSecrets } from './harness.mjs';
 import { Session } from './webdriver.mjs';
+import { waitUntil } from './desktop-helpers.mjs';
 
 const BENEFICIARY = '0xC08C3def622Af1476f2Db0E3CC8CcaeAd07BE3bB';
 const NETWORK = 'local';
@@ -54,23 +55,6 @@ async function typeInto(css, text) {
   await el.click();
   await el.sendKeys(text);
   return el;
-}
-
-/** Polls `check` (async, returns a truthy value when done) until `timeoutMs`; returns its value. */
-async function waitUntil(check, what, timeoutMs = 20000, everyMs = 100) {
-  const end = Date.now() + timeoutMs;
-  let last;
-  let lastErr;
-  while (Date.now() < end) {
-    try {
-      last = await check();
-      if (last) return last;
-    } catch (e) {
-      lastErr = e;
-    }
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? ` (last error: ${lastErr.message})` : ''}`);
 }
 
 /** One attribute of the first element matching `css`, or null when there is none. */

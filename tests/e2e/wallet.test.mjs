@@ -19,10 +19,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 
 import { appBinary, artifacts, repo, shared, freePort, startEnvironment, screenshotScreen, recordSecrets } from './harness.mjs';
 import { Session } from './webdriver.mjs';
+import { startSms } from './desktop-helpers.mjs';
 
 const NETWORK = 'local';
 const NETWORK_LABEL = 'Local test chain';
@@ -128,24 +128,6 @@ async function secretOf(address) {
   return (await smsState()).secrets[address.toLowerCase()] ?? null;
 }
 
-async function startSms() {
-  const child = spawn(process.execPath, ['tests/standins/sms-standin.mjs'], {
-    cwd: repo,
-    stdio: ['pipe', 'pipe', fs.openSync(path.join(artifacts, 'sms-standin-wallet.log'), 'w')],
-  });
-  const lines = readline.createInterface({ input: child.stdout });
-  const first = await Promise.race([
-    new Promise((resolve) => lines.once('line', resolve)),
-    new Promise((_, reject) => child.once('exit', (c) => reject(new Error(`stand-in SMS exited (${c})`)))),
-    sleep(20000).then(() => {
-      throw new Error('the stand-in SMS did not start');
-    }),
-  ]);
-  const { sms: url, control } = JSON.parse(first);
-  // stdin is kept open: the stand-in stops when it closes (after(), or this process dying).
-  return { child, stdin: child.stdin, url, control };
-}
-
 async function rpc(url, method) {
   const res = await fetch(url, {
     method: 'POST',
@@ -226,7 +208,7 @@ before(async () => {
   });
   wallet = JSON.parse(out.trim().split('\n').pop());
   recordSecrets(wallet.privateKey.slice(2));
-  sms = await startSms();
+  sms = await startSms('wallet');
   rpcUrl = await startGanache();
   console.log(`# real parts ready in ${Date.now() - started} ms: rpc ${rpcUrl}, sms ${sms.url}, wallet ${wallet.address}`);
   env = await startEnvironment({ name: 'wallet' });
@@ -236,10 +218,7 @@ before(async () => {
 after(async () => {
   await s?.delete();
   await env?.stop();
-  try {
-    sms?.stdin.end();
-  } catch {}
-  await stopChild(sms?.child);
+  await sms?.stop();
   await stopChild(ganache);
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
