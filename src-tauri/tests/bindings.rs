@@ -23,13 +23,14 @@ use result_vault_core::vault::model::{Rotation, RotationStep, WalletSummary};
 use result_vault_core::vault::wallets::{SmsState, SmsStatus, WalletKeep};
 use result_vault_core::vault::{ImportOutcome, ProtectionKind, RestoreOutcome, VaultOverview};
 use result_vault_core::verify::{Verification, VerificationStatus};
-use result_vault_core::{ErrorKind, VaultError};
+use result_vault_core::{ErrorFacts, ErrorKind, VaultError};
 use ts_rs::TS;
 
 fn generated() -> String {
     let decls = [
         ErrorKind::decl(),
         VaultError::decl(),
+        ErrorFacts::decl(),
         ArchiveLayout::decl(),
         ArchiveEntry::decl(),
         ArchiveInfo::decl(),

@@ -178,6 +178,9 @@ for (const lang of (process.env.E2E_SCREENS_LANGS ?? 'en,fr').split(',')) {
       await u.openPath(otherKeyArchive);
       const err = await u.find(byId('error-view'), { timeoutMs: 30000 });
       assert.equal(await err.attr('data-kind'), 'no_matching_key');
+      // The keys tried: named by the English message, or listed from the error's facts in French.
+      const tried = lang === 'fr' ? await u.text(byId('error-keys-tried')) : await u.text(byId('error-message'));
+      assert.match(tried, /\b[0-9A-F]{4} [0-9A-F]{4} [0-9A-F]{4} [0-9A-F]{4}\b/, tried);
       await shot('16-error-no-matching-key');
       await u.click(byId('start-over'));
     });

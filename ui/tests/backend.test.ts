@@ -26,6 +26,24 @@ describe("toIpcError", () => {
       hint: "",
     });
   });
+  it("keeps the facts of an error, and only in their shape", () => {
+    const facts = { word: null, keys_tried: ["9B63 454B 7A87 E880 (laptop)"] };
+    expect(toIpcError({ kind: "no_matching_key", message: "m", hint: "h", facts })).toEqual({
+      kind: "no_matching_key",
+      message: "m",
+      hint: "h",
+      facts,
+    });
+    expect(toIpcError({ kind: "invalid_phrase", message: "m", hint: "h", facts: { word: 7, keys_tried: [] } }).facts).toEqual({
+      word: 7,
+      keys_tried: [],
+    });
+    // Junk in the facts is dropped, not passed on.
+    expect(
+      toIpcError({ kind: "invalid_phrase", message: "m", hint: "h", facts: { word: "7", keys_tried: [1, "k"] } }).facts,
+    ).toEqual({ word: null, keys_tried: ["k"] });
+    expect(toIpcError({ kind: "io", message: "m", hint: "h", facts: "x" }).facts).toBeUndefined();
+  });
   it("turns unknown kinds, strings, Errors and junk into internal", () => {
     expect(toIpcError({ kind: "weird", message: "m", hint: "" }).kind).toBe("internal");
     expect(toIpcError("boom")).toEqual({ kind: "internal", message: "boom", hint: "" });

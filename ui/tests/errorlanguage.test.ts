@@ -192,3 +192,38 @@ describe("in English", () => {
   });
 });
 
+
+describe("the facts of an error, in the UI's words", () => {
+  const noKey: IpcError = {
+    kind: "no_matching_key",
+    message: "None of your keys can open this result. Tried 2 keys: 9B63 454B 7A87 E880 (laptop), C13F 84C1 9A2C D3A4 (old).",
+    hint: "The result was encrypted for another key.",
+    facts: { word: null, keys_tried: ["9B63 454B 7A87 E880 (laptop)", "C13F 84C1 9A2C D3A4 (old)"] },
+  };
+
+  it("in French, no_matching_key lists the keys tried next to the French explanation", async () => {
+    await setLanguage("fr");
+    render(ErrorView, { error: noKey, archive: "/tmp/result.zip", onStartOver: () => {}, onRetry: () => {} });
+    const tried = screen.getByTestId("error-keys-tried");
+    expect(tried).toHaveTextContent("9B63 454B 7A87 E880 (laptop), C13F 84C1 9A2C D3A4 (old)");
+    expect(screen.getByText(fr.errors.keysTried)).toBeInTheDocument();
+    expect(visibleText(screen.getByTestId("error-view"))).not.toContain(noKey.message);
+  });
+
+  it("in English the message names them already: no second list", () => {
+    render(ErrorView, { error: noKey, archive: "/tmp/result.zip", onStartOver: () => {}, onRetry: () => {} });
+    expect(screen.getByTestId("error-message")).toHaveTextContent("Tried 2 keys");
+    expect(screen.queryByTestId("error-keys-tried")).not.toBeInTheDocument();
+  });
+
+  it("without facts (an older backend), nothing is listed", async () => {
+    await setLanguage("fr");
+    render(ErrorView, {
+      error: { ...noKey, facts: undefined },
+      archive: "/tmp/result.zip",
+      onStartOver: () => {},
+      onRetry: () => {},
+    });
+    expect(screen.queryByTestId("error-keys-tried")).not.toBeInTheDocument();
+  });
+});

@@ -767,10 +767,14 @@ describe("restore", () => {
     expect(result).toHaveTextContent(en.errors.title.invalid_kit);
   });
 
-  it("finds the position an invalid_phrase message names", () => {
-    expect(positionIn('Word 5 ("orbitt") is not a recovery-phrase word.')).toBe(5);
-    expect(positionIn("The phrase has 23 words; a recovery phrase has 24.")).toBeNull();
-    expect(positionIn("Le mot 12 n'est pas valide.")).toBe(12);
+  it("finds the position of the unknown word in the error's facts, not in its words", () => {
+    const error = (message: string, word: number | null) =>
+      ({ kind: "invalid_phrase", message, hint: "h", facts: word === null ? undefined : { word, keys_tried: [] } }) as const;
+    expect(positionIn(error('Word 5 ("orbitt") is not a recovery-phrase word.', 5))).toBe(5);
+    expect(positionIn(error("The phrase has 23 words; a recovery phrase has 24.", null))).toBeNull();
+    // Whatever language the message is in.
+    expect(positionIn(error("Le mot 12 n'est pas valide.", 12))).toBe(12);
+    expect(positionIn(error("Word 3 is wrong, says a message without facts.", null))).toBeNull();
   });
 });
 

@@ -156,9 +156,18 @@ struct DecryptJson<'a> {
     files: &'a [result_vault_core::archive::ResultFile],
 }
 
+/// The `--json` error object: exactly `{"error": {"kind", "message", "hint"}}` (the facts an app
+/// shows in its own words are in the message already).
 #[derive(Serialize)]
 struct ErrorJson<'a> {
-    error: &'a VaultError,
+    error: ErrorParts<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorParts<'a> {
+    kind: result_vault_core::ErrorKind,
+    message: &'a str,
+    hint: &'a str,
 }
 
 /// Prints one JSON object on stdout (the `--json` contract).
@@ -186,7 +195,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if json {
-                println!("{}", serde_json::to_string(&ErrorJson { error: &e }).unwrap_or_default());
+                let error = ErrorParts { kind: e.kind, message: &e.message, hint: &e.hint };
+                println!("{}", serde_json::to_string(&ErrorJson { error }).unwrap_or_default());
             } else {
                 eprintln!("{}", error_text::human_error(&e));
             }

@@ -101,6 +101,9 @@ fn wrong_key_is_exit_1_with_kind_message_hint() {
     assert_eq!(v["error"]["kind"], "no_matching_key");
     assert!(!v["error"]["message"].as_str().unwrap().is_empty());
     assert!(!v["error"]["hint"].as_str().unwrap().is_empty());
+    // Exactly the contract's three fields (the facts the app gets over IPC are not part of it).
+    let fields: Vec<&String> = v["error"].as_object().unwrap().keys().collect();
+    assert_eq!(fields, ["hint", "kind", "message"]);
     // Without --json: message and hint in plain words on stderr, nothing on stdout.
     let o = run(&[
         "decrypt",

@@ -175,12 +175,34 @@ pub struct VaultError {
     pub message: String,
     /// What to do about it.
     pub hint: String,
+    /// The facts of the case that the message states in English, for a UI that says them in its
+    /// own language (absent for most errors; never in the CLI's `--json`, whose error object is
+    /// exactly `{kind, message, hint}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub facts: Option<ErrorFacts>,
+}
+
+/// Facts of an error, in data rather than in words.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ErrorFacts {
+    /// `invalid_phrase`: the 1-based position of the first word that is not a BIP39 word.
+    pub word: Option<u32>,
+    /// `no_matching_key`: the keys tried, each as `3F2A 91C0 77DE 0B44 (label)`.
+    pub keys_tried: Vec<String>,
 }
 
 impl VaultError {
     /// Builds an error from its three parts.
     pub fn new(kind: ErrorKind, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        VaultError { kind, message: message.into(), hint: hint.into() }
+        VaultError { kind, message: message.into(), hint: hint.into(), facts: None }
+    }
+
+    /// The same error, with its facts in data (see [`ErrorFacts`]).
+    pub fn with_facts(mut self, facts: ErrorFacts) -> Self {
+        self.facts = Some(facts);
+        self
     }
 
     /// `not_a_result` with the standard hint.

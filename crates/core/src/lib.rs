@@ -36,4 +36,4 @@ pub mod vault;
 pub mod verify;
 pub mod wallet;
 
-pub use error::{ErrorKind, Result, VaultError};
+pub use error::{ErrorFacts, ErrorKind, Result, VaultError};

@@ -130,6 +130,10 @@ fn unrelated_key_gives_no_matching_key_naming_the_fingerprint() {
     let k = &load_keys(&fixture("unexpected_key")).unwrap()[0];
     assert!(e.message.contains(&k.fingerprint.short()), "{}", e.message);
     assert!(e.hint.contains("DataProtector"));
+    // The same facts in data, for a UI that says them in its own language.
+    let facts = e.facts.expect("facts");
+    assert_eq!(facts.keys_tried, [format!("{} ({})", k.fingerprint.short(), k.label)]);
+    assert_eq!(facts.word, None);
 }
 
 #[test]

@@ -7,6 +7,7 @@ import type {
   BackupCreated,
   CreateWith,
   E2eMode,
+  ErrorFacts,
   DropCheck,
   ErrorKind,
   FetchEvent,
@@ -221,11 +222,23 @@ export function toIpcError(err: unknown): IpcError {
     const o = err as Record<string, unknown>;
     const message = typeof o.message === "string" ? o.message : "";
     const hint = typeof o.hint === "string" ? o.hint : "";
-    if (isErrorKind(o.kind)) return { kind: o.kind, message, hint };
+    if (isErrorKind(o.kind)) {
+      const facts = toFacts(o.facts);
+      return facts ? { kind: o.kind, message, hint, facts } : { kind: o.kind, message, hint };
+    }
     return { kind: "internal", message: message || safeString(err), hint };
   }
   if (typeof err === "string") return { kind: "internal", message: err, hint: "" };
   return { kind: "internal", message: safeString(err), hint: "" };
+}
+
+/** The `facts` of an error when they have the expected shape (see `ErrorFacts`), else none. */
+function toFacts(value: unknown): ErrorFacts | undefined {
+  if (!value || typeof value !== "object") return undefined;
+  const f = value as Record<string, unknown>;
+  const word = typeof f.word === "number" && Number.isInteger(f.word) && f.word > 0 ? f.word : null;
+  const keys = Array.isArray(f.keys_tried) ? f.keys_tried.filter((k): k is string => typeof k === "string") : [];
+  return { word, keys_tried: keys };
 }
 
 function safeString(value: unknown): string {

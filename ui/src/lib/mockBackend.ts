@@ -390,6 +390,7 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
         kind: "invalid_phrase",
         message: `Word ${unknown + 1} ("${words[unknown]}") is not a recovery-phrase word.`,
         hint,
+        facts: { word: unknown + 1, keys_tried: [] },
       };
     }
     if (words.length !== 24) {

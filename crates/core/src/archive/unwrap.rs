@@ -10,7 +10,7 @@ use rsa::Pkcs1v15Encrypt;
 use zeroize::Zeroizing;
 
 use crate::archive::cipher::AesKey;
-use crate::error::{ErrorKind, Result, VaultError};
+use crate::error::{ErrorFacts, ErrorKind, Result, VaultError};
 use crate::keys::KeyCandidate;
 
 /// The key that opened an archive, with the AES key it unwrapped.
@@ -79,5 +79,6 @@ pub fn unwrap_aes_key<'k>(wrapped: &[u8], candidates: &'k [KeyCandidate]) -> Res
             tried.join(", ")
         ),
         "The result was encrypted for another key. If you used DataProtector or another tool, it may have pushed its own key to the SMS: import that key. Otherwise, choose the private key that was set for this beneficiary when the task ran.",
-    ))
+    )
+    .with_facts(ErrorFacts { keys_tried: tried, ..ErrorFacts::default() }))
 }

@@ -12,7 +12,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::error::{ErrorKind, Result, VaultError};
+use crate::error::{ErrorFacts, ErrorKind, Result, VaultError};
 use crate::keys::{parse_private_key_pem, Fingerprint};
 use crate::vault::model::{KeySource, KeyStatus, StoredKey};
 
@@ -56,7 +56,8 @@ pub fn check_phrase(typed: &str) -> Result<Phrase> {
                 ErrorKind::InvalidPhrase,
                 format!("Word {} (\"{w}\") is not a recovery-phrase word.", i + 1),
                 hint,
-            ));
+            )
+            .with_facts(ErrorFacts { word: u32::try_from(i + 1).ok(), ..ErrorFacts::default() }));
         }
     }
     if words.len() != 24 {
@@ -266,4 +267,22 @@ pub fn open_kit(bytes: &[u8], phrase: &Phrase) -> Result<OpenedKit> {
         });
     }
     Ok(OpenedKit { manifest, keys })
+}
+
+#[cfg(test)]
+mod phrase_tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_word_is_named_by_its_position_in_words_and_in_data() {
+        let mut words = vec!["abandon"; 24];
+        words[6] = "abandonn";
+        let e = check_phrase(&words.join(" ")).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidPhrase);
+        assert!(e.message.starts_with("Word 7 "), "{}", e.message);
+        assert_eq!(e.facts.map(|f| f.word), Some(Some(7)));
+        // A wrong count has no word to name.
+        let e = check_phrase("abandon abandon").unwrap_err();
+        assert_eq!(e.facts, None);
+    }
 }

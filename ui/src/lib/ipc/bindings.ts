@@ -14,7 +14,22 @@ message: string,
 /**
  * What to do about it.
  */
-hint: string, };
+hint: string, 
+/**
+ * The facts of the case that the message states in English, for a UI that says them in its
+ * own language (absent for most errors; never in the CLI's `--json`, whose error object is
+ * exactly `{kind, message, hint}`).
+ */
+facts?: ErrorFacts, };
+export type ErrorFacts = { 
+/**
+ * `invalid_phrase`: the 1-based position of the first word that is not a BIP39 word.
+ */
+word: number | null, 
+/**
+ * `no_matching_key`: the keys tried, each as `3F2A 91C0 77DE 0B44 (label)`.
+ */
+keys_tried: Array<string>, };
 export type ArchiveLayout = "encrypted" | "legacy_encrypted" | "plain";
 export type ArchiveEntry = { 
 /**
