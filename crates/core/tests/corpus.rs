@@ -39,6 +39,13 @@ fn try_open_with(bytes: &[u8], keys: &[KeyCandidate], limits: Limits) -> Result<
     if rz.is_err() {
         assert_eq!(std::fs::read_dir(&zip_out).unwrap().count(), 0, "zip mode left files behind");
     }
+    // The zip mode only checks the entries (small Deflate ones on a helper thread), the folder
+    // mode extracts them in order: both must reach the same outcome.
+    match (&r, &rz) {
+        (Ok(a), Ok(b)) => assert_eq!(a.files, b.files),
+        (Err(a), Err(b)) => assert_eq!((a.kind, &a.message), (b.kind, &b.message), "the two modes disagree"),
+        _ => panic!("the two modes disagree: folder {r:?}, zip {rz:?}"),
+    }
     r
 }
 
@@ -91,6 +98,17 @@ fn truncated_downloads_at_many_cut_points() {
     }
     // Fewer than 4 bytes cannot even look like a zip.
     assert_eq!(kind(&full[..3]), ErrorKind::NotAResult);
+}
+
+/// A zip of `files` (name, content, method), sizes in the local headers.
+fn zip_mixed(files: &[(&str, &[u8], zip::CompressionMethod)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data, method) in files {
+        w.start_file(*name, zip::write::SimpleFileOptions::default().compression_method(*method)).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
 }
 
 /// Offsets of an entry's data in a zip written by `outer` (local header 30 bytes + name).
@@ -216,6 +234,45 @@ fn damaged_inner_zip_is_damaged_contents() {
     let inner = sample_inner();
     let (archive, _) = encrypt_current("expected_key.pub", &inner[..inner.len() - 30]);
     assert_eq!(kind(&archive), ErrorKind::DamagedContents);
+}
+
+#[test]
+fn a_damaged_small_entry_is_reported_before_a_later_large_one_is_checked() {
+    // result.txt (Deflate, small once compressed: inflated on the helper thread in zip mode),
+    // then a larger stored file: the first file's damage is the error, in both modes.
+    let big: Vec<u8> = (0..3u32 << 20).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let text = b"iExec result line\n".repeat(20_000);
+    let inner = zip_mixed(&[
+        ("result.txt", &text, zip::CompressionMethod::Deflated),
+        ("computed.json", b"{}", zip::CompressionMethod::Deflated),
+        ("random.bin", &big, zip::CompressionMethod::Stored),
+    ]);
+    let (archive, _) = encrypt_current("expected_key.pub", &inner);
+    let ok = try_open(&archive).unwrap();
+    assert_eq!(ok.files.iter().map(|f| f.size).collect::<Vec<_>>(), vec![text.len() as u64, 2, big.len() as u64]);
+    let mut bad = inner.clone();
+    let at = data_offset(&bad, "result.txt") + 40;
+    bad[at] ^= 0x55;
+    let (archive, _) = encrypt_current("expected_key.pub", &bad);
+    let e = try_open(&archive).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::DamagedContents);
+    assert!(e.message.contains("result.txt"), "{}", e.message);
+    // A local header (not the central directory) that lies about the entry: fewer bytes, more
+    // bytes than it inflates to, another CRC-32. Offsets from the header's start: CRC 14, size 22.
+    let header = data_offset(&inner, "result.txt") - "result.txt".len() - 30;
+    let crc = u32::from_le_bytes(inner[header + 14..header + 18].try_into().unwrap());
+    for (field, value, says) in [
+        (22, 1000u32, "longer than its header says"),
+        (22, 2 * text.len() as u32, "size does not match"),
+        (14, crc ^ 1, "checksum does not match"),
+    ] {
+        let mut lying = inner.clone();
+        lying[header + field..header + field + 4].copy_from_slice(&value.to_le_bytes());
+        let (archive, _) = encrypt_current("expected_key.pub", &lying);
+        let e = try_open(&archive).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::DamagedContents);
+        assert!(e.message.contains("result.txt") && e.message.contains(says), "{}", e.message);
+    }
 }
 
 #[test]

@@ -11,6 +11,8 @@
 
 use std::collections::HashSet;
 use std::io::{BufRead, Read};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use flate2::bufread::DeflateDecoder;
 
@@ -48,6 +50,12 @@ pub trait EntrySink {
     fn end_file(&mut self) -> Result<()>;
     /// A directory entry (`name/`).
     fn directory(&mut self, path: &SafePath) -> Result<()>;
+    /// Whether the sink uses the entries' bytes. A sink that does not (it only checks) lets
+    /// small Deflate entries be inflated on a helper thread, out of step with the stream (see
+    /// [`read_inner_zip`]).
+    fn wants_data(&self) -> bool {
+        true
+    }
 }
 
 /// A sink that keeps nothing: the entries are only checked.
@@ -65,6 +73,9 @@ impl EntrySink for CheckOnly {
     }
     fn directory(&mut self, _: &SafePath) -> Result<()> {
         Ok(())
+    }
+    fn wants_data(&self) -> bool {
+        false
     }
 }
 
@@ -97,7 +108,126 @@ struct LocalEntry {
 /// entries); `unsafe_archive` for unsafe names, duplicates, symbolic links or a limit passed; and
 /// whatever the sink or the input reader return (the input's errors are mapped by
 /// [`map_input_error`]).
+///
+/// When the sink only checks ([`EntrySink::wants_data`] is false), a Deflate entry whose
+/// compressed data is at most [`DEFER_MAX`] bytes is copied out of the stream and inflated on a
+/// helper thread while the walk goes on. Why: a small entry can take long to inflate (a text file
+/// deflated 300:1 yields 300 bytes to check for each byte read), and the stream behind it would
+/// otherwise wait, with the decrypting and writing threads stalled on their bounded queues. The
+/// outcome is the same: every entry is checked before this returns, and the helper's error (the
+/// earlier entry) is the one reported.
 pub fn read_inner_zip<R: BufRead>(input: &mut R, sink: &mut dyn EntrySink, limits: &Limits) -> Result<Vec<InnerFile>> {
+    if sink.wants_data() {
+        return walk(input, sink, limits, None);
+    }
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let (tx, rx) = sync_channel::<Deferred>(1);
+        let stop = &stop;
+        let helper = s.spawn(move || inflate_deferred(rx, limits, stop));
+        let walked = walk(input, sink, limits, Some(&tx));
+        drop(tx);
+        if walked.is_err() {
+            // Nothing the helper finds now changes the outcome, unless it already failed.
+            stop.store(true, Ordering::Relaxed);
+        }
+        let helped = helper.join().unwrap_or_else(|_| Err(VaultError::internal("the inflating thread panicked")));
+        match (helped, walked) {
+            (Err(e), _) => Err(e),
+            (Ok(()), Err(e)) => Err(e),
+            (Ok(()), Ok(files)) => Ok(files),
+        }
+    })
+}
+
+/// Largest compressed entry inflated on the helper thread (4 MiB): its bytes are held in memory
+/// meanwhile, at most three such entries at once (one being inflated, one queued, one being read).
+pub const DEFER_MAX: u64 = 4 << 20;
+
+/// A Deflate entry handed to the helper thread: its header and its compressed bytes.
+struct Deferred {
+    header: LocalHeader,
+    data: Vec<u8>,
+}
+
+/// The helper thread of [`read_inner_zip`]: inflates and checks each deferred entry. Returns the
+/// first entry's error; once `stop` is set it returns `Ok` at once (the walk failed, and its
+/// error is the one to report).
+fn inflate_deferred(rx: Receiver<Deferred>, limits: &Limits, stop: &AtomicBool) -> Result<()> {
+    let mut buf = vec![0u8; 256 * 1024];
+    for job in rx {
+        // The total was accounted by the walk, from the declared size the check below enforces.
+        let mut total = 0;
+        let mut input = Stoppable { data: &job.data, stop };
+        let checked = copy_entry(&mut input, &job.header, &mut CheckOnly, limits, &mut total, &mut buf)
+            .and_then(|got| check_entry(&job.header, got, None));
+        if stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        checked?;
+    }
+    Ok(())
+}
+
+/// A deferred entry's bytes, in pieces, that end early once `stop` is set (so that a walk that
+/// failed does not wait for a long inflation).
+struct Stoppable<'a> {
+    data: &'a [u8],
+    stop: &'a AtomicBool,
+}
+
+impl Read for Stoppable<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let data = self.fill_buf()?;
+        let n = out.len().min(data.len());
+        out[..n].copy_from_slice(&data[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Stoppable<'_> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Ok(&[]);
+        }
+        Ok(&self.data[..self.data.len().min(64 * 1024)])
+    }
+    fn consume(&mut self, n: usize) {
+        self.data = &self.data[n.min(self.data.len())..];
+    }
+}
+
+/// Compares what an entry's data gave (crc, inflated size, compressed size) with what its header
+/// (or `descriptor`: crc, compressed size, inflated size) declares.
+fn check_entry(h: &LocalHeader, got: (u32, u64, u64), descriptor: Option<(u32, u64, u64)>) -> Result<()> {
+    let (crc, size, csize) = got;
+    let (want_crc, want_size, want_csize) = match descriptor {
+        Some(d) => (d.0, Some(d.2), Some(d.1)),
+        None => (h.crc, h.uncompressed_size, h.compressed_size),
+    };
+    if crc != want_crc {
+        return Err(VaultError::damaged_contents(format!(
+            "The file \"{}\" is damaged (its checksum does not match).",
+            h.name
+        )));
+    }
+    if want_size.is_some_and(|s| s != size) || want_csize.is_some_and(|s| s != csize) {
+        return Err(VaultError::damaged_contents(format!(
+            "The file \"{}\" is damaged (its size does not match).",
+            h.name
+        )));
+    }
+    Ok(())
+}
+
+/// The walk of [`read_inner_zip`], handing small Deflate entries to `defer` when given.
+fn walk<R: BufRead>(
+    input: &mut R,
+    sink: &mut dyn EntrySink,
+    limits: &Limits,
+    defer: Option<&SyncSender<Deferred>>,
+) -> Result<Vec<InnerFile>> {
     let mut files = Vec::new();
     let mut locals: Vec<LocalEntry> = Vec::new();
     let mut seen = HashSet::new();
@@ -145,26 +275,37 @@ pub fn read_inner_zip<R: BufRead>(input: &mut R, sink: &mut dyn EntrySink, limit
                     locals.push(LocalEntry { name: h.name, crc: 0 });
                     continue;
                 }
+                if let (Some(tx), 8, false, Some(c), Some(declared)) =
+                    (defer, h.method, h.has_descriptor, h.compressed_size, h.uncompressed_size)
+                {
+                    if c <= DEFER_MAX {
+                        // Accounted now from the declared size, which the helper enforces.
+                        total = total.saturating_add(declared);
+                        if total > limits.max_total_bytes {
+                            return Err(too_big(limits));
+                        }
+                        let mut data = Vec::with_capacity(c as usize);
+                        input.take(c).read_to_end(&mut data).map_err(map_input_error)?;
+                        if data.len() as u64 != c {
+                            return Err(VaultError::damaged_contents(format!("The file \"{}\" is cut short.", h.name)));
+                        }
+                        files.push(InnerFile { path: safe.normalized.clone(), size: declared });
+                        locals.push(LocalEntry { name: h.name.clone(), crc: h.crc });
+                        if tx.send(Deferred { header: h, data }).is_err() {
+                            // The helper stopped on an error: it is the one reported.
+                            return Err(VaultError::internal("the inflating thread stopped"));
+                        }
+                        continue;
+                    }
+                }
                 sink.begin_file(&safe)?;
-                let (crc, size, csize) = copy_entry(input, &h, sink, limits, &mut total, &mut buf)?;
-                let (want_crc, want_size, want_csize) = if h.has_descriptor {
-                    let d = read_descriptor(input, h.zip64)?;
-                    (d.0, Some(d.2), Some(d.1))
-                } else {
-                    (h.crc, h.uncompressed_size, h.compressed_size)
+                let got = copy_entry(input, &h, sink, limits, &mut total, &mut buf)?;
+                let descriptor = match h.has_descriptor {
+                    true => Some(read_descriptor(input, h.zip64)?),
+                    false => None,
                 };
-                if crc != want_crc {
-                    return Err(VaultError::damaged_contents(format!(
-                        "The file \"{}\" is damaged (its checksum does not match).",
-                        h.name
-                    )));
-                }
-                if want_size.is_some_and(|s| s != size) || want_csize.is_some_and(|s| s != csize) {
-                    return Err(VaultError::damaged_contents(format!(
-                        "The file \"{}\" is damaged (its size does not match).",
-                        h.name
-                    )));
-                }
+                check_entry(&h, got, descriptor)?;
+                let (crc, size) = (got.0, got.1);
                 sink.end_file()?;
                 files.push(InnerFile { path: safe.normalized.clone(), size });
                 locals.push(LocalEntry { name: h.name, crc });
@@ -252,6 +393,14 @@ fn read_local_header<R: Read>(input: &mut R) -> Result<LocalHeader> {
     Ok(LocalHeader { method, crc, compressed_size: csize, uncompressed_size: usize_, name, has_descriptor, zip64 })
 }
 
+/// The error of a result past [`Limits::max_total_bytes`].
+fn too_big(limits: &Limits) -> VaultError {
+    VaultError::unsafe_archive(format!(
+        "The result would take more than {} bytes once extracted: extraction was stopped.",
+        limits.max_total_bytes
+    ))
+}
+
 /// Copies one entry's data to `sink`, returns (crc, inflated size, compressed size).
 fn copy_entry<R: BufRead>(
     input: &mut R,
@@ -275,10 +424,7 @@ fn copy_entry<R: BufRead>(
             )));
         }
         if *total > limits.max_total_bytes {
-            return Err(VaultError::unsafe_archive(format!(
-                "The result would take more than {} bytes once extracted: extraction was stopped.",
-                limits.max_total_bytes
-            )));
+            return Err(too_big(limits));
         }
         if size > limits.ratio_floor_bytes && size / csize_now.max(1) > limits.max_ratio {
             return Err(VaultError::unsafe_archive(format!(

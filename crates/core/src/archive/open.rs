@@ -1,8 +1,12 @@
 //! Opening a result archive end to end: classify, unwrap the AES key, stream the ciphertext
-//! through AES on one thread while another checks (and writes or extracts) the inner zip.
+//! through AES on one thread, which hands each plaintext chunk to a writing thread (the decrypted
+//! zip) and to the checking thread (the inner zip's entries and CRCs, extracted or not; small
+//! Deflate entries are inflated on a helper thread of its own, see
+//! [`read_inner_zip`](crate::archive::inner::read_inner_zip)).
 //!
-//! Memory is bounded by the pipeline: [`CHUNK`] × ([`DEPTH`] + 2) bytes of plaintext in flight
-//! whatever the archive size. Nothing reaches the target path before everything was checked.
+//! Memory is bounded by the pipeline: [`CHUNK`] × (2 × [`DEPTH`] + 4) bytes of plaintext in
+//! flight at most, plus the deferred entries' compressed bytes, whatever the archive size.
+//! Nothing reaches the target path before everything was checked.
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -281,9 +285,11 @@ impl<R: Read> Read for Counted<R> {
 /// A plaintext chunk, shared by the checking side and the writing side.
 type Chunk = Arc<Vec<u8>>;
 
-/// The producing end of the pipeline: sends plaintext chunks, recycles spent buffers.
+/// The producing end of the pipeline: sends plaintext chunks to the checking side and, when the
+/// decrypted zip is written, to the writer too; recycles spent buffers.
 pub(crate) struct ChunkSender {
     tx: SyncSender<Result<Chunk>>,
+    writer: Option<SyncSender<Chunk>>,
     spare: Receiver<Vec<u8>>,
 }
 
@@ -291,9 +297,20 @@ impl ChunkSender {
     fn take_buffer(&self) -> Vec<u8> {
         self.spare.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK + 16))
     }
-    /// Sends a chunk; `false` when the consumer has stopped.
+    /// Sends a chunk; `false` when a consumer has stopped (on an error, reported when it is
+    /// joined).
+    ///
+    /// The writer gets the chunk first and straight from here, not through the checking side:
+    /// writing then never waits for a slow entry being inflated, only for memory (both queues
+    /// are bounded).
     fn send(&self, buf: Vec<u8>) -> bool {
-        self.tx.send(Ok(Arc::new(buf))).is_ok()
+        let chunk = Arc::new(buf);
+        if let Some(w) = &self.writer {
+            if w.send(chunk.clone()).is_err() {
+                return false;
+            }
+        }
+        self.tx.send(Ok(chunk)).is_ok()
     }
 }
 
@@ -306,15 +323,13 @@ fn recycle(chunk: Chunk, spare: &SyncSender<Vec<u8>>) {
     }
 }
 
-/// The consuming end, as a `Read`: errors sent by the producer come out as `io::Error`s that
-/// carry the original [`VaultError`] (see [`map_input_error`]). Each chunk is also handed to the
-/// writer thread, when the decrypted zip is being written.
+/// The checking end, as a `Read`: errors sent by the producer come out as `io::Error`s that
+/// carry the original [`VaultError`] (see [`map_input_error`]).
 struct ChunkReader {
     rx: Receiver<Result<Chunk>>,
     spare: SyncSender<Vec<u8>>,
     current: Chunk,
     pos: usize,
-    writer: Option<SyncSender<Chunk>>,
 }
 
 impl std::io::BufRead for ChunkReader {
@@ -324,12 +339,6 @@ impl std::io::BufRead for ChunkReader {
         while self.pos == self.current.len() {
             match self.rx.recv() {
                 Ok(Ok(chunk)) => {
-                    if let Some(w) = &self.writer {
-                        if w.send(chunk.clone()).is_err() {
-                            // The writer stopped on an error; it is reported when it is joined.
-                            return Err(std::io::Error::other(VaultError::internal("the writer stopped")));
-                        }
-                    }
                     let old = std::mem::replace(&mut self.current, chunk);
                     recycle(old, &self.spare);
                     self.pos = 0;
@@ -453,8 +462,17 @@ where
         _ => None,
     };
     std::thread::scope(|s| {
+        let (writer_tx, writer) = match &zip_path {
+            Some((path, durable)) => {
+                let (wtx, wrx) = sync_channel::<Chunk>(DEPTH);
+                let spare = spare_tx.clone();
+                let durable = *durable;
+                (Some(wtx), Some(s.spawn(move || write_chunks(path, total, durable, wrx, spare))))
+            }
+            None => (None, None),
+        };
         let producer = s.spawn(move || {
-            let sender = ChunkSender { tx, spare: spare_rx };
+            let sender = ChunkSender { tx, writer: writer_tx, spare: spare_rx };
             let mut throttle = Throttle::new(progress, Stage::Decrypting, total);
             match produce(&sender, &mut throttle, cancel) {
                 Ok(()) => {
@@ -468,16 +486,7 @@ where
                 }
             }
         });
-        let (writer_tx, writer) = match &zip_path {
-            Some((path, durable)) => {
-                let (wtx, wrx) = sync_channel::<Chunk>(DEPTH);
-                let spare = spare_tx.clone();
-                let durable = *durable;
-                (Some(wtx), Some(s.spawn(move || write_chunks(path, total, durable, wrx, spare))))
-            }
-            None => (None, None),
-        };
-        let mut reader = ChunkReader { rx, spare: spare_tx, current: Arc::new(Vec::new()), pos: 0, writer: writer_tx };
+        let mut reader = ChunkReader { rx, spare: spare_tx, current: Arc::new(Vec::new()), pos: 0 };
         let consumed = match (target, pending, &opts.also_extract_to) {
             (OutputTarget::Folder(_), Some(p), _) => {
                 let mut sink = FolderSink::new(p.temp_path(), p.durable());
@@ -495,7 +504,8 @@ where
             std::io::copy(&mut reader, &mut std::io::sink()).map_err(map_input_error)?;
             Ok(files)
         });
-        // Closing both channels ends the producer (if it is still sending) and the writer.
+        // Closing the checking side's channel ends the producer (if it is still sending), which
+        // closes the writer's.
         drop(reader);
         let produced = producer.join().unwrap_or_else(|_| Err(VaultError::internal("the decrypting thread panicked")));
         let written = match writer {
