@@ -230,7 +230,9 @@ pub fn decrypt_keystore(text: &str, password: &str) -> Result<Wallet> {
     }
     let mut key = Zeroizing::new([0u8; 32]);
     key.copy_from_slice(&ciphertext);
-    let mut cipher = Aes128Ctr::new(derived[..16].into(), iv.as_slice().into());
+    // Lengths were checked above (IV 16 bytes); the error is only a guard.
+    let mut cipher = Aes128Ctr::new_from_slices(&derived[..16], &iv)
+        .map_err(|_| invalid("The keystore's IV is not 16 bytes."))?;
     cipher.apply_keystream(key.as_mut());
     Wallet::from_bytes(&key)
 }

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use aes::cipher::block_padding::Pkcs7;
-use aes::cipher::{BlockEncryptMut, KeyInit, KeyIvInit};
+use aes::cipher::{BlockModeEncrypt, KeyInit, KeyIvInit};
 use base64::Engine as _;
 use rsa::pkcs8::DecodePublicKey;
 use rsa::{Pkcs1v15Encrypt, RsaPublicKey};
@@ -58,7 +58,7 @@ pub fn sample_inner() -> Vec<u8> {
 /// IV ‖ AES-256-CBC(PKCS#7) of `plain`.
 pub fn cbc_encrypt(key: &[u8; 32], iv: &[u8; 16], plain: &[u8]) -> Vec<u8> {
     let mut out = iv.to_vec();
-    out.extend(cbc::Encryptor::<aes::Aes256>::new(key.into(), iv.into()).encrypt_padded_vec_mut::<Pkcs7>(plain));
+    out.extend(cbc::Encryptor::<aes::Aes256>::new(key.into(), iv.into()).encrypt_padded_vec::<Pkcs7>(plain));
     out
 }
 
@@ -80,7 +80,7 @@ pub fn encrypt_legacy(pub_name: &str, inner: &[u8]) -> Vec<u8> {
     let b64 = base64::engine::general_purpose::STANDARD;
     let key = [0x17u8; 16];
     let wrapped = public_key(pub_name).encrypt(&mut rand_core(), Pkcs1v15Encrypt, b64.encode(key).as_bytes()).unwrap();
-    let ct = ecb::Encryptor::<aes::Aes128>::new((&key).into()).encrypt_padded_vec_mut::<Pkcs7>(inner);
+    let ct = ecb::Encryptor::<aes::Aes128>::new((&key).into()).encrypt_padded_vec::<Pkcs7>(inner);
     outer(b64.encode(wrapped).as_bytes(), b64.encode(ct).as_bytes())
 }
 
