@@ -231,8 +231,8 @@ pub fn decrypt_keystore(text: &str, password: &str) -> Result<Wallet> {
     let mut key = Zeroizing::new([0u8; 32]);
     key.copy_from_slice(&ciphertext);
     // Lengths were checked above (IV 16 bytes); the error is only a guard.
-    let mut cipher = Aes128Ctr::new_from_slices(&derived[..16], &iv)
-        .map_err(|_| invalid("The keystore's IV is not 16 bytes."))?;
+    let mut cipher =
+        Aes128Ctr::new_from_slices(&derived[..16], &iv).map_err(|_| invalid("The keystore's IV is not 16 bytes."))?;
     cipher.apply_keystream(key.as_mut());
     Wallet::from_bytes(&key)
 }
