@@ -22,5 +22,11 @@ fuzz_target!(|data: &[u8]| {
     let path = dir.path().join("a.zip");
     std::fs::write(&path, data).expect("write");
     let _ = inspect(&path);
-    let _ = open_result(&path, key(), &OpenOptions::new(OutputTarget::Folder(dir.path().join("out"))), &no_progress, &CancelToken::new());
+    let _ = open_result(
+        &path,
+        key(),
+        &OpenOptions::new(OutputTarget::Folder(dir.path().join("out"))),
+        &no_progress,
+        &CancelToken::new(),
+    );
 });
