@@ -432,6 +432,27 @@ fn only_visible_entries(dir: &Path) -> usize {
 }
 
 #[test]
+fn the_inner_zip_reader_stops_on_cancel_even_inside_a_highly_compressed_entry() {
+    use result_vault_core::archive::inner::{read_inner_zip, CheckOnly};
+    use result_vault_core::archive::output::FolderSink;
+    // 64 MiB of zeros deflate to about 64 KB: on the helper thread when only checking, inline
+    // when extracting. A cancelled token must stop both, from inside the entry.
+    let zeros = vec![0u8; 64 << 20];
+    let inner = zip_of(&[("zeros.bin", &zeros)]);
+    let cancel = CancelToken::new();
+    cancel.cancel();
+    let checked = read_inner_zip(&mut &inner[..], &mut CheckOnly, &Limits::default(), &cancel);
+    assert_eq!(checked.unwrap_err().kind, ErrorKind::Cancelled);
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = FolderSink::new(dir.path(), false);
+    let extracted = read_inner_zip(&mut &inner[..], &mut sink, &Limits::default(), &cancel);
+    assert_eq!(extracted.unwrap_err().kind, ErrorKind::Cancelled);
+    // Not cancelled, the same zip is fine.
+    let files = read_inner_zip(&mut &inner[..], &mut CheckOnly, &Limits::default(), &CancelToken::new()).unwrap();
+    assert_eq!(files[0].size, 64 << 20);
+}
+
+#[test]
 fn cancelling_leaves_nothing_behind() {
     let big: Vec<u8> = (0..8u32 << 20).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
     let (archive, _) = encrypt_current(
@@ -469,7 +490,7 @@ fn fuzzer_findings_stay_fixed() {
         let bytes = std::fs::read(&path).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if name.starts_with("inner-") {
-            let r = read_inner_zip(&mut &bytes[..], &mut CheckOnly, &Limits::default());
+            let r = read_inner_zip(&mut &bytes[..], &mut CheckOnly, &Limits::default(), &CancelToken::new());
             assert!(r.is_err(), "{name} should be refused");
         } else if name.starts_with("outer-") {
             assert!(try_open(&bytes).is_err(), "{name} should be refused");

@@ -18,6 +18,7 @@ use flate2::bufread::DeflateDecoder;
 
 use crate::archive::names::{decode_name, safe_relative_path, SafePath};
 use crate::error::{Result, VaultError};
+use crate::progress::CancelToken;
 
 /// Limits that stop zip bombs and absurd inputs ([`ErrorKind::UnsafeArchive`](crate::ErrorKind)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +108,8 @@ struct LocalEntry {
 /// mismatch, corrupt Deflate data, unsupported method, central directory disagreeing with the
 /// entries); `unsafe_archive` for unsafe names, duplicates, symbolic links or a limit passed; and
 /// whatever the sink or the input reader return (the input's errors are mapped by
-/// [`map_input_error`]).
+/// [`map_input_error`]); `cancelled` soon after `cancel` is set (checked at least every 256 KiB
+/// inflated, so that a highly compressed entry does not delay it).
 ///
 /// When the sink only checks ([`EntrySink::wants_data`] is false), a Deflate entry whose
 /// compressed data is at most [`DEFER_MAX`] bytes is copied out of the stream and inflated on a
@@ -116,16 +118,21 @@ struct LocalEntry {
 /// otherwise wait, with the decrypting and writing threads stalled on their bounded queues. The
 /// outcome is the same: every entry is checked before this returns, and the helper's error (the
 /// earlier entry) is the one reported.
-pub fn read_inner_zip<R: BufRead>(input: &mut R, sink: &mut dyn EntrySink, limits: &Limits) -> Result<Vec<InnerFile>> {
+pub fn read_inner_zip<R: BufRead>(
+    input: &mut R,
+    sink: &mut dyn EntrySink,
+    limits: &Limits,
+    cancel: &CancelToken,
+) -> Result<Vec<InnerFile>> {
     if sink.wants_data() {
-        return walk(input, sink, limits, None);
+        return walk(input, sink, limits, cancel, None);
     }
     let stop = AtomicBool::new(false);
     std::thread::scope(|s| {
         let (tx, rx) = sync_channel::<Deferred>(1);
         let stop = &stop;
-        let helper = s.spawn(move || inflate_deferred(rx, limits, stop));
-        let walked = walk(input, sink, limits, Some(&tx));
+        let helper = s.spawn(move || inflate_deferred(rx, limits, cancel, stop));
+        let walked = walk(input, sink, limits, cancel, Some(&tx));
         drop(tx);
         if walked.is_err() {
             // Nothing the helper finds now changes the outcome, unless it already failed.
@@ -153,13 +160,13 @@ struct Deferred {
 /// The helper thread of [`read_inner_zip`]: inflates and checks each deferred entry. Returns the
 /// first entry's error; once `stop` is set it returns `Ok` at once (the walk failed, and its
 /// error is the one to report).
-fn inflate_deferred(rx: Receiver<Deferred>, limits: &Limits, stop: &AtomicBool) -> Result<()> {
+fn inflate_deferred(rx: Receiver<Deferred>, limits: &Limits, cancel: &CancelToken, stop: &AtomicBool) -> Result<()> {
     let mut buf = vec![0u8; 256 * 1024];
     for job in rx {
         // The total was accounted by the walk, from the declared size the check below enforces.
         let mut total = 0;
         let mut input = Stoppable { data: &job.data, stop };
-        let checked = copy_entry(&mut input, &job.header, &mut CheckOnly, limits, &mut total, &mut buf)
+        let checked = copy_entry(&mut input, &job.header, &mut CheckOnly, limits, cancel, &mut total, &mut buf)
             .and_then(|got| check_entry(&job.header, got, None));
         if stop.load(Ordering::Relaxed) {
             return Ok(());
@@ -226,6 +233,7 @@ fn walk<R: BufRead>(
     input: &mut R,
     sink: &mut dyn EntrySink,
     limits: &Limits,
+    cancel: &CancelToken,
     defer: Option<&SyncSender<Deferred>>,
 ) -> Result<Vec<InnerFile>> {
     let mut files = Vec::new();
@@ -299,7 +307,7 @@ fn walk<R: BufRead>(
                     }
                 }
                 sink.begin_file(&safe)?;
-                let got = copy_entry(input, &h, sink, limits, &mut total, &mut buf)?;
+                let got = copy_entry(input, &h, sink, limits, cancel, &mut total, &mut buf)?;
                 let descriptor = match h.has_descriptor {
                     true => Some(read_descriptor(input, h.zip64)?),
                     false => None,
@@ -407,6 +415,7 @@ fn copy_entry<R: BufRead>(
     h: &LocalHeader,
     sink: &mut dyn EntrySink,
     limits: &Limits,
+    cancel: &CancelToken,
     total: &mut u64,
     buf: &mut [u8],
 ) -> Result<(u32, u64, u64)> {
@@ -444,6 +453,9 @@ fn copy_entry<R: BufRead>(
                     return Ok(());
                 }
                 account(&buf[..n], csize_now)?;
+                // Per piece of at most `buf.len()` inflated bytes: a highly compressed entry
+                // yields much per byte read, so the stream alone would notice late.
+                cancel.check()?;
             }
         };
     let csize = match (h.method, h.compressed_size) {
@@ -458,6 +470,7 @@ fn copy_entry<R: BufRead>(
                 }
                 let n = data.len();
                 account(data, c)?;
+                cancel.check()?;
                 r.consume(n);
                 got += n as u64;
             }

@@ -490,13 +490,13 @@ where
         let consumed = match (target, pending, &opts.also_extract_to) {
             (OutputTarget::Folder(_), Some(p), _) => {
                 let mut sink = FolderSink::new(p.temp_path(), p.durable());
-                read_inner_zip(&mut reader, &mut sink, limits)
+                read_inner_zip(&mut reader, &mut sink, limits, cancel)
             }
             (OutputTarget::Zip(_) | OutputTarget::CheckOnly, _, Some(scratch)) => {
                 let mut sink = FolderSink::new(scratch, false);
-                read_inner_zip(&mut reader, &mut sink, limits)
+                read_inner_zip(&mut reader, &mut sink, limits, cancel)
             }
-            _ => read_inner_zip(&mut reader, &mut CheckOnly as &mut dyn EntrySink, limits),
+            _ => read_inner_zip(&mut reader, &mut CheckOnly as &mut dyn EntrySink, limits, cancel),
         };
         // Whatever follows the end record (a zip comment) still belongs to the written zip, and
         // reading to the end lets the decrypting side check the padding.
