@@ -165,6 +165,14 @@ for (const lang of (process.env.E2E_SCREENS_LANGS ?? 'en,fr').split(',')) {
       await shot('13-home-not-backed-up', byId('home-keys'));
       await u.openPath(bigArchive);
       await waitUntil(async () => Number(await u.attr(byId('progress'), 'aria-valuenow')) >= 5, 'the decryption under way', 30000, 50);
+      // The bar is drawn where the percentage beside it says (read in one go in the page: an
+      // eased width lagged behind it on earlier screenshots).
+      const drawn = await u.exec(`
+        const bar = document.querySelector('[data-testid="progress"]');
+        const fill = bar && bar.querySelector('.fill');
+        return bar && fill ? [Number(bar.getAttribute('aria-valuenow')), (100 * fill.getBoundingClientRect().width) / bar.clientWidth] : null;`);
+      assert.ok(drawn, 'the progress bar is still on screen');
+      assert.ok(Math.abs(drawn[0] - drawn[1]) <= 2, `the bar shows ${drawn[1].toFixed(1)}% for ${drawn[0]}%`);
       await shot('14-decrypting');
       // Cancelled (or, on a fast machine, already done: then back to the drop zone).
       await u.exec('document.querySelector(arguments[0])?.click(); return true;', [byId('cancel')]);
