@@ -257,6 +257,15 @@ fn a_damaged_small_entry_is_reported_before_a_later_large_one_is_checked() {
     let e = try_open(&archive).unwrap_err();
     assert_eq!(e.kind, ErrorKind::DamagedContents);
     assert!(e.message.contains("result.txt"), "{}", e.message);
+    // The same, and the walk then fails at once on the next record (its signature broken): the
+    // earlier entry's error is still the one reported, in both modes, whatever the timing.
+    let next = data_offset(&bad, "computed.json") - "computed.json".len() - 30;
+    bad[next] ^= 0xff;
+    let (archive, _) = encrypt_current("expected_key.pub", &bad);
+    for _ in 0..20 {
+        let e = try_open(&archive).unwrap_err();
+        assert!(e.message.contains("result.txt"), "{}", e.message);
+    }
     // A local header (not the central directory) that lies about the entry: fewer bytes, more
     // bytes than it inflates to, another CRC-32. Offsets from the header's start: CRC 14, size 22.
     let header = data_offset(&inner, "result.txt") - "result.txt".len() - 30;

@@ -127,17 +127,22 @@ pub fn read_inner_zip<R: BufRead>(
     if sink.wants_data() {
         return walk(input, sink, limits, cancel, None);
     }
-    let stop = AtomicBool::new(false);
+    let failed = AtomicBool::new(false);
     std::thread::scope(|s| {
         let (tx, rx) = sync_channel::<Deferred>(1);
-        let stop = &stop;
-        let helper = s.spawn(move || inflate_deferred(rx, limits, cancel, stop));
-        let walked = walk(input, sink, limits, cancel, Some(&tx));
+        let failed = &failed;
+        let helper = s.spawn(move || {
+            let r = inflate_deferred(rx, limits, cancel);
+            if r.is_err() {
+                failed.store(true, Ordering::Relaxed);
+            }
+            r
+        });
+        let walked = walk(input, sink, limits, cancel, Some((&tx, failed)));
+        // The helper finishes the entries queued so far (at most two): an error among them is
+        // about an earlier entry than any the walk found, so the outcome does not depend on
+        // timing and is the one extraction, which works in order, reports.
         drop(tx);
-        if walked.is_err() {
-            // Nothing the helper finds now changes the outcome, unless it already failed.
-            stop.store(true, Ordering::Relaxed);
-        }
         let helped = helper.join().unwrap_or_else(|_| Err(VaultError::internal("the inflating thread panicked")));
         match (helped, walked) {
             (Err(e), _) => Err(e),
@@ -157,52 +162,17 @@ struct Deferred {
     data: Vec<u8>,
 }
 
-/// The helper thread of [`read_inner_zip`]: inflates and checks each deferred entry. Returns the
-/// first entry's error; once `stop` is set it returns `Ok` at once (the walk failed, and its
-/// error is the one to report).
-fn inflate_deferred(rx: Receiver<Deferred>, limits: &Limits, cancel: &CancelToken, stop: &AtomicBool) -> Result<()> {
+/// The helper thread of [`read_inner_zip`]: inflates and checks each deferred entry, in order.
+/// Returns the first entry's error (`cancelled` soon after a cancel, even inside an entry).
+fn inflate_deferred(rx: Receiver<Deferred>, limits: &Limits, cancel: &CancelToken) -> Result<()> {
     let mut buf = vec![0u8; 256 * 1024];
     for job in rx {
         // The total was accounted by the walk, from the declared size the check below enforces.
         let mut total = 0;
-        let mut input = Stoppable { data: &job.data, stop };
-        let checked = copy_entry(&mut input, &job.header, &mut CheckOnly, limits, cancel, &mut total, &mut buf)
-            .and_then(|got| check_entry(&job.header, got, None));
-        if stop.load(Ordering::Relaxed) {
-            return Ok(());
-        }
-        checked?;
+        let got = copy_entry(&mut &job.data[..], &job.header, &mut CheckOnly, limits, cancel, &mut total, &mut buf)?;
+        check_entry(&job.header, got, None)?;
     }
     Ok(())
-}
-
-/// A deferred entry's bytes, in pieces, that end early once `stop` is set (so that a walk that
-/// failed does not wait for a long inflation).
-struct Stoppable<'a> {
-    data: &'a [u8],
-    stop: &'a AtomicBool,
-}
-
-impl Read for Stoppable<'_> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let data = self.fill_buf()?;
-        let n = out.len().min(data.len());
-        out[..n].copy_from_slice(&data[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl BufRead for Stoppable<'_> {
-    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        if self.stop.load(Ordering::Relaxed) {
-            return Ok(&[]);
-        }
-        Ok(&self.data[..self.data.len().min(64 * 1024)])
-    }
-    fn consume(&mut self, n: usize) {
-        self.data = &self.data[n.min(self.data.len())..];
-    }
 }
 
 /// Compares what an entry's data gave (crc, inflated size, compressed size) with what its header
@@ -234,7 +204,7 @@ fn walk<R: BufRead>(
     sink: &mut dyn EntrySink,
     limits: &Limits,
     cancel: &CancelToken,
-    defer: Option<&SyncSender<Deferred>>,
+    defer: Option<(&SyncSender<Deferred>, &AtomicBool)>,
 ) -> Result<Vec<InnerFile>> {
     let mut files = Vec::new();
     let mut locals: Vec<LocalEntry> = Vec::new();
@@ -283,7 +253,13 @@ fn walk<R: BufRead>(
                     locals.push(LocalEntry { name: h.name, crc: 0 });
                     continue;
                 }
-                if let (Some(tx), 8, false, Some(c), Some(declared)) =
+                if let Some((_, helper_failed)) = defer {
+                    if helper_failed.load(Ordering::Relaxed) {
+                        // The helper's error (an earlier entry) is the one reported.
+                        return Err(VaultError::internal("the inflating thread stopped"));
+                    }
+                }
+                if let (Some((tx, _)), 8, false, Some(c), Some(declared)) =
                     (defer, h.method, h.has_descriptor, h.compressed_size, h.uncompressed_size)
                 {
                     if c <= DEFER_MAX {
