@@ -84,6 +84,8 @@ for (const lang of (process.env.E2E_SCREENS_LANGS ?? 'en,fr').split(',')) {
       await u.find(`${byId('onboarding')}[data-step="keys"]`);
       await shot('02-tour-key');
       await u.click(byId('onboarding-create-key'));
+      // The key being generated (RSA-4096 takes seconds): its indeterminate bar, when caught.
+      if ((await u.count(byId('onboarding-generating'))) > 0) await shot('02b-tour-generating');
       await u.find(`${byId('onboarding')}[data-step="backup"]`, { timeoutMs: 120000 });
       await shot('03-tour-backup');
       await u.click(byId('onboarding-backup'));
