@@ -1,4 +1,4 @@
-//! Fuzzes the outer archive: classification (DESIGN.md 1.4), the key entry, and the whole
+//! Fuzzes the outer archive: classification (docs/design.md 1.4), the key entry, and the whole
 //! `open_result` path with a fixed key, on any bytes written to a file.
 #![no_main]
 

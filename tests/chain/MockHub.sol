@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // A stand-in for the PoCo hub's views, for the tests: the same function signatures and struct
-// layouts as PoCo's IexecLibCore_v5 (DESIGN.md 3.2), filled by setters.
+// layouts as PoCo's IexecLibCore_v5 (docs/design.md 3.2), filled by setters.
 pragma solidity ^0.8.20;
 
 contract MockHub {

@@ -4,7 +4,7 @@
 //   node tests/standins/make-scenario.mjs --out DIR --beneficiary 0xADDR --deals N [--now UNIX]
 //
 // Prints one JSON line {"scenario":"/abs/DIR/scenario.json"}. Addresses and ids are lowercase, as
-// the subgraph holds them; task ids are keccak256(abi.encode(dealid, idx)) (DESIGN.md 3.2).
+// the subgraph holds them; task ids are keccak256(abi.encode(dealid, idx)) (docs/design.md 3.2).
 //
 // The functional scenario (without --deals), for the beneficiary; startTime decreasing A..D:
 //   A  app "hello-world", encrypted; botSize 2.
@@ -18,7 +18,7 @@
 //   E  newest, encrypted, known to the market API only (inSubgraph false: subgraph lag); botSize 1,
 //      task 0 COMPLETED on chain only (chainOnly), with its own encrypted archive.
 //   another beneficiary's deal, task 0 COMPLETED.
-// Archives follow DESIGN.md 1.1 and 1.3, made with zip and openssl the way
+// Archives follow docs/design.md 1.1 and 1.3, made with zip and openssl the way
 // ../shared/tools/make-encrypted-result.sh does, except that the inner zip holds iexec_out's files
 // at its root (no iexec_out/ prefix), as the enclave writes it. `artifacts` in scenario.json names
 // the files, CIDs, ids and digests the tests need.
@@ -116,7 +116,7 @@ function zipFiles(dir, outZip) {
 }
 
 /**
- * Encrypts a plain result zip as the enclave does (DESIGN.md 1.1): AES-256-CBC under a random
+ * Encrypts a plain result zip as the enclave does (docs/design.md 1.1): AES-256-CBC under a random
  * key with the IV prepended, the key RSA-encrypted with PKCS#1 v1.5, both zipped at the root.
  */
 function encryptResult(plainZip, pubkey, outZip, work) {

@@ -1,5 +1,5 @@
 // Deploys tests/chain/MockHub.sol on a running local EVM node (ganache) and fills it with the
-// scenario's deals and tasks, so that viewDeal/viewTask answer as PoCo's hub would (DESIGN.md
+// scenario's deals and tasks, so that viewDeal/viewTask answer as PoCo's hub would (docs/design.md
 // 3.2). The chain is the truth: a task's `onChain` overrides apply here only, and `chainOnly`
 // tasks exist only here.
 //

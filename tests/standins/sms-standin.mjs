@@ -1,4 +1,4 @@
-// A stand-in for iExec's Secret Management Service (DESIGN.md 2), for the web2 secret that holds
+// A stand-in for iExec's Secret Management Service (docs/design.md 2), for the web2 secret that holds
 // a beneficiary's result encryption key. It behaves like the real one:
 //   HEAD /secrets/web2?ownerAddress=&secretName=   2xx when set, 404 when not
 //   POST (create) 409 when set; PUT (update) 404 when not set; 413 over 4,096 bytes; 401 when the

@@ -1,4 +1,4 @@
-// Stand-ins for the remote services the app reads (DESIGN.md 3.3, 3.4): iExec's PoCo subgraph,
+// Stand-ins for the remote services the app reads (docs/design.md 3.3, 3.4): iExec's PoCo subgraph,
 // the market API and two IPFS gateways, plus a control port through which tests inject failures.
 //
 //   node tests/standins/standins.mjs --scenario /abs/scenario.json

@@ -417,7 +417,7 @@ describe('chain', () => {
 });
 
 describe('archives', () => {
-  /** Decrypts an archive as DESIGN.md 1.1 says, with openssl for RSA PKCS#1 v1.5 (Node 20 refuses it). */
+  /** Decrypts an archive as docs/design.md 1.1 says, with openssl for RSA PKCS#1 v1.5 (Node 20 refuses it). */
   function decryptResultTxt(archivePath) {
     const work = fs.mkdtempSync(path.join(dir, 'dec-'));
     execFileSync('unzip', ['-q', archivePath, '-d', work]);

@@ -1,7 +1,7 @@
 //! `result-vault tasks` and `result-vault fetch`: a beneficiary's tasks from the chain, and a
 //! task's result downloaded, opened and verified against the chain.
 //!
-//! Network URLs: built-in defaults (DESIGN.md 3.1), then networks saved by the app in the data
+//! Network URLs: built-in defaults (docs/design.md 3.1), then networks saved by the app in the data
 //! folder's cache, then a `--config FILE` (JSON `{"networks": [Network, ...]}`), then flags.
 
 use std::borrow::Cow;

@@ -1,5 +1,5 @@
 //! The result digest, computed from decrypted files exactly as the enclave does, so that a result
-//! can be checked against `viewTask(taskid).resultDigest` on chain (DESIGN.md 1.5).
+//! can be checked against `viewTask(taskid).resultDigest` on chain (docs/design.md 1.5).
 //!
 //! Reference: iExec `tee-worker-post-compute-rust`, `src/compute/utils/result_utils.rs`
 //! (`compute_web2_result_digest`, `get_file_tree_sha256`, `sha256_file`) and `hash_utils.rs`

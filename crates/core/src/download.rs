@@ -1,4 +1,4 @@
-//! Downloading a result archive from IPFS gateways (DESIGN.md 3.4): plain HTTP GET of
+//! Downloading a result archive from IPFS gateways (docs/design.md 3.4): plain HTTP GET of
 //! gateway + location with `Accept: application/zip`, streamed to `<dest>.part` in fixed-size
 //! chunks (memory stays flat whatever the size), cumulative progress, cancel, resume with
 //! `Range` (+ `If-Range` when the gateway gave a validator), retries with backoff, and the next

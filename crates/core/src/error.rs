@@ -1,6 +1,6 @@
 //! Typed errors: a kind from a closed list, a message for a person, a hint of what to do.
 //!
-//! The kinds for opening a result follow DESIGN.md section 5 exactly; `cancelled` and `internal`
+//! The kinds for opening a result follow docs/design.md section 5 exactly; `cancelled` and `internal`
 //! are added for long work stopped by the user and for bugs. The UI and the CLI's `--json` output
 //! switch on [`ErrorKind`], never on the message text.
 
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
-    /// Not a zip, or a zip that is neither an encrypted nor a plain iExec result (DESIGN.md 1.4).
+    /// Not a zip, or a zip that is neither an encrypted nor a plain iExec result (docs/design.md 1.4).
     NotAResult,
     /// The outer zip is truncated or corrupt (missing central directory, CRC or size mismatch).
     IncompleteArchive,

@@ -50,7 +50,7 @@ pub fn archive_path(downloads: &Path, task_id: &str) -> PathBuf {
 }
 
 /// The gateway URLs of a result location: each gateway + the absolute location (which replaces
-/// any path of the gateway URL, DESIGN.md 3.4).
+/// any path of the gateway URL, docs/design.md 3.4).
 pub fn gateway_urls(gateways: &[String], location: &str) -> Vec<String> {
     gateways.iter().filter_map(|g| reqwest::Url::parse(g).ok()?.join(location).ok()).map(|u| u.to_string()).collect()
 }
@@ -110,7 +110,7 @@ pub fn confirm_downloadable(network: &Network, task_id: &str) -> Result<(ChainTa
 /// Confirms, downloads (resuming a partial download), opens into `output` and verifies.
 ///
 /// Errors: those of [`confirm_downloadable`], of [`download`], and every kind of opening a
-/// result (DESIGN.md 5). A verification mismatch is NOT an error: `verification.status` says it.
+/// result (docs/design.md 5). A verification mismatch is NOT an error: `verification.status` says it.
 pub fn fetch_task(
     network: &Network,
     task_id: &str,

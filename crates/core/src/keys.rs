@@ -1,7 +1,7 @@
 //! Beneficiary RSA private keys: parsing, fingerprints, and loading from files or from a folder
 //! laid out like the iexec CLI's `.secrets/beneficiary/`.
 //!
-//! Accepted (DESIGN.md 1.6): PKCS#8 PEM (`BEGIN PRIVATE KEY`, what `iexec result
+//! Accepted (docs/design.md 1.6): PKCS#8 PEM (`BEGIN PRIVATE KEY`, what `iexec result
 //! generate-encryption-keypair` writes), PKCS#1 PEM (`BEGIN RSA PRIVATE KEY`), with or without a
 //! trailing newline (DataProtector hands keys out without one). Refused with
 //! [`ErrorKind::InvalidKeyFile`](crate::ErrorKind::InvalidKeyFile): public keys, encrypted PEM,
@@ -22,7 +22,7 @@ use crate::error::{Result, VaultError};
 /// Largest key file read (a 16384-bit PKCS#8 PEM is about 13 KB): bigger files are not keys.
 pub const MAX_KEY_FILE_BYTES: u64 = 1 << 20;
 
-/// SHA-256 of a public key's SubjectPublicKeyInfo DER (DESIGN.md section 4).
+/// SHA-256 of a public key's SubjectPublicKeyInfo DER (docs/design.md section 4).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Fingerprint(pub [u8; 32]);
 

@@ -1,5 +1,5 @@
 //! The iExec Secret Management Service, for the beneficiary's result encryption key
-//! (DESIGN.md 2): check (HEAD), create (POST) or update (PUT) the secret
+//! (docs/design.md 2): check (HEAD), create (POST) or update (PUT) the secret
 //! `iexec-result-encryption-public-key` = base64 of the SPKI PEM text, signed with EIP-191 over
 //! `keccak256(keccak256("IEXEC_SMS_DOMAIN") ‖ owner ‖ keccak256(name) ‖ keccak256(value))`
 //! (the iexec SDK's `getChallengeForSetWeb2Secret`).

@@ -1,6 +1,6 @@
 //! Finding and following a beneficiary's tasks: networks checked against their RPC, indexes
 //! asked (subgraph, then market API), the chain asked to confirm (batched `viewTask`), all kept
-//! in the [`Db`] cache. DESIGN.md 3.2 and 3.3.
+//! in the [`Db`] cache. docs/design.md 3.2 and 3.3.
 
 use std::time::Instant;
 

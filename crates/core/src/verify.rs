@@ -1,5 +1,5 @@
 //! Verification of a decrypted result against the chain: the result digest recomputed from the
-//! files as the enclave does ([`crate::digest`], DESIGN.md 1.5) compared with `resultDigest`
+//! files as the enclave does ([`crate::digest`], docs/design.md 1.5) compared with `resultDigest`
 //! from `viewTask`. Only an exact match is "verified"; every other case says why.
 
 use std::path::Path;

@@ -1,4 +1,4 @@
-//! The beneficiary's Ethereum wallet, needed only to sign SMS pushes (DESIGN.md 2).
+//! The beneficiary's Ethereum wallet, needed only to sign SMS pushes (docs/design.md 2).
 //!
 //! Accepted: a V3 keystore (Web3 Secret Storage: AES-128-CTR, scrypt or PBKDF2-HMAC-SHA256),
 //! with the `crypto` member spelled `crypto` (geth) or `Crypto` (ethers, as the iexec CLI stores

@@ -1,5 +1,5 @@
 //! SMS challenge and signature against ethers (npm), the library the iexec SDK uses: for the
-//! SDK fixture's public key and the owner of DESIGN.md 2, and a known test private key.
+//! SDK fixture's public key and the owner of docs/design.md 2, and a known test private key.
 
 use std::path::PathBuf;
 use std::process::Command;

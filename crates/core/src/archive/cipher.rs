@@ -1,6 +1,6 @@
 //! The AES layer of a result archive, streamed: a reader of ciphertext in, plaintext chunks out.
 //!
-//! Formats (DESIGN.md 1.1 and 1.2, as the iExec SDK 9.0.1 `decryptResult` and the enclave's
+//! Formats (docs/design.md 1.1 and 1.2, as the iExec SDK 9.0.1 `decryptResult` and the enclave's
 //! post-compute `compute/encryption.rs` write them):
 //! - current: `iexec_out.zip.aes` = 16-byte IV ‖ AES-256-CBC(PKCS#7) ciphertext;
 //! - legacy: `iexec_out.zip.aes` = base64 of AES-128-ECB(PKCS#7) ciphertext.

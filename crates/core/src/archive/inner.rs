@@ -6,7 +6,7 @@
 //! second pass over a written copy would double the I/O. Zip layout per PKWARE APPNOTE 6.3.x
 //! sections 4.3.7 (local header), 4.3.9 (data descriptor), 4.3.12 (central directory), 4.5.3
 //! (ZIP64 extra) and 4.6.9 (Info-ZIP Unicode Path extra). What the enclave writes
-//! (DESIGN.md 1.1): Deflate entries, no data descriptors, no ZIP64; the iExec SDK's JSZip writes
+//! (docs/design.md 1.1): Deflate entries, no data descriptors, no ZIP64; the iExec SDK's JSZip writes
 //! data descriptors, and the `zip` tool writes directory entries: all are read here.
 
 use std::collections::HashSet;

@@ -1,4 +1,4 @@
-//! iExec result archives: the outer zip (DESIGN.md 1.4), the AES layer (1.1, 1.2), the inner zip
+//! iExec result archives: the outer zip (docs/design.md 1.4), the AES layer (1.1, 1.2), the inner zip
 //! (1.3), safe output, and the end-to-end `open_result`.
 
 pub mod cipher;

@@ -35,10 +35,10 @@ pub const DEPTH: usize = 4;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum EncryptionFormat {
-    /// DESIGN.md 1.1.
+    /// docs/design.md 1.1.
     #[serde(rename = "aes-256-cbc")]
     Aes256Cbc,
-    /// DESIGN.md 1.2.
+    /// docs/design.md 1.2.
     #[serde(rename = "legacy-aes-128-ecb")]
     LegacyAes128Ecb,
 }
@@ -111,7 +111,7 @@ impl OpenOptions {
 /// plain archive) read, then `finishing`. Cancel at any time: the temporary output is removed and
 /// the error is `cancelled`.
 ///
-/// Errors: every kind of DESIGN.md section 5 (see [`ErrorKind`]).
+/// Errors: every kind of docs/design.md section 5 (see [`ErrorKind`]).
 pub fn open_result(
     archive: &Path,
     keys: &[KeyCandidate],

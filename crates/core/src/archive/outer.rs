@@ -1,4 +1,4 @@
-//! The outer archive: what a file is (DESIGN.md 1.4, by content only, never by name) and access
+//! The outer archive: what a file is (docs/design.md 1.4, by content only, never by name) and access
 //! to its entries.
 
 use std::fs::File;
@@ -11,16 +11,16 @@ use zip::{CompressionMethod, ZipArchive};
 
 use crate::error::{Result, VaultError};
 
-/// Name of the entry that holds the RSA-wrapped AES key (DESIGN.md 1.1).
+/// Name of the entry that holds the RSA-wrapped AES key (docs/design.md 1.1).
 pub const KEY_ENTRY: &str = "aes-key.rsa";
-/// Name of the entry that holds the AES ciphertext of the inner zip (DESIGN.md 1.1).
+/// Name of the entry that holds the AES ciphertext of the inner zip (docs/design.md 1.1).
 pub const CIPHERTEXT_ENTRY: &str = "iexec_out.zip.aes";
-/// Name of the file every iExec result holds at its root (DESIGN.md 1.3).
+/// Name of the file every iExec result holds at its root (docs/design.md 1.3).
 pub const COMPUTED_JSON: &str = "computed.json";
 /// Largest `aes-key.rsa` accepted: an RSA-16384 ciphertext in base64 is under 3 KB.
 const MAX_KEY_ENTRY_BYTES: u64 = 64 * 1024;
 
-/// Which of the layouts of DESIGN.md section 1 a file has.
+/// Which of the layouts of docs/design.md section 1 a file has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]

@@ -1,6 +1,6 @@
 //! Unwrapping the one-time AES key from `aes-key.rsa` with the beneficiary's RSA keys.
 //!
-//! Rule of the reference client (iExec SDK 9.0.1, `decryptResult`; DESIGN.md 1.2): try the raw
+//! Rule of the reference client (iExec SDK 9.0.1, `decryptResult`; docs/design.md 1.2): try the raw
 //! form first (RSA PKCS#1 v1.5 → 32-byte key → AES-256-CBC); if RSA fails, try the base64 form
 //! (base64 → RSA PKCS#1 v1.5 → base64 text → 16-byte key → AES-128-ECB). The cipher follows the
 //! key length.

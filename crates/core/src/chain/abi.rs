@@ -1,5 +1,5 @@
 //! The PoCo hub's view functions used by Result Vault, with the structs as PoCo declares them
-//! (DESIGN.md 3.2; `IexecLibCore_v5` in PoCo, checked against the ABI of npm `@iexec/poco`).
+//! (docs/design.md 3.2; `IexecLibCore_v5` in PoCo, checked against the ABI of npm `@iexec/poco`).
 //! `viewTask` and `viewDeal` each return ONE dynamic struct: the return data is a tuple holding
 //! an offset, not the fields flat.
 

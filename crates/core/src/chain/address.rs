@@ -1,5 +1,5 @@
 //! Ethereum addresses as people type them: validated with EIP-55, shown checksummed, and sent
-//! lowercase where an index compares them as text (the PoCo subgraph, DESIGN.md 3.3).
+//! lowercase where an index compares them as text (the PoCo subgraph, docs/design.md 3.3).
 
 use alloy_primitives::Address;
 

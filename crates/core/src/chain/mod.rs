@@ -1,5 +1,5 @@
-//! The chain: the networks Result Vault knows (DESIGN.md 3.1), task ids, and reads of the PoCo
-//! hub's views through an RPC (DESIGN.md 3.2). The chain is the truth; indexes are hints.
+//! The chain: the networks Result Vault knows (docs/design.md 3.1), task ids, and reads of the PoCo
+//! hub's views through an RPC (docs/design.md 3.2). The chain is the truth; indexes are hints.
 
 pub mod abi;
 pub mod address;

@@ -1,4 +1,4 @@
-//! Built-in networks, named as the iexec CLI names them (DESIGN.md 3.1). Every URL can be
+//! Built-in networks, named as the iexec CLI names them (docs/design.md 3.1). Every URL can be
 //! overridden by the user; the values here are the defaults.
 
 use serde::{Deserialize, Serialize};

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::chain::abi;
 
-/// `taskid = keccak256(dealid ‖ uint256(idx))` (PoCo; DESIGN.md 3.2).
+/// `taskid = keccak256(dealid ‖ uint256(idx))` (PoCo; docs/design.md 3.2).
 pub fn task_id(deal_id: B256, idx: U256) -> B256 {
     let mut buf = [0u8; 64];
     buf[..32].copy_from_slice(deal_id.as_slice());
@@ -51,7 +51,7 @@ impl TaskStatus {
     }
 }
 
-/// Where a task's result is, from the `results` bytes (DESIGN.md 3.2).
+/// Where a task's result is, from the `results` bytes (docs/design.md 3.2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "storage", rename_all = "snake_case")]

@@ -1,4 +1,4 @@
-//! The iExec market API's deal index, the fallback when the subgraph fails (DESIGN.md 3.3):
+//! The iExec market API's deal index, the fallback when the subgraph fails (docs/design.md 3.3):
 //! `GET /deals?chainId=…&beneficiary=…&pageIndex=…&pageSize=…` answering
 //! `{ ok, count, deals: [...], nextPage? }` (as the iexec SDK's `fetchRequesterDeals` reads it).
 //! Page size 10 to 1,000; no task statuses: tasks are computed from `botFirst`/`botSize`.

@@ -1,5 +1,5 @@
 //! Indexes that find a beneficiary's deals: the PoCo subgraph first, the market API as fallback
-//! (DESIGN.md 3.3). Both are hints: the chain is the truth ([`crate::chain::Rpc`] confirms).
+//! (docs/design.md 3.3). Both are hints: the chain is the truth ([`crate::chain::Rpc`] confirms).
 
 pub mod market;
 pub mod subgraph;

@@ -1,5 +1,5 @@
 //! The PoCo subgraph (GraphQL over HTTP POST; schema: iExecBlockchainComputing/PoCo-subgraph
-//! `schema.graphql`). Facts that matter (DESIGN.md 3.3): ids are lowercase hex and compared as
+//! `schema.graphql`). Facts that matter (docs/design.md 3.3): ids are lowercase hex and compared as
 //! text, so the beneficiary is sent lowercase; pages are at most 1,000 items and `skip` at most
 //! 5,000 (The Graph's limits); only initialised tasks exist; the failed status is spelled
 //! `FAILLED`. GraphQL errors come back with HTTP 200 and an `errors` array.

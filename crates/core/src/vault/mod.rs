@@ -1,6 +1,6 @@
 //! The key ring: every private key the user ever used (old keys stay, retired), encrypted on
 //! disk under a vault key kept in the OS keychain (or derived from a passphrase), with recovery
-//! kits that restore it (DESIGN.md section 4).
+//! kits that restore it (docs/design.md section 4).
 //!
 //! - [`store`]: the encrypted file and its atomic writes;
 //! - [`protector`]: keychain entry (with a timeout) and passphrase derivation;

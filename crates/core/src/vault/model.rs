@@ -1,4 +1,4 @@
-//! What the key ring holds (DESIGN.md section 4): each private key with its label, fingerprint,
+//! What the key ring holds (docs/design.md section 4): each private key with its label, fingerprint,
 //! creation date, source, addresses, status and push journal; and the recovery kits made.
 
 use std::fmt;
@@ -36,7 +36,7 @@ pub enum KeyStatus {
 }
 
 /// One push of a public key to an SMS: the journal the app keeps, since the SMS cannot be
-/// asked which key it holds (DESIGN.md 2).
+/// asked which key it holds (docs/design.md 2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PushRecord {

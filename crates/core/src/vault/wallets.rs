@@ -324,7 +324,7 @@ impl Vault {
 }
 
 /// What the SMS of a network holds for an address, as far as this vault can tell (the SMS has
-/// no read-back: DESIGN.md 2).
+/// no read-back: docs/design.md 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
