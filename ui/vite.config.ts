@@ -6,7 +6,9 @@ import { defineConfig } from "vitest/config";
 const root = fileURLToPath(new URL(".", import.meta.url));
 
 // Vite root is ui/; the build goes to ui/dist with relative asset paths (loaded by Tauri).
-export default defineConfig({
+// `--mode demo` (npm run build:demo) builds the browser demo into ui/dist-demo instead: the app's
+// build (mode production) never contains the demo (src/main.ts).
+export default defineConfig(({ mode }) => ({
   root,
   base: "./",
   plugins: [svelte({ configFile: fileURLToPath(new URL("./svelte.config.js", import.meta.url)) }), svelteTesting()],
@@ -18,7 +20,7 @@ export default defineConfig({
     host: "127.0.0.1",
   },
   build: {
-    outDir: "dist",
+    outDir: mode === "demo" ? "dist-demo" : "dist",
     emptyOutDir: true,
     sourcemap: false,
   },
@@ -29,4 +31,4 @@ export default defineConfig({
     setupFiles: ["tests/setup.ts"],
     restoreMocks: true,
   },
-});
+}));

@@ -12,8 +12,11 @@ async function start() {
   let backend: Backend = tauriBackend;
   let onReady: ((app: AppHandle) => void) | undefined;
   let onboardingRecord: OnboardingRecord | null | undefined;
-  if (!isTauri()) {
-    // Plain browser (`npm run dev`): an in-memory backend, driven by ?demo=...
+  // Plain browser: an in-memory backend, driven by ?demo=..., in `npm run dev` (mode development)
+  // and `npm run build:demo` (mode demo) only. `import.meta.env.MODE` is a constant of the build,
+  // so in `npm run build` (mode production, whatever NODE_ENV says) the branch and its dynamic
+  // import are dropped: no demo or mock code ships with the app (tests/bundle.test.ts checks it).
+  if ((import.meta.env.MODE === "development" || import.meta.env.MODE === "demo") && !isTauri()) {
     const { createDemo } = await import("./lib/demo");
     const demo = createDemo(window.location.search);
     backend = demo.backend;
