@@ -8,7 +8,7 @@ import { setLanguage } from "../src/lib/i18n";
 import { createMockBackend, SAMPLE_WORDS, sampleKey, type MockOptions } from "../src/lib/mockBackend";
 import { ADDRESS_A } from "../src/lib/mockTasks";
 import { sampleWallet } from "../src/lib/mockWallet";
-import { createVault } from "../src/lib/vault";
+import { createVault } from "../src/lib/stores/keys";
 import {
   finished,
   ONBOARDING_KEY,

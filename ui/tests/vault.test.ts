@@ -1,7 +1,8 @@
 import { get } from "svelte/store";
 import { describe, expect, it } from "vitest";
-import { createMockBackend, sampleKey, SAMPLE_FINGERPRINT } from "../src/lib/mockBackend";
-import { createVault, needsAttention, reminderOf } from "../src/lib/vault";
+import { createMockBackend, sampleKey, SAMPLE_FINGERPRINT, SAMPLE_FINGERPRINT_2 } from "../src/lib/mockBackend";
+import { activeKey, createVault, needsAttention, reminderOf, withoutKey } from "../src/lib/stores/keys";
+import { i18n } from "../src/lib/i18n";
 import type { IpcError } from "../src/lib/ipc/bindings";
 
 const err = (kind: IpcError["kind"]): IpcError => ({ kind, message: `${kind} message`, hint: "" });
@@ -97,5 +98,68 @@ describe("vault state", () => {
       outOfDate: true,
     });
     expect(reminderOf({ name: "starting" })).toBeNull();
+  });
+});
+
+describe("the key ring's store", () => {
+  const older = sampleKey({ label: "Old", created: "2024-01-01T00:00:00Z" });
+  const newer = sampleKey({ fingerprint: SAMPLE_FINGERPRINT_2, label: "New", created: "2025-06-01T00:00:00Z" });
+
+  it("derives the active key in one place: the newest key whose status is active", async () => {
+    expect(activeKey([])).toBeNull();
+    expect(activeKey([older, newer])?.label).toBe("New");
+    expect(activeKey([older, { ...newer, status: "retired" }])?.label).toBe("Old");
+    const backend = createMockBackend({ ringKeys: [older, newer] });
+    const vault = createVault(backend);
+    expect(get(vault.active)).toBeNull();
+    await vault.start();
+    expect(get(vault.active)?.fingerprint).toBe(SAMPLE_FINGERPRINT_2);
+  });
+
+  it("takes a renamed or retired key from the command's answer, without reading the overview again", async () => {
+    const backend = createMockBackend({ ringKeys: [older, newer] });
+    const vault = createVault(backend);
+    await vault.start();
+    await vault.rename(SAMPLE_FINGERPRINT, "Renamed");
+    await vault.retire(SAMPLE_FINGERPRINT_2);
+    expect(backend.callsTo("keys_overview")).toHaveLength(0);
+    const state = get(vault);
+    if (state.name !== "open") throw new Error("not open");
+    expect(state.overview.keys.map((k) => [k.label, k.status])).toEqual([
+      ["Renamed", "active"],
+      ["New", "retired"],
+    ]);
+    expect(get(vault.active)?.label).toBe("Renamed");
+  });
+
+  it("drops a deleted key from the keys, the reminder and the kit's state", async () => {
+    const backend = createMockBackend({ ringKeys: [{ ...older, backed_up: true }, newer] });
+    const vault = createVault(backend);
+    await vault.start();
+    await vault.remove(SAMPLE_FINGERPRINT);
+    expect(backend.callsTo("keys_overview")).toHaveLength(0);
+    expect(get(vault)).toMatchObject({ overview: { keys: [{ label: "New" }] } });
+    const overview = { protection: "keychain" as const, keys: [older, newer], not_backed_up: [older.fingerprint], kit_out_of_date: true };
+    expect(withoutKey(overview, older.fingerprint)).toMatchObject({ keys: [newer], not_backed_up: [], kit_out_of_date: false });
+    expect(withoutKey(overview, newer.fingerprint)).toMatchObject({ keys: [older], kit_out_of_date: true });
+  });
+
+  it("rejects with the IpcError and keeps the overview when a change fails", async () => {
+    const backend = createMockBackend({ ringKeys: [older], errors: { keys_delete: err("backup_required") } });
+    const vault = createVault(backend);
+    await vault.start();
+    await expect(vault.remove(SAMPLE_FINGERPRINT)).rejects.toMatchObject({ kind: "backup_required" });
+    expect(get(vault)).toMatchObject({ overview: { keys: [{ label: "Old" }] } });
+  });
+
+  it("reads the overview again after an import, whose outcome lacks the backup state", async () => {
+    const backend = createMockBackend({ ringKeys: [] });
+    const vault = createVault(backend);
+    await vault.start();
+    const done = await vault.generate("Made here", "job-1", i18n.t, "en");
+    expect(done.type).toBe("imported");
+    expect(backend.callsTo("keys_overview")).toHaveLength(1);
+    expect(get(vault)).toMatchObject({ overview: { keys: [{ label: "Made here" }] } });
+    expect(get(vault.active)?.label).toBe("Made here");
   });
 });

@@ -1,5 +1,5 @@
 import type { SmsState, WalletSummary } from "./ipc/bindings";
-import type { VaultState } from "./vault";
+import type { VaultState } from "./stores/keys";
 
 /**
  * The welcome tour of a first run, and what it leaves to do:
