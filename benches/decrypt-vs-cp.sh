@@ -6,7 +6,7 @@
 # SIZE_MB is the size of the result (make-encrypted-result.sh's argument: half random bytes,
 # half text that deflates away), so the archive is about half of it: 512 -> a 256 MB archive,
 # 2048 -> 1 GB, 10240 -> 5 GB. For each size: builds the archive with
-# ../shared/tools/make-encrypted-result.sh (openssl, as the enclave does), then times, best of 5,
+# scripts/make-encrypted-result.sh (openssl, as the enclave does), then times, best of 5,
 # side by side:
 #   cp ARCHIVE COPY                                  (the disk's speed)
 #   result-vault decrypt ARCHIVE --output OUT.zip    (release build; checks every CRC)
@@ -18,15 +18,18 @@
 # Run it on a quiet machine: two cores shared with another job halve the figures.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-shared=${RESULT_VAULT_SHARED:-$here/../shared}
+# The key pair: the SDK fixture in the repository (tests/fixtures/iexec-sdk), or the one in
+# RESULT_VAULT_FIXTURES, as for the Rust tests (RESULT_VAULT_SHARED, the older override, still works).
+fixtures=${RESULT_VAULT_FIXTURES:-${RESULT_VAULT_SHARED:+$RESULT_VAULT_SHARED/fixtures/iexec-sdk}}
+fixtures=${fixtures:-$here/tests/fixtures/iexec-sdk}
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(512 2048)
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/tmp/result-vault-target}
 cargo build --quiet --release -p result-vault-cli
 bin=$CARGO_TARGET_DIR/release/result-vault
 work=${BENCH_DIR:-$(mktemp -d /var/tmp/rv-bench.XXXXXX)}; mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
-key=$shared/fixtures/iexec-sdk/expected_key
-pub=$shared/fixtures/iexec-sdk/expected_key.pub
+key=$fixtures/expected_key
+pub=$fixtures/expected_key.pub
 
 can_drop() { [ -w /proc/sys/vm/drop_caches ]; }
 best_of_5() { # prints the best wall time in seconds of "$@" ($COLD=1: page cache dropped first)
@@ -51,7 +54,7 @@ best_of_5() { # prints the best wall time in seconds of "$@" ($COLD=1: page cach
 printf '%-8s %-10s %-6s %-9s %-9s %-7s %-8s %s\n' size_MB archive_MB cache cp_s decrypt_s ratio MB/s peak_RSS_MB
 for mb in "${sizes[@]}"; do
   archive=$work/archive-$mb.zip
-  bash "$shared/tools/make-encrypted-result.sh" "$pub" "$mb" "$archive" >/dev/null
+  bash "$here/scripts/make-encrypted-result.sh" "$pub" "$mb" "$archive" >/dev/null
   asize=$(( $(stat -c %s "$archive") / 1048576 ))
   rss=$( { /usr/bin/time -v "$bin" decrypt "$archive" --key "$key" --output "$work/out.zip" >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print int($2/1024)}')
   # The decrypted zip must be the openssl plaintext.

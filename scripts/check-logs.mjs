@@ -26,12 +26,17 @@ if (files.length === 0) {
 }
 
 const secrets = new Set();
-const fixtures = path.resolve(repo, '../shared/fixtures/iexec-sdk');
-if (fs.existsSync(fixtures)) {
-  for (const f of fs.readdirSync(fixtures).filter((f) => f.endsWith('_key'))) {
-    for (const line of fs.readFileSync(path.join(fixtures, f), 'utf8').split('\n')) {
-      if (line.length >= 40 && !line.startsWith('-----')) secrets.add(line.trim());
-    }
+const fixtures = process.env.RESULT_VAULT_FIXTURES ?? path.join(repo, 'tests/fixtures/iexec-sdk');
+// The SDK fixtures' private keys (tests/fixtures/iexec-sdk/*_key) are in the repository: without
+// them the check would miss the keys every end-to-end test uses, so their absence is an error.
+const fixtureKeys = fs.existsSync(fixtures) ? fs.readdirSync(fixtures).filter((f) => f.endsWith('_key')) : [];
+if (fixtureKeys.length === 0) {
+  console.error(`check-logs: no private key fixture (*_key) under ${fixtures}`);
+  process.exit(1);
+}
+for (const f of fixtureKeys) {
+  for (const line of fs.readFileSync(path.join(fixtures, f), 'utf8').split('\n')) {
+    if (line.length >= 40 && !line.startsWith('-----')) secrets.add(line.trim());
   }
 }
 const recorded = path.join(repo, 'tests/e2e/artifacts/secrets.txt');

@@ -8,10 +8,13 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}
 export PATH="$HOME/.cargo/bin:$PATH" RUSTC_BOOTSTRAP=1
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --quiet
-shared=${RESULT_VAULT_SHARED:-$PWD/../shared}
+# Seeds: the SDK fixtures in the repository (tests/fixtures/iexec-sdk); RESULT_VAULT_FIXTURES names
+# another folder of them, as for the Rust tests (RESULT_VAULT_SHARED, the older override, still works).
+fixtures=${RESULT_VAULT_FIXTURES:-${RESULT_VAULT_SHARED:+$RESULT_VAULT_SHARED/fixtures/iexec-sdk}}
+fixtures=${fixtures:-$PWD/tests/fixtures/iexec-sdk}
 for target in inner_zip outer_archive; do
   corpus=$(mktemp -d)
-  cp "$shared"/fixtures/iexec-sdk/*.zip "$corpus/"
+  cp "$fixtures"/*.zip "$corpus/"
   echo "fuzzing $target for ${secs}s"
   # -s none: no sanitizer (safe Rust; panics and aborts are what we look for). rss_limit keeps
   # memory flat: the parser must never allocate in proportion to a declared size.

@@ -12,7 +12,7 @@ use result_vault_core::progress::{no_progress, CancelToken};
 fn key() -> &'static [KeyCandidate] {
     static KEY: OnceLock<Vec<KeyCandidate>> = OnceLock::new();
     KEY.get_or_init(|| {
-        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/iexec-sdk/expected_key");
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/iexec-sdk/expected_key");
         load_keys(&p).unwrap_or_default()
     })
 }

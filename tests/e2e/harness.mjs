@@ -9,8 +9,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const shared = process.env.RESULT_VAULT_SHARED ?? path.resolve(repo, '../shared');
-export const fixtures = path.join(shared, 'fixtures/iexec-sdk');
+// The iExec SDK's fixtures (tests/fixtures/iexec-sdk, see its README); RESULT_VAULT_FIXTURES names
+// another folder of them, as for the Rust tests (RESULT_VAULT_SHARED, the older override, still works).
+export const fixtures =
+  process.env.RESULT_VAULT_FIXTURES ??
+  (process.env.RESULT_VAULT_SHARED
+    ? path.join(process.env.RESULT_VAULT_SHARED, 'fixtures/iexec-sdk')
+    : path.join(repo, 'tests/fixtures/iexec-sdk'));
+// Makes an encrypted archive with openssl, as the enclave does: `bash makeEncryptedResult PUB SIZE_MB OUT`.
+export const makeEncryptedResult = path.join(repo, 'scripts/make-encrypted-result.sh');
 export const artifacts = path.join(repo, 'tests/e2e/artifacts');
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(repo, 'target');
 export const appBinary = process.env.RESULT_VAULT_APP ?? path.join(targetDir, 'debug/result-vault-app');

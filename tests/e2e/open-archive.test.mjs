@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { appBinary, artifacts, fixtures, shared, startEnvironment, screenshotScreen } from './harness.mjs';
+import { appBinary, artifacts, fixtures, makeEncryptedResult, startEnvironment, screenshotScreen } from './harness.mjs';
 import { Session } from './webdriver.mjs';
 
 const ADDRESS = '0xC08C3def622Af1476f2Db0E3CC8CcaeAd07BE3bB';
@@ -27,7 +27,7 @@ before(async () => {
   // An archive encrypted (by openssl, as the enclave does) for a public key whose private key we
   // do not have.
   otherKeyArchive = path.join(env.home, 'task-for-someone-else.zip');
-  execFileSync('bash', [path.join(shared, 'tools/make-encrypted-result.sh'), path.join(fixtures, 'key.pub'), '1', otherKeyArchive], {
+  execFileSync('bash', [makeEncryptedResult, path.join(fixtures, 'key.pub'), '1', otherKeyArchive], {
     stdio: 'ignore',
     timeout: 60000,
   });

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { artifacts, fixtures, shared, startEnvironment, recordSecrets } from './harness.mjs';
+import { artifacts, fixtures, makeEncryptedResult, startEnvironment, recordSecrets } from './harness.mjs';
 import { User, byId, createSession, frenchEnv, makeKeystore, networksFile, startSms, waitUntil } from './desktop-helpers.mjs';
 
 const PASSWORD = 'correct horse';
@@ -27,7 +27,7 @@ let otherKeyArchive;
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rv-screens-'));
   sms = await startSms('screens');
-  const tool = path.join(shared, 'tools/make-encrypted-result.sh');
+  const tool = makeEncryptedResult;
   // Big enough for the decrypting screen to be caught (for the SDK fixture's key).
   bigArchive = path.join(dir, 'task-0x5e1f-result.zip');
   execFileSync('bash', [tool, path.join(fixtures, 'expected_key.pub'), '160', bigArchive], { stdio: 'ignore', timeout: 120000 });

@@ -2,7 +2,7 @@
 // (tests/interop/scripts/make-keystores.mjs), the stand-in SMS (tests/standins/sms-standin.mjs,
 // which checks every signature by recovering the signer with ethers), ganache (chain 1337) behind
 // a custom network "local" whose SMS URL is the stand-in, RSA keys made by openssl and archives
-// made by openssl as the enclave does (../shared/tools/make-encrypted-result.sh). All on
+// made by openssl as the enclave does (scripts/make-encrypted-result.sh). All on
 // 127.0.0.1, free ports. The same journey as crates/cli/tests/wallet_sms.rs, through the UI:
 //   the old key imported; the keystore refused with a wrong password, then imported in the ring;
 //   the SMS of "local" absent, the old key pushed (the stand-in holds base64 of the exported PEM);
@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { appBinary, artifacts, repo, shared, freePort, startEnvironment, screenshotScreen, recordSecrets } from './harness.mjs';
+import { appBinary, artifacts, repo, makeEncryptedResult, freePort, startEnvironment, screenshotScreen, recordSecrets } from './harness.mjs';
 import { Session } from './webdriver.mjs';
 import { startSms } from './desktop-helpers.mjs';
 
@@ -161,7 +161,7 @@ async function stopChild(child) {
 
 /** An archive for `pub` (a PEM file), made by openssl as the enclave does. */
 function archiveFor(pub, out) {
-  execFileSync('bash', [path.join(shared, 'tools/make-encrypted-result.sh'), pub, '1', out], { stdio: 'ignore', timeout: 60000 });
+  execFileSync('bash', [makeEncryptedResult, pub, '1', out], { stdio: 'ignore', timeout: 60000 });
   return out;
 }
 

@@ -19,7 +19,7 @@
 //      task 0 COMPLETED on chain only (chainOnly), with its own encrypted archive.
 //   another beneficiary's deal, task 0 COMPLETED.
 // Archives follow docs/design.md 1.1 and 1.3, made with zip and openssl the way
-// ../shared/tools/make-encrypted-result.sh does, except that the inner zip holds iexec_out's files
+// scripts/make-encrypted-result.sh does, except that the inner zip holds iexec_out's files
 // at its root (no iexec_out/ prefix), as the enclave writes it. `artifacts` in scenario.json names
 // the files, CIDs, ids and digests the tests need.
 //

@@ -15,7 +15,7 @@ fn crate_dir() -> PathBuf {
 fn fixture(name: &str) -> PathBuf {
     std::env::var("RESULT_VAULT_FIXTURES")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| crate_dir().join("../../../shared/fixtures/iexec-sdk"))
+        .unwrap_or_else(|_| crate_dir().join("../../tests/fixtures/iexec-sdk"))
         .join(name)
 }
 

@@ -11,7 +11,7 @@ use serde_json::Value;
 fn fixture(name: &str) -> PathBuf {
     std::env::var("RESULT_VAULT_FIXTURES")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/iexec-sdk"))
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/iexec-sdk"))
         .join(name)
 }
 

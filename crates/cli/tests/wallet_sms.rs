@@ -17,7 +17,7 @@ fn repo() -> PathBuf {
 fn fixture(name: &str) -> PathBuf {
     std::env::var("RESULT_VAULT_FIXTURES")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| repo().join("../shared/fixtures/iexec-sdk"))
+        .unwrap_or_else(|_| repo().join("tests/fixtures/iexec-sdk"))
         .join(name)
 }
 
@@ -117,7 +117,7 @@ fn keystores(dir: &Path, password: &str) -> Value {
 
 /// An archive for `pubkey` made with openssl, as the enclave does.
 fn archive_for(pubkey: &Path, out: &Path) {
-    let tool = repo().join("../shared/tools/make-encrypted-result.sh");
+    let tool = repo().join("scripts/make-encrypted-result.sh");
     let o = Command::new("bash").arg(tool).args([p(pubkey), "1", p(out)]).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }

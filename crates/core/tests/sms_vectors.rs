@@ -16,7 +16,7 @@ fn repo() -> PathBuf {
 fn fixture(name: &str) -> PathBuf {
     std::env::var("RESULT_VAULT_FIXTURES")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| repo().join("../shared/fixtures/iexec-sdk"))
+        .unwrap_or_else(|_| repo().join("tests/fixtures/iexec-sdk"))
         .join(name)
 }
 

@@ -1,5 +1,5 @@
 //! Builders for test archives: inner zips, current and legacy encrypted archives, with keys from
-//! the iExec SDK fixtures (`../shared/fixtures/iexec-sdk/`).
+//! the iExec SDK fixtures (`tests/fixtures/iexec-sdk/`, see its README).
 #![allow(dead_code)]
 
 use std::io::Write;
@@ -18,7 +18,7 @@ pub fn fixtures() -> PathBuf {
     if let Ok(p) = std::env::var("RESULT_VAULT_FIXTURES") {
         return PathBuf::from(p);
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/iexec-sdk")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/iexec-sdk")
 }
 
 pub fn fixture(name: &str) -> PathBuf {
