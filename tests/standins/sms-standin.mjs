@@ -10,8 +10,13 @@
 //   node tests/standins/sms-standin.mjs
 // prints one line {"sms":"http://127.0.0.1:P","control":"http://127.0.0.1:Q"}; stops on SIGTERM or
 // when its stdin (a pipe) closes. Control: GET /state → {secrets: {owner: value}, log: [...]},
-// POST /mode {"mode": "ok" | "down" | "error", "status": 503}, POST /reset, POST /secrets
-// {owner: value} (a key set by another tool, e.g. DataProtector).
+// POST /mode {"mode": "ok" | "down" | "error", "status": 503, "delayMs": 0, "delayMethods": [...]},
+// POST /reset, POST /secrets {owner: value} (a key set by another tool, e.g. DataProtector).
+// `delayMs` (default 0) makes the SMS answer that many milliseconds late, as a slow or far service
+// does: each request is logged at once (its entry has `delayedMs`, and `status` 0 until it is
+// answered), then handled (checked, stored, answered; or, in "down" mode, cut) after the delay.
+// `delayMethods` (e.g. ["POST", "PUT"]) limits the delay to those methods; absent: every method.
+// POST /mode replaces the whole mode (a "delayMs" left out is 0); POST /reset clears the delay.
 import http from 'node:http';
 import { interopRequire } from './scenario.mjs';
 
@@ -41,10 +46,25 @@ function send(res, status, text = '') {
   res.end(text);
 }
 
-function handle(req, res, body) {
+/** The delay (ms) before `method` is handled, from the current mode. */
+function delayFor(method) {
+  const ms = Number(mode.delayMs) || 0;
+  if (ms <= 0) return 0;
+  if (Array.isArray(mode.delayMethods) && !mode.delayMethods.map((m) => String(m).toUpperCase()).includes(method)) return 0;
+  return ms;
+}
+
+function receive(req, res, body) {
   const url = new URL(req.url, 'http://x');
   const entry = { method: req.method, path: url.pathname, owner: url.searchParams.get('ownerAddress'), status: 0 };
   log.push(entry);
+  const wait = delayFor(req.method);
+  if (wait <= 0) return handle(req, res, body, url, entry);
+  entry.delayedMs = wait;
+  setTimeout(() => handle(req, res, body, url, entry), wait);
+}
+
+function handle(req, res, body, url, entry) {
   const reply = (status, text) => {
     entry.status = status;
     send(res, status, req.method === 'HEAD' ? '' : text);
@@ -84,7 +104,7 @@ function collect(req, limit, done) {
   req.on('end', () => done(Buffer.concat(chunks)));
 }
 
-const sms = http.createServer((req, res) => collect(req, MAX_VALUE, (body) => handle(req, res, body)));
+const sms = http.createServer((req, res) => collect(req, MAX_VALUE, (body) => receive(req, res, body)));
 
 const control = http.createServer((req, res) => {
   collect(req, 1 << 20, (body) => {
