@@ -6,6 +6,7 @@ import WatchForm, { type WatchFormTestIds } from "../src/lib/components/WatchFor
 import en from "../src/lib/i18n/en.json";
 import { createMockBackend } from "../src/lib/mockBackend";
 import { ADDRESS_A, ADDRESS_B } from "../src/lib/mockTasks";
+import { createNetworks } from "../src/lib/stores/networks";
 import { createTasks } from "../src/lib/tasks";
 
 const IDS: WatchFormTestIds = {
@@ -20,11 +21,12 @@ const IDS: WatchFormTestIds = {
 
 async function setup(props: Partial<{ prefill: string | null; testids: WatchFormTestIds }> = {}) {
   const backend = createMockBackend({ manual: true });
-  const tasks = createTasks(backend);
-  await tasks.loadNetworks();
+  const networks = createNetworks(backend);
+  const tasks = createTasks(backend, { networks });
+  await networks.load();
   const onAdded = vi.fn();
   const user = userEvent.setup();
-  render(WatchForm, { tasks, idPrefix: "form", testids: IDS, hint: "The hint", onAdded, ...props });
+  render(WatchForm, { tasks, networks, idPrefix: "form", testids: IDS, hint: "The hint", onAdded, ...props });
   return { backend, user, onAdded };
 }
 

@@ -3,13 +3,14 @@ import type { Backend } from "./backend";
 import { toIpcError } from "./backend";
 import type { IpcError, KeySummary, Network, SmsState, TaskRow, VaultState, WalletSummary } from "./ipc/bindings";
 import { networksInUse, pickNetwork } from "./smsNetworks";
+import { createNetworks, type Networks } from "./stores/networks";
 
 /**
  * What Home shows at a glance, kept by the app (not the screen) so that coming back to Home does
  * not ask every service again: the wallets, the key service (SMS) of each current network for the
  * first wallet, the latest results and how many addresses are watched.
  *
- *   load() ──▶ wallets_list, tasks_list(null, null), watched_list, networks_list (local, instant)
+ *   load() ──▶ wallets_list, tasks_list(null, null), watched_list, the networks' store (local, instant)
  *          └─▶ sms_status of each current network in use (smsNetworks.ts: watched, in the push
  *              journal, or picked), when the wallet or the networks in use changed or the last
  *              check is old; the other current networks are listed as not checked
@@ -44,8 +45,6 @@ export type HomeState = {
   /** The address the chips are for (the first wallet's). */
   smsAddress: string | null;
   sms: SmsChip[];
-  /** Every network (names for people). */
-  networks: Network[];
 };
 
 export type Home = Readable<HomeState> & {
@@ -62,6 +61,8 @@ export type HomeDeps = {
   now?: () => number;
   /** A check of the key services younger than this (ms) is not repeated by `load()`. */
   smsEveryMs?: number;
+  /** The app's networks' store (read again by each load); a store of its own when absent. */
+  networks?: Networks;
 };
 
 /** The latest results among rows sorted newest first. */
@@ -77,6 +78,7 @@ export function currentNetworks(networks: Network[]): Network[] {
 export function createHome(backend: Backend, deps: HomeDeps = {}): Home {
   const now = deps.now ?? (() => Date.now());
   const every = deps.smsEveryMs ?? 5 * 60_000;
+  const networkStore = deps.networks ?? createNetworks(backend);
   const store = writable<HomeState>({
     wallets: null,
     walletsError: null,
@@ -85,7 +87,6 @@ export function createHome(backend: Backend, deps: HomeDeps = {}): Home {
     watchedCount: null,
     smsAddress: null,
     sms: [],
-    networks: [],
   });
   let smsCheckedAt = -Infinity;
   /** The networks in use at the last check (names, joined). */
@@ -149,7 +150,7 @@ export function createHome(backend: Backend, deps: HomeDeps = {}): Home {
         (err: unknown) => ({ error: toIpcError(err) }),
       ),
       backend.watchedList().catch(() => null),
-      backend.networksList().catch(() => null),
+      networkStore.load().then((error) => (error ? null : get(networkStore).list)),
     ]);
     store.update((s) => ({
       ...s,
@@ -158,7 +159,6 @@ export function createHome(backend: Backend, deps: HomeDeps = {}): Home {
       latest: "ok" in rows ? latestResults(rows.ok) : s.latest,
       latestError: "error" in rows ? rows.error : null,
       watchedCount: watched ? watched.length : s.watchedCount,
-      networks: networks ? networks.map((n) => n.network) : s.networks,
     }));
     const address = "ok" in wallets ? (wallets.ok[0]?.address ?? null) : get(store).smsAddress;
     if (!address) {

@@ -1,11 +1,10 @@
 import { get, writable, type Readable } from "svelte/store";
 import type { Backend } from "./backend";
 import { toIpcError } from "./backend";
+import { createNetworks, type Networks } from "./stores/networks";
 import type {
   FetchEvent,
   IpcError,
-  Network,
-  NetworkInfo,
   RefreshOutcome,
   RefreshProgress,
   TaskFetched,
@@ -18,7 +17,7 @@ import type {
  * The tasks of the watched addresses, as the Tasks screen shows them. Kept by the app (not the
  * screen) so that refreshes and downloads go on, and are still shown, after leaving the screen.
  *
- *   open ──▶ networks, watched, tasks_list (cache, instant) ──▶ tasks_refresh of each address
+ *   open ──▶ networks (the networks' store), watched, tasks_list (cache, instant) ──▶ tasks_refresh of each address
  *   fetch(row) ──▶ job (confirming → downloading → opening → verifying) ──▶ result | error
  *                      └── cancelFetch ──▶ cancelled (the row reloads: partial)
  */
@@ -58,7 +57,6 @@ export type TasksState = {
   loaded: boolean;
   /** The first load failed. */
   loadError: IpcError | null;
-  networks: NetworkInfo[];
   watched: WatchedAddress[];
   /** The cached rows, newest first. */
   rows: TaskRow[];
@@ -168,11 +166,6 @@ export type Tasks = Readable<TasksState> & {
   dismissResult(row: TaskRow): void;
   /** Deletes the download of a task, partial or complete (the opened folder stays). */
   discard(row: TaskRow): Promise<IpcError | null>;
-  /** Checks and saves a network; resolves with the error to show, or null. */
-  saveNetwork(network: Network): Promise<IpcError | null>;
-  resetNetwork(name: string): Promise<IpcError | null>;
-  /** Reloads the networks. */
-  loadNetworks(): Promise<IpcError | null>;
 };
 
 export type TasksDeps = {
@@ -180,6 +173,8 @@ export type TasksDeps = {
   now?: () => number;
   /** An address refreshed by `open()` less than this long ago (ms) is not refreshed again. */
   autoRefreshEveryMs?: number;
+  /** The app's networks' store (the first load reads the list there); a store of its own when absent. */
+  networks?: Networks;
 };
 
 const idleRefresh: RefreshState = {
@@ -195,10 +190,10 @@ export function createTasks(backend: Backend, deps: TasksDeps = {}): Tasks {
   const newJobId = deps.newJobId ?? (() => crypto.randomUUID());
   const now = deps.now ?? (() => Date.now());
   const every = deps.autoRefreshEveryMs ?? 60_000;
+  const networks = deps.networks ?? createNetworks(backend);
   const store = writable<TasksState>({
     loaded: false,
     loadError: null,
-    networks: [],
     watched: [],
     rows: [],
     refreshes: {},
@@ -228,24 +223,15 @@ export function createTasks(backend: Backend, deps: TasksDeps = {}): Tasks {
     }
   }
 
-  async function loadNetworks(): Promise<IpcError | null> {
-    try {
-      const networks = await backend.networksList();
-      store.update((s) => ({ ...s, networks }));
-      return null;
-    } catch (err) {
-      return toIpcError(err);
-    }
-  }
-
   async function firstLoad() {
     try {
-      const [networks, watched, rows] = await Promise.all([
-        backend.networksList(),
+      const [networksError, watched, rows] = await Promise.all([
+        networks.load(),
         backend.watchedList(),
         backend.tasksList(null, null),
       ]);
-      store.update((s) => ({ ...s, loaded: true, loadError: null, networks, watched, rows }));
+      if (networksError) throw networksError;
+      store.update((s) => ({ ...s, loaded: true, loadError: null, watched, rows }));
     } catch (err) {
       store.update((s) => ({ ...s, loaded: true, loadError: toIpcError(err) }));
     }
@@ -436,26 +422,6 @@ export function createTasks(backend: Backend, deps: TasksDeps = {}): Tasks {
     return null;
   }
 
-  async function saveNetwork(network: Network): Promise<IpcError | null> {
-    try {
-      const networks = await backend.networkSave(network);
-      store.update((s) => ({ ...s, networks }));
-      return null;
-    } catch (err) {
-      return toIpcError(err);
-    }
-  }
-
-  async function resetNetwork(name: string): Promise<IpcError | null> {
-    try {
-      const networks = await backend.networkReset(name);
-      store.update((s) => ({ ...s, networks }));
-      return null;
-    } catch (err) {
-      return toIpcError(err);
-    }
-  }
-
   return {
     subscribe: store.subscribe,
     open,
@@ -470,8 +436,5 @@ export function createTasks(backend: Backend, deps: TasksDeps = {}): Tasks {
     cancelFetch,
     dismissResult,
     discard,
-    saveNetwork,
-    resetNetwork,
-    loadNetworks,
   };
 }

@@ -1,0 +1,65 @@
+/** The domain stores of lib/stores that the screens share (the key ring's has its own file, vault.test.ts). */
+import { get } from "svelte/store";
+import { describe, expect, it } from "vitest";
+import { createMockBackend } from "../src/lib/mockBackend";
+import { sampleWallet } from "../src/lib/mockWallet";
+import { createNetworks, withKeyService } from "../src/lib/stores/networks";
+import { createHome } from "../src/lib/home";
+import { createTasks } from "../src/lib/tasks";
+
+describe("the networks' store", () => {
+  it("reads the list once for every screen loading at the same time", async () => {
+    const backend = createMockBackend();
+    const networks = createNetworks(backend);
+    expect(get(networks)).toEqual({ list: [], loaded: false });
+    const [a, b] = await Promise.all([networks.load(), networks.load()]);
+    expect([a, b]).toEqual([null, null]);
+    expect(backend.callsTo("networks_list")).toHaveLength(1);
+    expect(get(networks).loaded).toBe(true);
+    expect(get(networks).list.map((n) => n.network.name)).toEqual(backend.options.networks.map((n) => n.network.name));
+  });
+
+  it("takes the list a save or a reset answers with, without reading it again", async () => {
+    const backend = createMockBackend();
+    const networks = createNetworks(backend);
+    await networks.load();
+    const first = get(networks).list[0].network;
+    expect(await networks.save({ ...first, rpc_url: "https://rpc.example.org" })).toBeNull();
+    expect(get(networks).list[0].network.rpc_url).toBe("https://rpc.example.org");
+    expect(await networks.reset(first.name)).toBeNull();
+    expect(get(networks).list[0].network.rpc_url).toBe(first.rpc_url);
+    expect(backend.callsTo("networks_list")).toHaveLength(1);
+  });
+
+  it("resolves with the error of a failed change and keeps the list", async () => {
+    const backend = createMockBackend();
+    const networks = createNetworks(backend);
+    await networks.load();
+    const before = get(networks).list;
+    backend.options.errors.network_save = { kind: "chain_mismatch", message: "m", hint: "h" };
+    expect(await networks.save(before[0].network)).toMatchObject({ kind: "chain_mismatch" });
+    expect(get(networks).list).toBe(before);
+  });
+
+  it("lists the networks with a key service", async () => {
+    const backend = createMockBackend();
+    const list = await backend.networksList();
+    expect(withKeyService(list).every((n) => n.sms_urls.length > 0)).toBe(true);
+    expect(withKeyService(list).length).toBeGreaterThan(0);
+  });
+
+  it("is the one list Tasks and Home read", async () => {
+    const backend = createMockBackend({ wallets: [sampleWallet()] });
+    const networks = createNetworks(backend);
+    const tasks = createTasks(backend, { networks });
+    const home = createHome(backend, { networks });
+    await tasks.open();
+    await home.load();
+    expect(get(networks).loaded).toBe(true);
+    expect(get(tasks).loadError).toBeNull();
+    // Home's key service chips: one per current network of the shared list.
+    expect(get(home).sms.map((c) => c.network)).toEqual(
+      get(networks).list.map((n) => n.network).filter((n) => n.sms_urls.length > 0 && !n.legacy).map((n) => n.name),
+    );
+  });
+});
