@@ -5,7 +5,8 @@ import { createMockBackend } from "../src/lib/mockBackend";
 import { sampleWallet } from "../src/lib/mockWallet";
 import { createNetworks, withKeyService } from "../src/lib/stores/networks";
 import { createHome } from "../src/lib/home";
-import { createTasks } from "../src/lib/tasks";
+import { createSettings } from "../src/lib/stores/settings";
+import { createTasks } from "../src/lib/stores/tasks";
 
 describe("the networks' store", () => {
   it("reads the list once for every screen loading at the same time", async () => {
@@ -61,5 +62,29 @@ describe("the networks' store", () => {
     expect(get(home).sms.map((c) => c.network)).toEqual(
       get(networks).list.map((n) => n.network).filter((n) => n.sms_urls.length > 0 && !n.legacy).map((n) => n.name),
     );
+  });
+});
+
+describe("the settings' store", () => {
+  it("opens the log folder once at a time, and keeps why it could not", async () => {
+    const backend = createMockBackend();
+    const settings = createSettings(backend);
+    expect(get(settings)).toMatchObject({ language: "system", openingLogs: false, logError: null });
+    const first = settings.openLogFolder();
+    expect(get(settings).openingLogs).toBe(true);
+    await Promise.all([first, settings.openLogFolder()]);
+    expect(backend.callsTo("open_log_folder")).toHaveLength(1);
+    expect(get(settings)).toMatchObject({ openingLogs: false, logError: null });
+    backend.options.errors.open_log_folder = { kind: "io", message: "no file manager", hint: "" };
+    await settings.openLogFolder();
+    expect(get(settings).logError).toMatchObject({ kind: "io" });
+  });
+
+  it("reads and changes the language kept by the i18n module", async () => {
+    const settings = createSettings(createMockBackend());
+    await settings.chooseLanguage("fr");
+    expect(get(settings).language).toBe("fr");
+    await settings.chooseLanguage("system");
+    expect(get(settings).language).toBe("system");
   });
 });

@@ -8,7 +8,7 @@ import { formatRelative, shortHex } from "../src/lib/format";
 import { i18n } from "../src/lib/i18n";
 import { createMockBackend } from "../src/lib/mockBackend";
 import { ADDRESS_A, ADDRESS_B, sampleTaskId, sampleTaskRow, sampleTasks, sampleWatched } from "../src/lib/mockTasks";
-import { createTasks, fetchOf, groupTasks, matchesFilter, matchesSearch } from "../src/lib/tasks";
+import { createTasks, fetchOf, groupTasks, matchesFilter, matchesSearch } from "../src/lib/stores/tasks";
 
 describe("error kinds", () => {
   it("lists every kind once, the task ones included, each with an icon and a demo error", () => {

@@ -7,7 +7,7 @@ import en from "../src/lib/i18n/en.json";
 import { createMockBackend } from "../src/lib/mockBackend";
 import { ADDRESS_A, ADDRESS_B } from "../src/lib/mockTasks";
 import { createNetworks } from "../src/lib/stores/networks";
-import { createTasks } from "../src/lib/tasks";
+import { createTasks } from "../src/lib/stores/tasks";
 
 const IDS: WatchFormTestIds = {
   form: "f",

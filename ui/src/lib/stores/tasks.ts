@@ -1,7 +1,7 @@
 import { get, writable, type Readable } from "svelte/store";
-import type { Backend } from "./backend";
-import { toIpcError } from "./backend";
-import { createNetworks, type Networks } from "./stores/networks";
+import type { Backend } from "../backend";
+import { toIpcError } from "../backend";
+import { createNetworks, type Networks } from "./networks";
 import type {
   FetchEvent,
   IpcError,
@@ -11,11 +11,14 @@ import type {
   TaskRow,
   TaskStatus,
   WatchedAddress,
-} from "./ipc/bindings";
+} from "../ipc/bindings";
 
 /**
- * The tasks of the watched addresses, as the Tasks screen shows them. Kept by the app (not the
- * screen) so that refreshes and downloads go on, and are still shown, after leaving the screen.
+ * The tasks' store: the watched addresses and the tasks of the cache, with every call that reads or
+ * changes them (watch, refresh, add by id, fetch, discard). Kept by the app (not the screen) so
+ * that refreshes and downloads go on, and are still shown, after leaving the screen. A fetch
+ * takes the task's row from its answer (`TaskFetched.row`); the changes whose answer lacks the
+ * rows (unwatch, add by id, discard, a refresh, a failed fetch) read the cache again, here.
  *
  *   open ──▶ networks (the networks' store), watched, tasks_list (cache, instant) ──▶ tasks_refresh of each address
  *   fetch(row) ──▶ job (confirming → downloading → opening → verifying) ──▶ result | error
