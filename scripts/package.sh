@@ -2,8 +2,22 @@
 # Builds the Debian package (release build, UI included): target/release/bundle/deb/*.deb, with
 # the icons, a desktop entry and the MIME association for result zips (src-tauri/tauri.conf.json).
 # (An AppImage needs linuxdeploy, downloaded from GitHub at build time: not built here.)
+# Then prints what a user downloads and installs: the .deb's size, its Installed-Size field, the
+# sum of the files it installs, and the size of the app binary (the release profile in Cargo.toml
+# strips symbols and debug info from it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 npx tauri build --bundles deb --ci
-ls "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb
+deb=$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb | head -n 1)
+echo "$deb"
+
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
+deb_bytes=$(stat -c %s "$deb")
+installed_kib=$(dpkg-deb -f "$deb" Installed-Size)
+# dpkg-deb -c lists the data archive like `tar -tv`: the size is the third column.
+files_bytes=$(dpkg-deb -c "$deb" | awk '{ s += $3 } END { print s + 0 }')
+bin_bytes=$(dpkg-deb -c "$deb" | awk '$6 == "./usr/bin/result-vault-app" { print $3 }')
+echo "package:   $(mib "$deb_bytes") ($deb_bytes bytes) $(basename "$deb")"
+echo "installed: $(mib $(( installed_kib * 1024 ))) (Installed-Size: $installed_kib KiB; files: $files_bytes bytes)"
+echo "binary:    $(mib "${bin_bytes:-0}") (${bin_bytes:-?} bytes) /usr/bin/result-vault-app"
