@@ -31,10 +31,10 @@
 // RESULT_VAULT_APP (the app binary; default $CARGO_TARGET_DIR/debug/result-vault-app),
 // FREEZE_ARCHIVE_MB (the archive's plaintext, default 2048: half random, half text that deflates
 // away, so a ~1 GiB archive), FREEZE_ARCHIVE (an existing archive for the fixture key, not
-// deleted), FREEZE_SMS_DELAY_MS (default 10000), FREEZE_ONLY (e.g. "b,c": only those operations).
+// deleted), FREEZE_SMS_DELAY_MS (default 10000), FREEZE_ONLY (e.g. "b,c": only those operations; "a" runs (a) and (a+)).
 // Everything listens on 127.0.0.1 on free ports, on a free X display; everything it starts is
 // stopped and every temporary file removed at the end (also on Ctrl-C).
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { spawnSync, execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
