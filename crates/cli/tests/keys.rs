@@ -443,9 +443,8 @@ fn exported_private_keys_work_with_the_iexec_cli() {
     let public = h.path().join("gen.pub");
     h.json(&["keys", "export-public", &gen_fp, "--output", p(&public), "--json"]);
     let archive = h.path().join("for-generated.zip");
-    let shared = fixture("").parent().unwrap().parent().unwrap().to_path_buf();
     let st = Command::new("bash")
-        .arg(shared.join("tools/make-encrypted-result.sh"))
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/make-encrypted-result.sh"))
         .arg(&public)
         .arg("1")
         .arg(&archive)
