@@ -15,9 +15,10 @@ echo "$deb"
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
 deb_bytes=$(stat -c %s "$deb")
 installed_kib=$(dpkg-deb -f "$deb" Installed-Size)
-# dpkg-deb -c lists the data archive like `tar -tv`: the size is the third column.
+# dpkg-deb -c lists the data archive like `tar -tv`: the size is the third column, the path the
+# sixth (with or without a leading ./, depending on the tool that made the .deb).
 files_bytes=$(dpkg-deb -c "$deb" | awk '{ s += $3 } END { print s + 0 }')
-bin_bytes=$(dpkg-deb -c "$deb" | awk '$6 == "./usr/bin/result-vault-app" { print $3 }')
+bin_bytes=$(dpkg-deb -c "$deb" | awk '{ sub(/^\.\//, "", $6) } $6 == "usr/bin/result-vault-app" { print $3 }')
 echo "package:   $(mib "$deb_bytes") ($deb_bytes bytes) $(basename "$deb")"
 echo "installed: $(mib $(( installed_kib * 1024 ))) (Installed-Size: $installed_kib KiB; files: $files_bytes bytes)"
 echo "binary:    $(mib "${bin_bytes:-0}") (${bin_bytes:-?} bytes) /usr/bin/result-vault-app"
