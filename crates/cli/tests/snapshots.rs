@@ -188,9 +188,7 @@ fn toml_steps(kind: ErrorKind) -> Vec<(String, String, String)> {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        let field = |key: &str| {
-            text.lines().find_map(|l| l.strip_prefix(key)).map(str::to_owned).unwrap_or_default()
-        };
+        let field = |key: &str| text.lines().find_map(|l| l.strip_prefix(key)).map(str::to_owned).unwrap_or_default();
         let args = field("args = ").trim_matches('"').to_owned();
         let status = if text.contains("status.code = 1") { "? 1" } else { "? other" };
         // The output is everything after `stdout =` / `stderr =` (single- or multi-line strings).
@@ -213,11 +211,8 @@ fn every_kind_has_its_snapshots() {
         }
         end_to_end += 1;
         let trycmd = cmd_dir().join(format!("{kind}.trycmd"));
-        let steps = if trycmd.exists() {
-            trycmd_steps(&std::fs::read_to_string(&trycmd).unwrap())
-        } else {
-            toml_steps(kind)
-        };
+        let steps =
+            if trycmd.exists() { trycmd_steps(&std::fs::read_to_string(&trycmd).unwrap()) } else { toml_steps(kind) };
         let json = format!("{{\"error\":{{\"kind\":\"{kind}\",");
         for lang in ["en", "fr"] {
             for as_json in [false, true] {
@@ -228,7 +223,11 @@ fn every_kind_has_its_snapshots() {
                         && status == "? 1"
                         && output.contains(&json) == as_json
                 });
-                assert!(found, "{kind}: no case in tests/cmd/ for --lang {lang}{}", if as_json { " --json" } else { "" });
+                assert!(
+                    found,
+                    "{kind}: no case in tests/cmd/ for --lang {lang}{}",
+                    if as_json { " --json" } else { "" }
+                );
             }
         }
     }
