@@ -57,6 +57,11 @@ fn title(kind: ErrorKind) -> Cow<'static, str> {
         ErrorKind::SmsKeyAbsent => t!("kind.sms_key_absent.title"),
         ErrorKind::SmsKeyExists => t!("kind.sms_key_exists.title"),
         ErrorKind::SmsValueTooLarge => t!("kind.sms_value_too_large.title"),
+        ErrorKind::KeyringNotOpen => t!("kind.keyring_not_open.title"),
+        ErrorKind::KeyringEmpty => t!("kind.keyring_empty.title"),
+        ErrorKind::UnknownNetwork => t!("kind.unknown_network.title"),
+        ErrorKind::InvalidInput => t!("kind.invalid_input.title"),
+        ErrorKind::Busy => t!("kind.busy.title"),
         ErrorKind::Internal => t!("kind.internal.title"),
     }
 }
@@ -95,6 +100,11 @@ fn hint(kind: ErrorKind) -> Cow<'static, str> {
         ErrorKind::SmsKeyAbsent => t!("kind.sms_key_absent.hint"),
         ErrorKind::SmsKeyExists => t!("kind.sms_key_exists.hint"),
         ErrorKind::SmsValueTooLarge => t!("kind.sms_value_too_large.hint"),
+        ErrorKind::KeyringNotOpen => t!("kind.keyring_not_open.hint"),
+        ErrorKind::KeyringEmpty => t!("kind.keyring_empty.hint"),
+        ErrorKind::UnknownNetwork => t!("kind.unknown_network.hint"),
+        ErrorKind::InvalidInput => t!("kind.invalid_input.hint"),
+        ErrorKind::Busy => t!("kind.busy.hint"),
         ErrorKind::Internal => t!("kind.internal.hint"),
     }
 }

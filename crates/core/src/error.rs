@@ -76,6 +76,16 @@ pub enum ErrorKind {
     SmsKeyExists,
     /// The value is over the SMS's 4,096-byte limit (HTTP 413).
     SmsValueTooLarge,
+    /// The key ring is not open yet (a command that needs it came before it was unlocked).
+    KeyringNotOpen,
+    /// The key ring holds no key (or no active key) for what was asked: nothing to back up or push.
+    KeyringEmpty,
+    /// No network of that name (built-in, saved or given by flags).
+    UnknownNetwork,
+    /// A value typed or passed is not acceptable (an empty name, a malformed identifier).
+    InvalidInput,
+    /// Another Result Vault process or window holds the key ring (or the settings) for too long.
+    Busy,
     /// A bug in Result Vault (should never be seen).
     Internal,
 }
@@ -115,12 +125,17 @@ impl ErrorKind {
             ErrorKind::SmsKeyAbsent => "sms_key_absent",
             ErrorKind::SmsKeyExists => "sms_key_exists",
             ErrorKind::SmsValueTooLarge => "sms_value_too_large",
+            ErrorKind::KeyringNotOpen => "keyring_not_open",
+            ErrorKind::KeyringEmpty => "keyring_empty",
+            ErrorKind::UnknownNetwork => "unknown_network",
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Busy => "busy",
             ErrorKind::Internal => "internal",
         }
     }
 
     /// Every kind, in declaration order (for exhaustive tests and UI tables).
-    pub const ALL: [ErrorKind; 32] = [
+    pub const ALL: [ErrorKind; 37] = [
         ErrorKind::NotAResult,
         ErrorKind::IncompleteArchive,
         ErrorKind::InvalidKeyFile,
@@ -152,6 +167,11 @@ impl ErrorKind {
         ErrorKind::SmsKeyAbsent,
         ErrorKind::SmsKeyExists,
         ErrorKind::SmsValueTooLarge,
+        ErrorKind::KeyringNotOpen,
+        ErrorKind::KeyringEmpty,
+        ErrorKind::UnknownNetwork,
+        ErrorKind::InvalidInput,
+        ErrorKind::Busy,
         ErrorKind::Internal,
     ];
 }

@@ -9,6 +9,7 @@
 //! - [`fetch`]: confirm, download, open and verify a task's result, end to end.
 //! - [`index`]: the subgraph and market API, which find a beneficiary's deals.
 //! - [`keys`]: beneficiary RSA private keys and their fingerprints.
+//! - [`lock`]: advisory locks between processes for read-modify-write of shared files.
 //! - [`progress`]: progress events and cancellation for long work.
 //! - [`sms`]: the Secret Management Service: check and push the result encryption key.
 //! - [`wallet`]: the beneficiary's Ethereum wallet (keystores, wallet.json), to sign SMS pushes.
@@ -29,6 +30,7 @@ pub mod fetch;
 pub mod http;
 pub mod index;
 pub mod keys;
+pub mod lock;
 pub mod progress;
 pub mod sms;
 pub mod tasks;

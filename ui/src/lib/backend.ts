@@ -207,6 +207,11 @@ const KIND_SET: Record<ErrorKind, true> = {
   sms_key_absent: true,
   sms_key_exists: true,
   sms_value_too_large: true,
+  keyring_not_open: true,
+  keyring_empty: true,
+  unknown_network: true,
+  invalid_input: true,
+  busy: true,
   internal: true,
 };
 

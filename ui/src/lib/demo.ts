@@ -208,6 +208,31 @@ export const DEMO_ERRORS: Record<ErrorKind, IpcError> = {
     message: "This keystore uses the cipher “aes-128-cbc”, which Result Vault does not support (only aes-128-ctr, the standard one).",
     hint: "Export the wallet again from your wallet software as a standard keystore, or paste its private key.",
   },
+  keyring_not_open: {
+    kind: "keyring_not_open",
+    message: "The key ring is not open.",
+    hint: "Open or unlock the key ring first (restart Result Vault if this persists).",
+  },
+  keyring_empty: {
+    kind: "keyring_empty",
+    message: "The key ring is empty: there is nothing to back up.",
+    hint: "Generate or import a key first.",
+  },
+  unknown_network: {
+    kind: "unknown_network",
+    message: "No network named \u201cmy-testnet\u201d.",
+    hint: "Choose a network from the list in Settings.",
+  },
+  invalid_input: {
+    kind: "invalid_input",
+    message: "A network needs a name.",
+    hint: "Type a short name, e.g. my-testnet.",
+  },
+  busy: {
+    kind: "busy",
+    message: "Another Result Vault (the app or a command) has been changing the key ring for more than 20 s.",
+    hint: "Wait for the other one to finish (or close it), then try again.",
+  },
   wallet_required: {
     kind: "wallet_required",
     message: "Signing for the SMS needs the wallet of 0x5B38Da6a701c568545dCfcB03FcB875f56beddC4, and it is not imported.",

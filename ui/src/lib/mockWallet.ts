@@ -156,7 +156,7 @@ export function createMockWallet(ctx: {
     const found = options.networks.find((n) => n.network.name === name);
     if (!found) {
       throw {
-        kind: "task_not_found",
+        kind: "unknown_network",
         message: `No network named \u201c${name}\u201d.`,
         hint: "Choose a network in Settings.",
       } satisfies IpcError;
@@ -226,7 +226,7 @@ export function createMockWallet(ctx: {
       .sort((a, b) => Date.parse(b.created) - Date.parse(a.created))[0];
     if (!active) {
       throw {
-        kind: "key_not_found",
+        kind: "keyring_empty",
         message: "The key ring has no active key to push.",
         hint: "Generate a key (Keys > New key) or import one first.",
       } satisfies IpcError;

@@ -2,6 +2,12 @@
 //! disk under a vault key kept in the OS keychain (or derived from a passphrase), with recovery
 //! kits that restore it (docs/design.md section 4).
 //!
+//! Several processes share the ring (the app, any number of `result-vault` commands), so no
+//! copy in memory is ever written back blindly: every change is a read-modify-write under the
+//! ring's lock ([`crate::lock`]): the latest ring is read under the lock, changed, written
+//! atomically, and the lock released. Slow work (RSA generation, an age kit, a network call) is
+//! done before or after, never under the lock. Reads refresh from disk ([`Vault::refresh`]).
+//!
 //! - [`store`]: the encrypted file and its atomic writes;
 //! - [`protector`]: keychain entry (with a timeout) and passphrase derivation;
 //! - [`kit`]: recovery kits (age + BIP39 phrase);
@@ -25,6 +31,7 @@ use zeroize::Zeroizing;
 use crate::archive::output::PendingOutput;
 use crate::error::{ErrorKind, Result, VaultError};
 use crate::keys::{parse_private_key_pem, Fingerprint, KeyCandidate};
+use crate::lock::FileLock;
 use crate::progress::CancelToken;
 use kit::Phrase;
 use model::{KeyRingData, KeySource, KeyStatus, KeySummary, KitRecord, SecretPem, StoredKey};
@@ -125,12 +132,19 @@ pub fn generate_key_pair(cancel: &CancelToken) -> Result<RsaPrivateKey> {
     Ok(key)
 }
 
-/// An unlocked key ring.
+/// An unlocked key ring: the vault key and the ring as last read from disk.
+///
+/// A handle is cheap to clone; every clone re-reads the ring under its lock before a change, so
+/// clones (and other processes) never lose each other's writes.
+#[derive(Clone)]
 pub struct Vault {
     dir: PathBuf,
     key: VaultKey,
     protection: Protection,
     data: KeyRingData,
+    /// True while this handle holds the ring's lock: a change made inside another one (an import
+    /// inside a rotation step) joins it instead of waiting for itself.
+    in_change: bool,
 }
 
 impl std::fmt::Debug for Vault {
@@ -167,6 +181,16 @@ impl Vault {
     /// `keyring_damaged` (the keychain entry is gone but the file is there, or neither copy
     /// opens), `wrong_passphrase`.
     pub fn open_or_create(dir: &Path, unlock: &Unlock) -> Result<Vault> {
+        if store::read_protection(dir)?.is_some() {
+            return Self::open_existing(dir, unlock);
+        }
+        // No ring yet: create it under the lock, so that two processes starting at once make one
+        // ring with one vault key (the second one opens what the first made).
+        let _lock = FileLock::exclusive(&dir.join(store::LOCK_FILE))?;
+        Self::open_existing(dir, unlock)
+    }
+
+    fn open_existing(dir: &Path, unlock: &Unlock) -> Result<Vault> {
         let existing = store::read_protection(dir)?;
         let (protection, key) = match (&existing, unlock) {
             (Some(Protection::Keychain), _) | (None, Unlock::Keychain) => {
@@ -207,9 +231,13 @@ impl Vault {
         };
         let data = store::load(dir, &key)?;
         let fresh = data.is_none();
-        let mut v = Vault { dir: dir.to_path_buf(), key, protection, data: data.unwrap_or_default() };
+        let mut v = Vault { dir: dir.to_path_buf(), key, protection, data: data.unwrap_or_default(), in_change: false };
         if fresh {
-            v.save()?;
+            // The caller holds the lock (see `open_or_create`).
+            v.in_change = true;
+            let saved = v.save();
+            v.in_change = false;
+            saved?;
         }
         Ok(v)
     }
@@ -218,6 +246,7 @@ impl Vault {
     /// that a new ring can be created in `dir` (then filled from a recovery kit). Nothing is
     /// deleted: the old files stay beside it. Returns the new names.
     pub fn set_aside(dir: &Path) -> Result<Vec<PathBuf>> {
+        let _lock = FileLock::exclusive(&dir.join(store::LOCK_FILE))?;
         let stamp = Utc::now().format("%Y%m%dT%H%M%S");
         let mut moved = Vec::new();
         for name in [store::KEYRING_FILE, store::PREVIOUS_FILE] {
@@ -237,7 +266,38 @@ impl Vault {
         &self.dir
     }
 
+    /// Re-reads the ring from disk (what another process or handle wrote since). Writes are
+    /// atomic renames, so this sees a whole ring, old or new, without taking the lock.
+    ///
+    /// Errors: `keyring_damaged`, `io`.
+    pub fn refresh(&mut self) -> Result<()> {
+        self.data = store::load(&self.dir, &self.key)?.unwrap_or_default();
+        Ok(())
+    }
+
+    /// Runs `f` as one read-modify-write of the ring: takes the lock, re-reads the ring, runs
+    /// `f` (which saves what it changes), releases the lock. Nested calls join the outer one.
+    /// On error nothing `f` did in memory survives: the ring is read again.
+    fn change<T>(&mut self, f: impl FnOnce(&mut Vault) -> Result<T>) -> Result<T> {
+        if self.in_change {
+            return f(self);
+        }
+        let _lock = FileLock::exclusive(&self.dir.join(store::LOCK_FILE))?;
+        self.refresh()?;
+        self.in_change = true;
+        let out = f(self);
+        self.in_change = false;
+        if out.is_err() {
+            let _ = self.refresh();
+        }
+        out
+    }
+
+    /// Writes the ring; only inside [`change`](Self::change), which read it under the lock.
     fn save(&mut self) -> Result<()> {
+        if !self.in_change {
+            return Err(VaultError::internal("the key ring was about to be written without its lock"));
+        }
         let sealed = store::seal(&self.data, &self.key, &self.protection)?;
         store::write_atomic(&self.dir, &sealed)
     }
@@ -316,6 +376,16 @@ impl Vault {
         source: KeySource,
         addresses: Vec<String>,
     ) -> Result<ImportOutcome> {
+        self.change(|v| v.add_key_locked(key, label, source, addresses))
+    }
+
+    fn add_key_locked(
+        &mut self,
+        key: &RsaPrivateKey,
+        label: &str,
+        source: KeySource,
+        addresses: Vec<String>,
+    ) -> Result<ImportOutcome> {
         let fp = Fingerprint::of(key)?.to_hex();
         if let Some(i) = self.data.keys.iter().position(|k| k.fingerprint == fp) {
             let mut changed = false;
@@ -378,31 +448,41 @@ impl Vault {
             parsed.push((c, address));
         }
         let source = if is_dir { KeySource::IexecSecretsFolder } else { KeySource::ImportedFile };
-        let mut out = Vec::new();
-        for (c, address) in parsed {
-            out.push(self.add_key(&c.key, &c.label, source, address.into_iter().collect())?);
-        }
-        Ok(out)
+        self.change(|v| {
+            let mut out = Vec::new();
+            for (c, address) in parsed {
+                out.push(v.add_key_locked(&c.key, &c.label, source, address.into_iter().collect())?);
+            }
+            Ok(out)
+        })
     }
 
     /// Renames a key.
     pub fn rename(&mut self, fingerprint: &str, label: &str) -> Result<KeySummary> {
-        let i = self.find(fingerprint)?;
-        self.data.keys[i].label = label.trim().to_owned();
-        self.save()?;
-        Ok(KeySummary::of(&self.data.keys[i], &self.data))
+        self.change(|v| {
+            let i = v.find(fingerprint)?;
+            v.data.keys[i].label = label.trim().to_owned();
+            v.save()?;
+            Ok(KeySummary::of(&v.data.keys[i], &v.data))
+        })
     }
 
     /// Marks a key retired: it is no longer pushed, and is still tried when decrypting.
     pub fn retire(&mut self, fingerprint: &str) -> Result<KeySummary> {
-        let i = self.find(fingerprint)?;
-        self.data.keys[i].status = KeyStatus::Retired;
-        self.save()?;
-        Ok(KeySummary::of(&self.data.keys[i], &self.data))
+        self.change(|v| {
+            let i = v.find(fingerprint)?;
+            v.data.keys[i].status = KeyStatus::Retired;
+            v.save()?;
+            Ok(KeySummary::of(&v.data.keys[i], &v.data))
+        })
     }
 
     /// Deletes a key, only if a verified recovery kit holds it (`backup_required` otherwise).
     pub fn delete(&mut self, fingerprint: &str) -> Result<KeySummary> {
+        self.change(|v| v.delete_locked(fingerprint))
+    }
+
+    fn delete_locked(&mut self, fingerprint: &str) -> Result<KeySummary> {
         let i = self.find(fingerprint)?;
         let k = &self.data.keys[i];
         if !self.data.is_backed_up(&k.fingerprint) {
@@ -445,9 +525,13 @@ impl Vault {
     /// Writes a recovery kit of every key to `output` (never overwriting without `overwrite`)
     /// and returns its phrase. The kit is recorded as not yet verified.
     pub fn backup(&mut self, output: &Path, overwrite: bool) -> Result<BackupOutcome> {
+        // The kit (age scrypt: about a second) is made from the ring as it is now, without the
+        // lock; only recording it is a change. A key added meanwhile is simply not in this kit,
+        // and the reminder says so.
+        self.refresh()?;
         if self.data.keys.is_empty() {
             return Err(VaultError::new(
-                ErrorKind::KeyNotFound,
+                ErrorKind::KeyringEmpty,
                 "The key ring is empty: there is nothing to back up.",
                 "Generate or import a key first.",
             ));
@@ -461,13 +545,15 @@ impl Vault {
             .map_err(|e| VaultError::io("write", output, &e))?;
         let file = pending.commit(overwrite)?;
         let fingerprints: Vec<String> = manifest.keys.iter().map(|k| k.fingerprint.clone()).collect();
-        self.data.kits.push(KitRecord {
-            id: manifest.kit_id.clone(),
-            created: manifest.created,
-            fingerprints: fingerprints.clone(),
-            verified: false,
-        });
-        self.save()?;
+        self.change(|v| {
+            v.data.kits.push(KitRecord {
+                id: manifest.kit_id.clone(),
+                created: manifest.created,
+                fingerprints: fingerprints.clone(),
+                verified: false,
+            });
+            v.save()
+        })?;
         Ok(BackupOutcome { file, phrase, fingerprints, kit_id: manifest.kit_id })
     }
 
@@ -478,21 +564,24 @@ impl Vault {
         let bytes = read_kit(kit_file)?;
         let opened = kit::open_kit(&bytes, &phrase)?;
         let fingerprints: Vec<String> = opened.keys.iter().map(|k| k.fingerprint.clone()).collect();
-        let present: Vec<String> =
-            fingerprints.iter().filter(|f| self.data.keys.iter().any(|k| &k.fingerprint == *f)).cloned().collect();
-        match self.data.kits.iter_mut().find(|k| k.id == opened.manifest.kit_id) {
-            Some(rec) => {
-                rec.verified = true;
-                rec.fingerprints = fingerprints.clone();
+        let present = self.change(|v| {
+            let present: Vec<String> =
+                fingerprints.iter().filter(|f| v.data.keys.iter().any(|k| &k.fingerprint == *f)).cloned().collect();
+            match v.data.kits.iter_mut().find(|k| k.id == opened.manifest.kit_id) {
+                Some(rec) => {
+                    rec.verified = true;
+                    rec.fingerprints = fingerprints.clone();
+                }
+                None => v.data.kits.push(KitRecord {
+                    id: opened.manifest.kit_id.clone(),
+                    created: opened.manifest.created,
+                    fingerprints: fingerprints.clone(),
+                    verified: true,
+                }),
             }
-            None => self.data.kits.push(KitRecord {
-                id: opened.manifest.kit_id.clone(),
-                created: opened.manifest.created,
-                fingerprints: fingerprints.clone(),
-                verified: true,
-            }),
-        }
-        self.save()?;
+            v.save()?;
+            Ok(present)
+        })?;
         Ok(RestoreOutcome { kit_id: opened.manifest.kit_id, fingerprints, added: Vec::new(), already_present: present })
     }
 
@@ -502,28 +591,33 @@ impl Vault {
         let phrase = kit::check_phrase(phrase)?;
         let bytes = read_kit(kit_file)?;
         let opened = kit::open_kit(&bytes, &phrase)?;
-        let mut added = Vec::new();
-        let mut already = Vec::new();
-        for mut k in opened.keys {
-            if self.data.keys.iter().any(|e| e.fingerprint == k.fingerprint) {
-                already.push(k.fingerprint);
-            } else {
-                k.source = KeySource::Restored;
-                added.push(k.fingerprint.clone());
-                self.data.keys.push(k);
+        let kit_id = opened.manifest.kit_id.clone();
+        let (fingerprints, added, already) = self.change(|v| {
+            let mut added = Vec::new();
+            let mut already = Vec::new();
+            for k in &opened.keys {
+                if v.data.keys.iter().any(|e| e.fingerprint == k.fingerprint) {
+                    already.push(k.fingerprint.clone());
+                } else {
+                    let mut k = k.clone();
+                    k.source = KeySource::Restored;
+                    added.push(k.fingerprint.clone());
+                    v.data.keys.push(k);
+                }
             }
-        }
-        let fingerprints: Vec<String> = added.iter().chain(already.iter()).cloned().collect();
-        if !self.data.kits.iter().any(|k| k.id == opened.manifest.kit_id) {
-            self.data.kits.push(KitRecord {
-                id: opened.manifest.kit_id.clone(),
-                created: opened.manifest.created,
-                fingerprints: fingerprints.clone(),
-                verified: true,
-            });
-        }
-        self.save()?;
-        Ok(RestoreOutcome { kit_id: opened.manifest.kit_id, fingerprints, added, already_present: already })
+            let fingerprints: Vec<String> = added.iter().chain(already.iter()).cloned().collect();
+            if !v.data.kits.iter().any(|k| k.id == opened.manifest.kit_id) {
+                v.data.kits.push(KitRecord {
+                    id: opened.manifest.kit_id.clone(),
+                    created: opened.manifest.created,
+                    fingerprints: fingerprints.clone(),
+                    verified: true,
+                });
+            }
+            v.save()?;
+            Ok((fingerprints, added, already))
+        })?;
+        Ok(RestoreOutcome { kit_id, fingerprints, added, already_present: already })
     }
 }
 

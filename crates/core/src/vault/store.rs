@@ -29,6 +29,9 @@ use crate::vault::model::KeyRingData;
 pub const KEYRING_FILE: &str = "keyring";
 /// File name of the previous version.
 pub const PREVIOUS_FILE: &str = "keyring.prev";
+/// File name of the ring's lock ([`crate::lock`]): a sibling that is never replaced, since the
+/// ring itself is replaced by a rename at each write.
+pub const LOCK_FILE: &str = "keyring.lock";
 const MAGIC: &[u8; 4] = b"RVKR";
 const VERSION: u8 = 1;
 

@@ -52,11 +52,13 @@ impl Vault {
     }
 
     fn store_wallet(&mut self, w: StoredWallet) -> Result<WalletSummary> {
-        self.data.wallets.retain(|x| x.address != w.address);
-        let summary = WalletSummary::of(&w);
-        self.data.wallets.push(w);
-        self.save()?;
-        Ok(summary)
+        self.change(|v| {
+            v.data.wallets.retain(|x| x.address != w.address);
+            let summary = WalletSummary::of(&w);
+            v.data.wallets.push(w);
+            v.save()?;
+            Ok(summary)
+        })
     }
 
     /// Imports a wallet file: a V3 keystore (with `password`) or an iexec `wallet.json`.
@@ -102,12 +104,14 @@ impl Vault {
 
     /// Forgets a wallet (the keystore file, if any, is left alone).
     pub fn remove_wallet(&mut self, address: &str) -> Result<()> {
-        let before = self.data.wallets.len();
-        self.data.wallets.retain(|w| !w.address.eq_ignore_ascii_case(address));
-        if self.data.wallets.len() == before {
-            return Err(wallet_required(address));
-        }
-        self.save()
+        self.change(|v| {
+            let before = v.data.wallets.len();
+            v.data.wallets.retain(|w| !w.address.eq_ignore_ascii_case(address));
+            if v.data.wallets.len() == before {
+                return Err(wallet_required(address));
+            }
+            v.save()
+        })
     }
 
     /// The unlocked wallet of `address` (the first wallet when `None`), with `password` for a
@@ -141,7 +145,7 @@ impl Vault {
 
     /// The key pushed for new tasks: the newest active key.
     ///
-    /// Errors: `key_not_found` when the ring has no active key.
+    /// Errors: `keyring_empty` when the ring has no active key.
     pub fn active_key(&self) -> Result<KeySummary> {
         self.data
             .keys
@@ -151,7 +155,7 @@ impl Vault {
             .map(|k| KeySummary::of(k, &self.data))
             .ok_or_else(|| {
                 VaultError::new(
-                    ErrorKind::KeyNotFound,
+                    ErrorKind::KeyringEmpty,
                     "The key ring has no active key to push.",
                     "Generate a key (Keys > New key) or import one first.",
                 )
@@ -160,9 +164,11 @@ impl Vault {
 
     /// Records a push (or a refused one) in the journal of the key `fingerprint`.
     pub fn record_push(&mut self, fingerprint: &str, record: PushRecord) -> Result<()> {
-        let i = self.find(fingerprint)?;
-        self.data.keys[i].push_journal.push(record);
-        self.save()
+        self.change(|v| {
+            let i = v.find(fingerprint)?;
+            v.data.keys[i].push_journal.push(record);
+            v.save()
+        })
     }
 
     /// The last accepted push to `sms_url` for `address`, from any key: (fingerprint, record).
@@ -184,6 +190,10 @@ impl Vault {
     /// Starts a rotation for `address` to the SMSs of `networks`, or returns the unfinished one
     /// (which then resumes at its step).
     pub fn rotation_start(&mut self, address: &str, networks: &[String]) -> Result<Rotation> {
+        self.change(|v| v.rotation_start_locked(address, networks))
+    }
+
+    fn rotation_start_locked(&mut self, address: &str, networks: &[String]) -> Result<Rotation> {
         if let Some(r) = &self.data.rotation {
             if r.step != RotationStep::Done {
                 return Ok(r.clone());
@@ -214,25 +224,39 @@ impl Vault {
 
     /// Step 2: generates the new key (RSA-4096, seconds). Idempotent once done.
     pub fn rotation_generate(&mut self, cancel: &CancelToken) -> Result<Rotation> {
+        self.refresh()?;
         let r = self.rotation_mut()?.clone();
         if r.step >= RotationStep::KeyGenerated {
             return Ok(r);
         }
         let label = format!("Key of {}", Utc::now().format("%Y-%m-%d"));
+        // Seconds of CPU, without the lock.
         let key = super::generate_key_pair(cancel)?;
-        let added = self.add_key(&key, &label, super::model::KeySource::Generated, vec![r.address.clone()])?;
-        let r = self.rotation_mut()?;
-        r.new_fingerprint = Some(added.key.fingerprint);
-        r.step = RotationStep::KeyGenerated;
-        let out = r.clone();
-        self.save()?;
-        Ok(out)
+        self.change(|v| {
+            let current = v.rotation_mut()?.clone();
+            if current.id != r.id || current.step >= RotationStep::KeyGenerated {
+                // Another window or process generated it (or restarted the rotation) meanwhile:
+                // keep theirs; this key is dropped unused.
+                return Ok(current);
+            }
+            let added = v.add_key_locked(&key, &label, super::model::KeySource::Generated, vec![r.address.clone()])?;
+            let r = v.rotation_mut()?;
+            r.new_fingerprint = Some(added.key.fingerprint);
+            r.step = RotationStep::KeyGenerated;
+            let out = r.clone();
+            v.save()?;
+            Ok(out)
+        })
     }
 
     /// Step 3: passes once a verified recovery kit holds the new key.
     ///
     /// Errors: `backup_required` (make and verify a kit that includes the new key first).
     pub fn rotation_check_kit(&mut self) -> Result<Rotation> {
+        self.change(|v| v.rotation_check_kit_locked())
+    }
+
+    fn rotation_check_kit_locked(&mut self) -> Result<Rotation> {
         let r = self.rotation_mut()?.clone();
         if r.step >= RotationStep::KitUpdated {
             return Ok(r);
@@ -262,6 +286,7 @@ impl Vault {
         sms_url: &str,
         push: impl FnOnce(&str) -> Result<crate::sms::PushOutcome>,
     ) -> Result<Rotation> {
+        self.refresh()?;
         let r = self.rotation_mut()?.clone();
         if r.step < RotationStep::KitUpdated {
             return self.rotation_check_kit();
@@ -271,36 +296,47 @@ impl Vault {
         }
         let new = r.new_fingerprint.clone().unwrap_or_default();
         let (public_pem, _) = self.export_public(&new)?;
+        // The network call, without the lock.
         let outcome = push(&public_pem);
-        self.record_push(
-            &new,
-            PushRecord {
-                network: network.to_owned(),
-                sms_url: sms_url.to_owned(),
-                address: r.address.clone(),
-                at: Utc::now(),
-                outcome: match &outcome {
-                    Ok(o) => format!("{} ({})", o.status, if o.created { "created" } else { "updated" }),
-                    Err(e) => format!("{}: {}", e.kind, e.message),
+        self.change(|v| {
+            v.record_push(
+                &new,
+                PushRecord {
+                    network: network.to_owned(),
+                    sms_url: sms_url.to_owned(),
+                    address: r.address.clone(),
+                    at: Utc::now(),
+                    outcome: match &outcome {
+                        Ok(o) => format!("{} ({})", o.status, if o.created { "created" } else { "updated" }),
+                        Err(e) => format!("{}: {}", e.kind, e.message),
+                    },
+                    ok: outcome.is_ok(),
                 },
-                ok: outcome.is_ok(),
-            },
-        )?;
-        outcome?;
-        let r = self.rotation_mut()?;
-        r.pushed.push(network.to_owned());
-        if r.networks.iter().all(|n| r.pushed.contains(n)) {
-            r.step = RotationStep::Pushed;
-        }
-        let out = r.clone();
-        self.save()?;
-        Ok(out)
+            )?;
+            if let Err(e) = &outcome {
+                return Err(e.clone());
+            }
+            let r = v.rotation_mut()?;
+            if !r.pushed.iter().any(|n| n == network) {
+                r.pushed.push(network.to_owned());
+            }
+            if r.networks.iter().all(|n| r.pushed.contains(n)) {
+                r.step = RotationStep::Pushed;
+            }
+            let out = r.clone();
+            v.save()?;
+            Ok(out)
+        })
     }
 
     /// Step 5: retires the old key (it still decrypts old results) and closes the rotation.
     ///
     /// Errors: `internal` when pushes are missing.
     pub fn rotation_finish(&mut self) -> Result<Rotation> {
+        self.change(|v| v.rotation_finish_locked())
+    }
+
+    fn rotation_finish_locked(&mut self) -> Result<Rotation> {
         let r = self.rotation_mut()?.clone();
         if r.step < RotationStep::Pushed {
             return Err(VaultError::new(
@@ -376,7 +412,7 @@ impl Vault {
 
     /// Pushes the active key to an SMS (checking first: create or update) and journals it.
     ///
-    /// Errors: `key_not_found` (no active key), `wallet_required`, `wrong_password`, and those of
+    /// Errors: `keyring_empty` (no active key), `wallet_required`, `wrong_password`, and those of
     /// [`crate::sms::Sms::push`].
     pub fn push_active_key(
         &mut self,
@@ -385,6 +421,7 @@ impl Vault {
         address: &str,
         password: Option<&str>,
     ) -> Result<crate::sms::PushOutcome> {
+        self.refresh()?;
         let wallet = self.signer(Some(address), password)?;
         let key = self.active_key()?;
         let (public_pem, _) = self.export_public(&key.fingerprint)?;

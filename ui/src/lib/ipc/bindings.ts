@@ -1,7 +1,7 @@
 // Generated from the Rust types by ts-rs (src-tauri/tests/bindings.rs). Do not edit:
 // run `UPDATE_BINDINGS=1 cargo test -p result-vault-app --test bindings` instead.
 
-export type ErrorKind = "not_a_result" | "incomplete_archive" | "invalid_key_file" | "no_matching_key" | "damaged_ciphertext" | "damaged_contents" | "unsafe_archive" | "output_exists" | "io" | "cancelled" | "keychain_unavailable" | "keychain_locked" | "keyring_damaged" | "wrong_passphrase" | "key_not_found" | "backup_required" | "invalid_phrase" | "phrase_for_another_kit" | "invalid_kit" | "network" | "invalid_address" | "chain_mismatch" | "task_not_found" | "no_result" | "wrong_password" | "invalid_wallet" | "wallet_required" | "sms_unauthorized" | "sms_key_absent" | "sms_key_exists" | "sms_value_too_large" | "internal";
+export type ErrorKind = "not_a_result" | "incomplete_archive" | "invalid_key_file" | "no_matching_key" | "damaged_ciphertext" | "damaged_contents" | "unsafe_archive" | "output_exists" | "io" | "cancelled" | "keychain_unavailable" | "keychain_locked" | "keyring_damaged" | "wrong_passphrase" | "key_not_found" | "backup_required" | "invalid_phrase" | "phrase_for_another_kit" | "invalid_kit" | "network" | "invalid_address" | "chain_mismatch" | "task_not_found" | "no_result" | "wrong_password" | "invalid_wallet" | "wallet_required" | "sms_unauthorized" | "sms_key_absent" | "sms_key_exists" | "sms_value_too_large" | "keyring_not_open" | "keyring_empty" | "unknown_network" | "invalid_input" | "busy" | "internal";
 export type IpcError = { 
 /**
  * What went wrong, from the closed list.
