@@ -3,29 +3,10 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-/// Whether a remembered or found key location is a file or a folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum KeyLocationKind {
-    /// A single key file.
-    File,
-    /// A folder like `.secrets/beneficiary` (every `*_key` in it).
-    Folder,
-}
-
-/// A place where private keys are: a remembered path or one found by convention. Only the path
-/// is kept, never the key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct KeyLocation {
-    /// Absolute path.
-    pub path: String,
-    /// File or folder.
-    pub kind: KeyLocationKind,
-    /// How many private keys it holds now.
-    pub key_count: u32,
-    /// Chosen by the user (can be forgotten), rather than found by convention.
-    pub remembered: bool,
-}
+pub use result_vault_engine::key_paths::{KeyLocation, KeyLocationKind};
+pub use result_vault_engine::networks::NetworkInfo;
+pub use result_vault_engine::tasks::TaskFetched;
+pub use result_vault_engine::wallets::FoundKeystore;
 
 /// Whether a dragged file looks like a zip (first four bytes), to warn before the drop.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -80,33 +61,4 @@ pub struct PhraseCheck {
     /// `invalid_phrase` naming the problem (the position of an unknown word).
     #[ts(type = "IpcError | null")]
     pub error: Option<result_vault_core::VaultError>,
-}
-
-/// A network as the Settings screen shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct NetworkInfo {
-    /// The network, with any override applied.
-    pub network: result_vault_core::chain::Network,
-    /// One of the built-in networks (it can be reset, not removed).
-    pub builtin: bool,
-    /// Some URL differs from the built-in defaults (or it is a custom network).
-    pub customised: bool,
-}
-
-/// What `task_fetch` returns: the fetch and the task's row as stored after it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct TaskFetched {
-    /// Download, opening and verification.
-    pub outcome: result_vault_core::fetch::FetchOutcome,
-    /// The task's row, updated.
-    pub row: Option<result_vault_core::db::tasks::TaskRow>,
-}
-
-/// A wallet keystore found on disk (e.g. in `~/.ethereum/keystore`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct FoundKeystore {
-    /// Absolute path.
-    pub path: String,
-    /// Its address, when the file states it.
-    pub address: Option<String>,
 }

@@ -1,9 +1,10 @@
-//! Result Vault's desktop shell: a thin Tauri v2 layer over `result-vault-core`.
+//! Result Vault's desktop shell: a thin Tauri v2 adapter over `result-vault-engine`.
 //!
-//! - [`commands`]: the IPC commands, grouped by domain; each returns `Result<T, VaultError>`, so
-//!   errors cross IPC as `{ kind, message, hint }`.
-//! - [`state`]: running jobs (for cancel), outputs this app wrote (the only paths it will open),
-//!   settings.
+//! - [`commands`]: the IPC commands, grouped by domain: arguments, dialogs and progress
+//!   channels only; every use-case is a method of the engine, run on the blocking pool (never on
+//!   the main thread). Each returns `Result<T, VaultError>`, so errors cross IPC as
+//!   `{ kind, message, hint }`.
+//! - [`state`]: the engine, and the files the app was started with.
 //! - [`ipc_types`]: shapes that exist only at the IPC boundary; with the core's, they are
 //!   generated into `ui/src/lib/ipc/bindings.ts` (see `tests/bindings.rs`).
 
@@ -12,7 +13,6 @@ pub mod display;
 pub mod ipc_types;
 pub mod logging;
 pub mod paths;
-pub mod settings;
 pub mod state;
 
 use tauri::{Emitter, Manager};
@@ -50,16 +50,12 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
-            let dirs = paths::AppDirs::resolve(app.handle())?;
+            let dirs = <paths::AppDirs as paths::ResolveDirs>::resolve(app.handle())?;
             log::info!("Result Vault {} started; data folder {}", env!("CARGO_PKG_VERSION"), dirs.data.display());
-            let mut state = state::AppState::new(dirs);
-            state.startup_paths = std::sync::Mutex::new(file_args(&std::env::args().collect::<Vec<_>>()));
+            let engine = result_vault_engine::Engine::new(dirs);
             // Downloads that were running when the app stopped resume from their partial file.
-            if let Ok(db) = result_vault_core::db::Db::open(&state.db_path()) {
-                let _ = db.reset_interrupted_downloads();
-                *state.db.lock().unwrap_or_else(|e| e.into_inner()) = Some(db);
-            }
-            app.manage(state);
+            engine.start();
+            app.manage(state::AppState::new(engine, file_args(&std::env::args().collect::<Vec<_>>())));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

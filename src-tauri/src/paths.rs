@@ -8,21 +8,20 @@ use std::path::PathBuf;
 
 use tauri::{AppHandle, Manager, Runtime};
 
-/// The app's folders.
-#[derive(Debug, Clone)]
-pub struct AppDirs {
-    /// Settings and (later) the key ring.
-    pub data: PathBuf,
-    /// Where decrypted results are extracted, one folder per result.
-    pub results: PathBuf,
+/// The app's folders (the engine's).
+pub type AppDirs = result_vault_engine::EngineDirs;
+
+/// Resolves the folders for this platform (or from `RESULT_VAULT_HOME`).
+pub trait ResolveDirs: Sized {
+    /// The folders for this app.
+    fn resolve<R: Runtime>(app: &AppHandle<R>) -> Result<Self, Box<dyn std::error::Error>>;
 }
 
-impl AppDirs {
-    /// Resolves the folders for this platform (or from `RESULT_VAULT_HOME`).
-    pub fn resolve<R: Runtime>(app: &AppHandle<R>) -> Result<Self, Box<dyn std::error::Error>> {
+impl ResolveDirs for AppDirs {
+    fn resolve<R: Runtime>(app: &AppHandle<R>) -> Result<Self, Box<dyn std::error::Error>> {
         if let Some(home) = std::env::var_os("RESULT_VAULT_HOME").filter(|h| !h.is_empty()) {
             let home = std::path::absolute(PathBuf::from(home))?;
-            return Ok(AppDirs { results: home.join("results"), data: home });
+            return Ok(AppDirs::in_data(home));
         }
         let data = app.path().app_data_dir()?;
         let results = app

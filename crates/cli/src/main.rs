@@ -7,10 +7,13 @@
 //! `{"error":{"kind","message","hint"}}` with `--json`), 2 bad usage (clap's own code), 3 `fetch`
 //! done but the files do NOT match the result digest on chain.
 
+mod context;
 mod error_text;
 mod keys_cmd;
 mod lang;
+mod network_args;
 mod progress_bar;
+mod rotate_cmd;
 mod tasks_cmd;
 mod wallet_cmd;
 
@@ -19,10 +22,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{ArgGroup, Parser, Subcommand};
-use result_vault_core::archive::{inspect, open_result, OpenOptions, OpenStatus, OutputTarget};
+use result_vault_core::archive::{inspect, OpenStatus, OutputTarget};
 use result_vault_core::keys::load_key_paths;
 use result_vault_core::progress::{no_progress, CancelToken, ProgressEvent};
 use result_vault_core::VaultError;
+use result_vault_engine::results::OpenTarget;
+use result_vault_engine::tasks::KeyChoice;
 use rust_i18n::t;
 use serde::Serialize;
 
@@ -44,6 +49,9 @@ struct Cli {
     /// Language of the human output (default: $RESULT_VAULT_LANG, else the system's: LC_ALL, LC_MESSAGES, LANG). --json output is always English.
     #[arg(long, global = true, value_enum, value_name = "LANG")]
     lang: Option<lang::Lang>,
+    /// Print exactly one JSON object on stdout (errors too: {"error": {"kind", "message", "hint"}}).
+    #[arg(long, global = true)]
+    json: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -67,17 +75,11 @@ enum Command {
         /// Replace the output if it exists.
         #[arg(long)]
         force: bool,
-        /// Print exactly one JSON object on stdout.
-        #[arg(long)]
-        json: bool,
     },
     /// Say what a file is (layout, entry sizes, RSA key size) without any key.
     Inspect {
         /// The file to look at.
         archive: PathBuf,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
     },
     /// The result digest as the enclave computes it (to compare with the task's resultDigest on chain), from a decrypted folder, a plain result or an encrypted archive.
     Digest {
@@ -86,13 +88,11 @@ enum Command {
         /// Key file or folder for an encrypted archive (default: the key ring). Repeatable.
         #[arg(long = "key", value_name = "PATH")]
         keys: Vec<PathBuf>,
-        #[arg(long)]
-        json: bool,
     },
     /// List the tasks whose deal names BENEFICIARY, from the task index, confirmed on chain.
     Tasks {
         #[command(flatten)]
-        net: tasks_cmd::NetworkArgs,
+        net: network_args::NetworkArgs,
         /// The beneficiary address (0x…, EIP-55 checked).
         #[arg(long, value_name = "ADDRESS")]
         beneficiary: String,
@@ -102,8 +102,6 @@ enum Command {
         /// No network: list what the local cache holds (instant).
         #[arg(long, conflicts_with = "full")]
         offline: bool,
-        #[arg(long)]
-        json: bool,
     },
     /// Download a task's result, open it, and verify it against the result digest on chain.
     #[command(group(ArgGroup::new("fetch_target").args(["output", "extract"])))]
@@ -111,7 +109,7 @@ enum Command {
         /// The task id (0x + 64 hex).
         task_id: String,
         #[command(flatten)]
-        net: tasks_cmd::NetworkArgs,
+        net: network_args::NetworkArgs,
         /// Write the decrypted result zip here.
         #[arg(long, value_name = "FILE.zip")]
         output: Option<PathBuf>,
@@ -124,8 +122,6 @@ enum Command {
         /// Where the downloaded archive is kept (default: the data folder's downloads).
         #[arg(long, value_name = "DIR")]
         downloads: Option<PathBuf>,
-        #[arg(long)]
-        json: bool,
     },
     /// The beneficiary's wallet (to sign SMS pushes): import, list.
     Wallet {
@@ -179,18 +175,8 @@ pub(crate) fn print_json(v: &impl Serialize) -> Result<(), VaultError> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     lang::init(cli.lang);
-    let json = match &cli.command {
-        Command::Decrypt { json, .. } | Command::Inspect { json, .. } => *json,
-        Command::Keys { command } => command.json(),
-        Command::Wallet { command } => command.json(),
-        Command::Sms { command } => command.json(),
-        Command::Digest { json, .. } | Command::Tasks { json, .. } | Command::Fetch { json, .. } => *json,
-    };
-    let ctx = keys_cmd::Context {
-        home: cli.home.clone(),
-        passphrase_file: cli.passphrase_file.clone(),
-        password_file: cli.password_file.clone(),
-    };
+    let json = cli.json;
+    let ctx = context::Context::new(cli.home.clone(), cli.passphrase_file.clone(), cli.password_file.clone(), json);
     match run(cli.command, &ctx) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -205,40 +191,19 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cmd: Command, ctx: &keys_cmd::Context) -> Result<(), VaultError> {
+fn run(cmd: Command, ctx: &context::Context) -> Result<(), VaultError> {
+    let json = ctx.json;
     match cmd {
         Command::Keys { command } => keys_cmd::run(command, ctx),
         Command::Wallet { command } => wallet_cmd::run_wallet(command, ctx),
         Command::Sms { command } => wallet_cmd::run_sms(command, ctx),
-        Command::Tasks { net, beneficiary, full, offline, json } => {
-            tasks_cmd::tasks(&net, &beneficiary, full, offline, json, ctx)
+        Command::Tasks { net, beneficiary, full, offline } => tasks_cmd::tasks(&net, &beneficiary, full, offline, ctx),
+        Command::Fetch { task_id, net, output, extract, keys, downloads } => {
+            tasks_cmd::fetch(&net, &task_id, output, extract, &keys, downloads, ctx)
         }
-        Command::Fetch { task_id, net, output, extract, keys, downloads, json } => {
-            tasks_cmd::fetch(&net, &task_id, output, extract, &keys, downloads, json, ctx)
-        }
-        Command::Digest { path, keys, json } => {
-            let d = if path.is_dir() {
-                result_vault_core::digest::result_digest_of_folder(&path)?
-            } else {
-                // Decrypt (or copy) into a temporary folder, removed afterwards.
-                let work = tempfile::tempdir()
-                    .map_err(|e| VaultError::io("create a temporary folder in", &std::env::temp_dir(), &e))?;
-                let info = inspect(&path)?;
-                let keys = match (keys.is_empty(), info.layout) {
-                    (_, result_vault_core::archive::ArchiveLayout::Plain) => Vec::new(),
-                    (true, _) => ctx.open_vault()?.candidates()?,
-                    (false, _) => load_key_paths(&keys)?,
-                };
-                let target = work.path().join("result");
-                open_result(
-                    &path,
-                    &keys,
-                    &OpenOptions::new(OutputTarget::Folder(target.clone())),
-                    &no_progress,
-                    &CancelToken::new(),
-                )?;
-                result_vault_core::digest::result_digest_of_folder(&target)?
-            };
+        Command::Digest { path, keys } => {
+            let keys = key_choice(&keys, ctx)?;
+            let d = ctx.engine.digest(&path, keys)?;
             if json {
                 print_json(&d)?;
             } else {
@@ -250,21 +215,25 @@ fn run(cmd: Command, ctx: &keys_cmd::Context) -> Result<(), VaultError> {
             }
             Ok(())
         }
-        Command::Decrypt { archive, keys, output, extract, force, json } => {
+        Command::Decrypt { archive, keys, output, extract, force } => {
             let target = match (output, extract) {
                 (Some(o), _) => OutputTarget::Zip(o),
                 (None, Some(d)) => OutputTarget::Folder(d),
                 (None, None) => OutputTarget::CheckOnly,
             };
-            let keys = if keys.is_empty() { ctx.open_vault()?.candidates()? } else { load_key_paths(&keys)? };
-            let mut opts = OpenOptions::new(target);
-            opts.overwrite = force;
-            let cancel = CancelToken::new();
+            let keys = key_choice(&keys, ctx)?;
             let show_bar = !json && std::io::stderr().is_terminal();
             let bar = progress_bar::Bar::new(show_bar);
             let on_progress = |e: ProgressEvent| bar.update(e);
             let sink: &(dyn Fn(ProgressEvent) + Sync) = if show_bar { &on_progress } else { &no_progress };
-            let outcome = open_result(&archive, &keys, &opts, sink, &cancel);
+            let outcome = ctx.engine.open_archive(
+                &archive,
+                keys,
+                &[],
+                OpenTarget::Output { target, overwrite: force },
+                sink,
+                &CancelToken::new(),
+            );
             bar.finish();
             let outcome = outcome?;
             if json {
@@ -298,7 +267,7 @@ fn run(cmd: Command, ctx: &keys_cmd::Context) -> Result<(), VaultError> {
             }
             Ok(())
         }
-        Command::Inspect { archive, json } => {
+        Command::Inspect { archive } => {
             let info = inspect(&archive)?;
             if json {
                 print_json(&info)?;
@@ -321,6 +290,16 @@ fn run(cmd: Command, ctx: &keys_cmd::Context) -> Result<(), VaultError> {
             }
             Ok(())
         }
+    }
+}
+
+/// The given key files (`--key`), else the key ring's keys when there is a ring.
+fn key_choice(keys: &[PathBuf], ctx: &context::Context) -> Result<KeyChoice, VaultError> {
+    if keys.is_empty() {
+        ctx.open_vault_if_any()?;
+        Ok(KeyChoice::Ring)
+    } else {
+        Ok(KeyChoice::Only(load_key_paths(keys)?))
     }
 }
 

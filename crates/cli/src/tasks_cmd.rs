@@ -1,142 +1,29 @@
 //! `result-vault tasks` and `result-vault fetch`: a beneficiary's tasks from the chain, and a
 //! task's result downloaded, opened and verified against the chain.
 //!
-//! Network URLs: built-in defaults (docs/design.md 3.1), then networks saved by the app in the data
-//! folder's cache, then a `--config FILE` (JSON `{"networks": [Network, ...]}`), then flags.
+//! Both are the engine's use-cases ([`result_vault_engine::tasks`]); networks come from its one
+//! resolver ([`crate::network_args`]).
 
 use std::borrow::Cow;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use clap::Args;
 use result_vault_core::archive::{OpenStatus, OutputTarget};
-use result_vault_core::chain::{networks, parse_address, Network, TaskStatus};
+use result_vault_core::chain::{parse_address, TaskStatus};
 use result_vault_core::db::tasks::TaskRow;
-use result_vault_core::db::Db;
-use result_vault_core::fetch::{fetch_task, FetchEvent, FetchOutcome};
-use result_vault_core::keys::{load_key_paths, KeyCandidate};
+use result_vault_core::fetch::{FetchEvent, FetchOutcome};
+use result_vault_core::keys::load_key_paths;
 use result_vault_core::progress::CancelToken;
-use result_vault_core::tasks::{self, RefreshOutcome};
-use result_vault_core::vault::{ProtectionKind, Vault};
+use result_vault_core::tasks::RefreshOutcome;
 use result_vault_core::verify::VerificationStatus;
-use result_vault_core::{ErrorKind, VaultError};
+use result_vault_engine::tasks::{FetchTarget, KeyChoice};
+use result_vault_engine::VaultError;
 use rust_i18n::t;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::keys_cmd::Context;
+use crate::context::Context;
+use crate::network_args::NetworkArgs;
 use crate::{decimal1, human_size, print_json};
-
-/// Which network and how to reach it.
-#[derive(Args, Debug, Clone)]
-pub struct NetworkArgs {
-    /// Network name: arbitrum-mainnet, arbitrum-sepolia-testnet, bellecour, or a custom one.
-    #[arg(long, value_name = "NAME")]
-    pub network: String,
-    /// A JSON file `{"networks": [...]}` overriding or adding networks.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// JSON-RPC endpoint.
-    #[arg(long, value_name = "URL")]
-    pub rpc_url: Option<String>,
-    /// PoCo subgraph endpoint.
-    #[arg(long, value_name = "URL")]
-    pub subgraph_url: Option<String>,
-    /// Market API base URL.
-    #[arg(long, value_name = "URL")]
-    pub market_url: Option<String>,
-    /// IPFS gateway (repeatable; the first is preferred).
-    #[arg(long = "gateway-url", value_name = "URL")]
-    pub gateway_urls: Vec<String>,
-    /// PoCo hub address.
-    #[arg(long, value_name = "ADDRESS")]
-    pub hub: Option<String>,
-    /// Chain id of a custom network given only by flags.
-    #[arg(long, value_name = "ID")]
-    pub chain_id: Option<u64>,
-    /// Secret Management Service URL.
-    #[arg(long, value_name = "URL")]
-    pub sms_url: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ConfigFile {
-    #[serde(default)]
-    networks: Vec<Network>,
-}
-
-impl NetworkArgs {
-    /// The network with every override applied.
-    ///
-    /// Errors: `io` (config file), `task_not_found` (unknown network), `invalid_address` (hub).
-    pub fn resolve(&self, db: Option<&Db>) -> Result<Network, VaultError> {
-        let mut net = networks::by_name(&self.network);
-        if let Some(saved) = db.and_then(|d| d.saved_network(&self.network).ok().flatten()) {
-            net = Some(saved);
-        }
-        if let Some(path) = &self.config {
-            let text = std::fs::read_to_string(path).map_err(|e| VaultError::io("read", path, &e))?;
-            let cfg: ConfigFile = serde_json::from_str(&text).map_err(|e| {
-                VaultError::new(
-                    ErrorKind::Io,
-                    format!("{} is not a valid network file ({e}).", path.display()),
-                    "It must be JSON: {\"networks\": [{\"name\", \"label\", \"chain_id\", \"rpc_url\", \"hub\", \"sms_urls\", \"ipfs_gateways\", \"subgraph_url\", \"market_api_url\", \"legacy\"}]}.",
-                )
-            })?;
-            if let Some(n) = cfg.networks.into_iter().find(|n| n.name == self.network) {
-                net = Some(n);
-            }
-        }
-        let custom = || Network {
-            name: self.network.clone(),
-            label: self.network.clone(),
-            chain_id: self.chain_id.unwrap_or(0),
-            rpc_url: String::new(),
-            hub: String::new(),
-            sms_urls: Vec::new(),
-            ipfs_gateways: Vec::new(),
-            subgraph_url: String::new(),
-            market_api_url: String::new(),
-            legacy: false,
-        };
-        let mut net = match net {
-            Some(n) => n,
-            None if (self.rpc_url.is_some() && self.hub.is_some()) || self.sms_url.is_some() => custom(),
-            None => {
-                return Err(VaultError::new(
-                    ErrorKind::TaskNotFound,
-                    format!("Unknown network \u{201c}{}\u{201d}.", self.network),
-                    "Use arbitrum-mainnet, arbitrum-sepolia-testnet or bellecour, or give --rpc-url and --hub (or --config) for another one.",
-                ))
-            }
-        };
-        if let Some(v) = &self.rpc_url {
-            net.rpc_url = v.clone();
-        }
-        if let Some(v) = &self.subgraph_url {
-            net.subgraph_url = v.clone();
-        }
-        if let Some(v) = &self.market_url {
-            net.market_api_url = v.clone();
-        }
-        if !self.gateway_urls.is_empty() {
-            net.ipfs_gateways = self.gateway_urls.clone();
-        }
-        if let Some(v) = &self.hub {
-            net.hub = parse_address(v)?.to_checksum(None);
-        }
-        if let Some(v) = self.chain_id {
-            net.chain_id = v;
-        }
-        if let Some(v) = &self.sms_url {
-            net.sms_urls = vec![v.clone()];
-        }
-        Ok(net)
-    }
-}
-
-pub(crate) fn open_db(ctx: &Context) -> Result<Db, VaultError> {
-    Db::open(&ctx.dir().join(result_vault_core::db::FILE_NAME))
-}
 
 /// `{"network","beneficiary","refresh","tasks"}`: the `tasks --json` object (`refresh` is null
 /// with `--offline`).
@@ -149,24 +36,16 @@ struct TasksJson<'a> {
 }
 
 /// `result-vault tasks`.
-pub fn tasks(
-    net: &NetworkArgs,
-    beneficiary: &str,
-    full: bool,
-    offline: bool,
-    json: bool,
-    ctx: &Context,
-) -> Result<(), VaultError> {
+pub fn tasks(net: &NetworkArgs, beneficiary: &str, full: bool, offline: bool, ctx: &Context) -> Result<(), VaultError> {
+    let json = ctx.json;
     let address = parse_address(beneficiary)?;
-    let mut db = open_db(ctx)?;
-    let network = net.resolve(Some(&db))?;
+    let network = net.resolve(ctx)?;
     let outcome = if offline {
         None
     } else {
-        let confirm = if full { tasks::Confirm::AllOpen } else { tasks::Confirm::Undescribed };
-        Some(tasks::refresh(&mut db, &network, &address, full, confirm, &|_| {}, &CancelToken::new())?)
+        Some(ctx.engine.refresh_tasks(&network, beneficiary, full, &|_| {}, &CancelToken::new())?)
     };
-    let rows = db.list_tasks(Some(&network.name), Some(&address.to_string()), tasks::now())?;
+    let rows = ctx.engine.tasks(Some(&network.name), Some(beneficiary))?;
     if json {
         return print_json(&TasksJson {
             network: &network.name,
@@ -225,19 +104,7 @@ fn status_word(s: TaskStatus) -> Cow<'static, str> {
     }
 }
 
-/// The keys for a fetch: the given files, else the key ring if there is one, else none (a plain
-/// result needs none; an encrypted one then fails with `no_matching_key`).
-fn fetch_keys(keys: &[PathBuf], ctx: &Context) -> Result<Vec<KeyCandidate>, VaultError> {
-    if !keys.is_empty() {
-        return load_key_paths(keys);
-    }
-    match Vault::protection_kind(&ctx.dir())? {
-        ProtectionKind::None => Ok(Vec::new()),
-        _ => ctx.open_vault()?.candidates(),
-    }
-}
-
-/// `result-vault fetch`.
+/// `result-vault fetch`: the engine's fetch-and-record, so the app shows the task as fetched.
 #[allow(clippy::too_many_arguments)]
 pub fn fetch(
     net: &NetworkArgs,
@@ -246,32 +113,42 @@ pub fn fetch(
     extract: Option<PathBuf>,
     keys: &[PathBuf],
     downloads: Option<PathBuf>,
-    json: bool,
     ctx: &Context,
 ) -> Result<(), VaultError> {
-    let db = open_db(ctx).ok();
-    let network = net.resolve(db.as_ref())?;
-    let keys = fetch_keys(keys, ctx)?;
+    let json = ctx.json;
+    let network = net.resolve(ctx)?;
+    // The given key files, else the key ring if there is one, else none (a plain result needs
+    // none; an encrypted one then fails with `no_matching_key`).
+    let keys = if keys.is_empty() {
+        ctx.open_vault_if_any()?;
+        KeyChoice::Ring
+    } else {
+        KeyChoice::Only(load_key_paths(keys)?)
+    };
     let target = match (output, extract) {
         (Some(o), _) => OutputTarget::Zip(o),
         (None, Some(d)) => OutputTarget::Folder(d),
         (None, None) => OutputTarget::CheckOnly,
     };
-    let downloads = downloads.unwrap_or_else(|| ctx.dir().join("downloads").join(&network.name));
     let show = !json && std::io::stderr().is_terminal();
     let report = |e: FetchEvent| {
         if show {
             report_progress(&e);
         }
     };
-    let outcome = fetch_task(&network, task_id, &downloads, target, &keys, &report, &CancelToken::new());
+    let fetched = ctx.engine.fetch_task(
+        &network,
+        task_id,
+        FetchTarget::Output(target),
+        keys,
+        downloads.as_deref(),
+        &report,
+        &CancelToken::new(),
+    );
     if show {
         eprintln!();
     }
-    let outcome = outcome?;
-    if let Some(db) = &db {
-        let _ = db.store_chain_task(&network.name, &outcome.task, tasks::now());
-    }
+    let outcome = fetched?.outcome;
     if json {
         print_json(&outcome)?;
     } else {

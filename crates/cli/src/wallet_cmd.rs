@@ -1,26 +1,24 @@
-//! `result-vault wallet` (import, list), `result-vault sms` (check, push) and
-//! `result-vault keys rotate`: the beneficiary's wallet and its result key on the SMS.
+//! `result-vault wallet` (import, list) and `result-vault sms` (check, push): the beneficiary's
+//! wallet and its result key on the SMS, over [`result_vault_engine::wallets`].
 //!
 //! Passwords come from a terminal prompt (not echoed), or for scripts from `--password-file
 //! FILE`; never from a flag's value.
 
-use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Subcommand;
 use result_vault_core::chain::parse_address;
-use result_vault_core::sms::Sms;
-use result_vault_core::vault::model::RotationStep;
 use result_vault_core::vault::wallets::WalletKeep;
-use result_vault_core::wallet::{classify, keystores_in, WalletFile};
-use result_vault_core::{ErrorKind, VaultError};
+use result_vault_core::wallet::{classify, WalletFile};
+use result_vault_engine::wallets::keystores_found;
+use result_vault_engine::VaultError;
 use rust_i18n::t;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use crate::keys_cmd::Context;
+use crate::context::Context;
+use crate::network_args::NetworkArgs;
 use crate::print_json;
-use crate::tasks_cmd::{open_db, NetworkArgs};
 
 #[derive(Subcommand, Debug)]
 pub enum WalletCommand {
@@ -31,32 +29,15 @@ pub enum WalletCommand {
         /// Keep only the keystore's path (its password is then asked at each signature) instead of its key in the key ring.
         #[arg(long)]
         path_only: bool,
-        #[arg(long)]
-        json: bool,
     },
     /// Import a wallet from its private key (64 hex digits), read from the terminal or stdin.
     ImportKey {
         /// A name for it.
         #[arg(long, default_value = "")]
         label: String,
-        #[arg(long)]
-        json: bool,
     },
     /// The imported wallets, and the keystores found in ~/.ethereum/keystore.
-    List {
-        #[arg(long)]
-        json: bool,
-    },
-}
-
-impl WalletCommand {
-    pub fn json(&self) -> bool {
-        match self {
-            WalletCommand::Import { json, .. }
-            | WalletCommand::ImportKey { json, .. }
-            | WalletCommand::List { json } => *json,
-        }
-    }
+    List {},
 }
 
 #[derive(Subcommand, Debug)]
@@ -68,8 +49,6 @@ pub enum SmsCommand {
         /// The beneficiary (default: the imported wallet's address).
         #[arg(long, value_name = "ADDRESS")]
         address: Option<String>,
-        #[arg(long)]
-        json: bool,
     },
     /// Push the key ring's active public key to this network's SMS (create or update), signed by the wallet.
     Push {
@@ -78,45 +57,7 @@ pub enum SmsCommand {
         /// The beneficiary (default: the imported wallet's address).
         #[arg(long, value_name = "ADDRESS")]
         address: Option<String>,
-        #[arg(long)]
-        json: bool,
     },
-}
-
-impl SmsCommand {
-    pub fn json(&self) -> bool {
-        match self {
-            SmsCommand::Check { json, .. } | SmsCommand::Push { json, .. } => *json,
-        }
-    }
-}
-
-/// Reads a secret: from `file` (first line), else a silent terminal prompt (`prompt`, in the
-/// output's language). `what` names the secret in the (English) error without a terminal.
-pub fn read_secret(file: Option<&Path>, what: &str, prompt: &str, flag: &str) -> Result<Zeroizing<String>, VaultError> {
-    if let Some(f) = file {
-        let s = Zeroizing::new(std::fs::read_to_string(f).map_err(|e| VaultError::io("read", f, &e))?);
-        return Ok(Zeroizing::new(s.trim_end_matches(['\r', '\n']).to_owned()));
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(VaultError::new(
-            ErrorKind::WrongPassword,
-            format!("{what} is needed, and no terminal is there to type it."),
-            format!("Give it with {flag} FILE."),
-        ));
-    }
-    rpassword::prompt_password(prompt)
-        .map(Zeroizing::new)
-        .map_err(|e| VaultError::io("read", Path::new("the terminal"), &e))
-}
-
-fn wallet_password(ctx: &Context) -> Result<Zeroizing<String>, VaultError> {
-    read_secret(
-        ctx.password_file.as_deref(),
-        "Wallet keystore password",
-        &t!("wallet.prompt_password"),
-        "--password-file",
-    )
 }
 
 #[derive(Serialize)]
@@ -133,53 +74,38 @@ struct ListJson {
 
 /// `result-vault wallet …`.
 pub fn run_wallet(cmd: WalletCommand, ctx: &Context) -> Result<(), VaultError> {
-    let mut vault = ctx.open_vault()?;
+    let json = ctx.json;
+    let engine = ctx.open_vault()?;
     match cmd {
-        WalletCommand::Import { file, path_only, json } => {
+        WalletCommand::Import { file, path_only } => {
             let text = Zeroizing::new(std::fs::read_to_string(&file).map_err(|e| VaultError::io("read", &file, &e))?);
             let password = match classify(&text)? {
-                WalletFile::Keystore { .. } => Some(wallet_password(ctx)?),
+                WalletFile::Keystore { .. } => Some(ctx.wallet_password()?),
                 WalletFile::Plain => None,
             };
             let keep = if path_only { WalletKeep::PathOnly } else { WalletKeep::InRing };
-            let w = vault.import_wallet_file(&file, password.as_ref().map(|p| p.as_str()), keep)?;
-            watch_everywhere(ctx, &w.address);
+            let w = engine.import_wallet_file(&file, password.as_ref().map(|p| p.as_str()), keep)?;
             if json {
                 print_json(&w)?;
+            } else if w.in_ring {
+                println!("{}", t!("wallet.imported_in_ring", address = w.address));
             } else {
-                if w.in_ring {
-                    println!("{}", t!("wallet.imported_in_ring", address = w.address));
-                } else {
-                    println!("{}", t!("wallet.imported_path_only", address = w.address));
-                }
+                println!("{}", t!("wallet.imported_path_only", address = w.address));
             }
         }
-        WalletCommand::ImportKey { label, json } => {
-            let key = read_secret(
-                ctx.password_file.as_deref(),
-                "Private key (64 hex digits)",
-                &t!("wallet.prompt_private_key"),
-                "--password-file",
-            )?;
-            let w = vault.import_wallet_key(&key, &label)?;
-            watch_everywhere(ctx, &w.address);
+        WalletCommand::ImportKey { label } => {
+            let key = ctx.wallet_private_key()?;
+            let w = engine.import_wallet_key(&key, &label)?;
             if json {
                 print_json(&w)?;
             } else {
                 println!("{}", t!("wallet.imported_in_ring", address = w.address));
             }
         }
-        WalletCommand::List { json } => {
-            let found: Vec<FoundJson> = result_vault_core::wallet::default_keystore_dir()
-                .map(|d| keystores_in(&d))
-                .unwrap_or_default()
-                .into_iter()
-                .map(|k| FoundJson {
-                    path: k.path.display().to_string(),
-                    address: k.address.map(|a| a.to_checksum(None)),
-                })
-                .collect();
-            let list = ListJson { wallets: vault.wallets(), keystores_found: found };
+        WalletCommand::List {} => {
+            let found: Vec<FoundJson> =
+                keystores_found().into_iter().map(|k| FoundJson { path: k.path, address: k.address }).collect();
+            let list = ListJson { wallets: engine.wallets()?, keystores_found: found };
             if json {
                 print_json(&list)?;
             } else {
@@ -199,14 +125,6 @@ pub fn run_wallet(cmd: WalletCommand, ctx: &Context) -> Result<(), VaultError> {
     Ok(())
 }
 
-/// The wallet's address becomes a watched address on every network (best effort).
-fn watch_everywhere(ctx: &Context, address: &str) {
-    let (Ok(db), Ok(a)) = (open_db(ctx), parse_address(address)) else { return };
-    for n in result_vault_core::chain::networks::builtin() {
-        let _ = db.watch(&n.name, &a, "", result_vault_core::tasks::now());
-    }
-}
-
 #[derive(Serialize)]
 struct CheckJson {
     network: String,
@@ -214,18 +132,23 @@ struct CheckJson {
     key_set: bool,
 }
 
+/// The beneficiary: `--address`, else the first imported wallet's.
+fn address_or_default(address: Option<String>, ctx: &Context) -> Result<String, VaultError> {
+    match address {
+        Some(a) => Ok(parse_address(&a)?.to_checksum(None)),
+        None => ctx.open_vault()?.default_address(),
+    }
+}
+
 /// `result-vault sms …`.
 pub fn run_sms(cmd: SmsCommand, ctx: &Context) -> Result<(), VaultError> {
-    let db = open_db(ctx).ok();
+    let json = ctx.json;
     match cmd {
-        SmsCommand::Check { net, address, json } => {
-            let network = net.resolve(db.as_ref())?;
-            let address = match address {
-                Some(a) => parse_address(&a)?,
-                None => parse_address(&default_address(ctx)?)?,
-            };
-            let key_set = Sms::new(network.sms_url()?)?.check(&address)?;
-            let out = CheckJson { network: network.name.clone(), address: address.to_checksum(None), key_set };
+        SmsCommand::Check { net, address } => {
+            let network = net.resolve(ctx)?;
+            let address = address_or_default(address, ctx)?;
+            let key_set = ctx.engine.sms_key_set(network.sms_url()?, &address)?;
+            let out = CheckJson { network: network.name.clone(), address, key_set };
             if json {
                 print_json(&out)?;
             } else if key_set {
@@ -234,105 +157,21 @@ pub fn run_sms(cmd: SmsCommand, ctx: &Context) -> Result<(), VaultError> {
                 println!("{}", t!("sms.key_not_set", address = out.address, network = network.label));
             }
         }
-        SmsCommand::Push { net, address, json } => {
-            let network = net.resolve(db.as_ref())?;
-            let mut vault = ctx.open_vault()?;
-            let address = match address {
-                Some(a) => parse_address(&a)?.to_checksum(None),
-                None => default_address(ctx)?,
-            };
-            let password = if vault.signer_needs_password(&address) { Some(wallet_password(ctx)?) } else { None };
+        SmsCommand::Push { net, address } => {
+            let network = net.resolve(ctx)?;
+            let engine = ctx.open_vault()?;
+            let address = address_or_default(address, ctx)?;
+            let password = if engine.wallet_needs_password(&address)? { Some(ctx.wallet_password()?) } else { None };
             let url = network.sms_url()?.to_owned();
-            let out = vault.push_active_key(&network.name, &url, &address, password.as_ref().map(|p| p.as_str()))?;
+            let out = engine.push_active_key(&network.name, &url, &address, password.as_ref().map(|p| p.as_str()))?;
             if json {
                 print_json(&out)?;
+            } else if out.created {
+                println!("{}", t!("sms.pushed", network = network.label, address = out.address));
             } else {
-                if out.created {
-                    println!("{}", t!("sms.pushed", network = network.label, address = out.address));
-                } else {
-                    println!("{}", t!("sms.updated", network = network.label, address = out.address));
-                }
+                println!("{}", t!("sms.updated", network = network.label, address = out.address));
             }
         }
-    }
-    Ok(())
-}
-
-fn default_address(ctx: &Context) -> Result<String, VaultError> {
-    let vault = ctx.open_vault()?;
-    vault.wallets().first().map(|w| w.address.clone()).ok_or_else(|| {
-        VaultError::new(
-            ErrorKind::WalletRequired,
-            "No wallet is imported, so the beneficiary address is unknown.",
-            "Give --address ADDRESS, or import the wallet first (result-vault wallet import FILE).",
-        )
-    })
-}
-
-/// `result-vault keys rotate`: runs (or resumes) the rotation as far as it can go.
-pub fn rotate(
-    networks: &[String],
-    config: Option<PathBuf>,
-    sms_url_flag: Option<String>,
-    json: bool,
-    ctx: &Context,
-) -> Result<(), VaultError> {
-    let db = open_db(ctx).ok();
-    let mut vault = ctx.open_vault()?;
-    let address = default_address(ctx)?;
-    let mut r = vault.rotation_start(&address, networks)?;
-    let say = |s: &str| {
-        if !json {
-            eprintln!("{s}");
-        }
-    };
-    if r.step < RotationStep::KeyGenerated {
-        say(&t!("rotate.generating"));
-        r = vault.rotation_generate(&result_vault_core::progress::CancelToken::new())?;
-    }
-    if r.step < RotationStep::KitUpdated {
-        r = vault.rotation_check_kit().map_err(|e| {
-            VaultError::new(
-                e.kind,
-                e.message,
-                "Make a recovery kit that holds the new key and verify it: `result-vault keys backup KIT.age`, then `result-vault keys verify-backup KIT.age`; then run `result-vault keys rotate` again: it resumes here.",
-            )
-        })?;
-    }
-    let password = if vault.signer_needs_password(&address) { Some(wallet_password(ctx)?) } else { None };
-    let wallet = vault.signer(Some(&address), password.as_ref().map(|p| p.as_str()))?;
-    for name in r.networks.clone() {
-        if r.pushed.contains(&name) {
-            continue;
-        }
-        let args = NetworkArgs {
-            network: name.clone(),
-            config: config.clone(),
-            rpc_url: None,
-            subgraph_url: None,
-            market_url: None,
-            gateway_urls: Vec::new(),
-            hub: None,
-            chain_id: None,
-            sms_url: sms_url_flag.clone(),
-        };
-        let network = args.resolve(db.as_ref())?;
-        let url = network.sms_url()?.to_owned();
-        say(&t!("rotate.pushing", network = network.label));
-        r = vault.rotation_push(&name, &url, |pem| Sms::new(&url)?.push(&wallet, pem))?;
-    }
-    r = vault.rotation_finish()?;
-    if json {
-        print_json(&r)?;
-    } else {
-        println!(
-            "{}",
-            t!(
-                "rotate.done",
-                fingerprint = r.new_fingerprint.as_deref().map(|f| &f[..16.min(f.len())]).unwrap_or("?"),
-                networks = r.networks.join(", ")
-            )
-        );
     }
     Ok(())
 }

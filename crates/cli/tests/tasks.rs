@@ -151,6 +151,14 @@ fn tasks_and_fetch_against_a_local_chain_and_stand_in_services() {
     assert_eq!(v["verification"]["expected"], v["verification"]["computed"]);
     assert_eq!(v["verification"]["expected"], w.artifact("digest"));
     assert!(out.join("result.txt").is_file());
+    // The fetch is recorded in the task cache as the app records it (one engine for both): the
+    // task lists as verified, with its archive and output, so the app shows it fetched.
+    let o = w.run(&["tasks", "--beneficiary", BENEFICIARY, "--json", "--offline"]);
+    let v = json(&o);
+    let row = task(&v, &a0).expect("the fetched task is listed");
+    assert_eq!(row["vault"], "verified", "{row}");
+    assert_eq!(row["output_path"].as_str().map(std::path::Path::new), Some(out.as_path()), "{row}");
+    assert!(row["archive_path"].as_str().is_some_and(|a| std::path::Path::new(a).is_file()), "{row}");
 
     // 4. A cut half way through, then a failing first gateway: it resumes with Range.
     w.standins.control("/reset", json!({}));

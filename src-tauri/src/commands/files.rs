@@ -17,10 +17,11 @@ fn refuse(path: &str) -> VaultError {
     )
 }
 
-/// Opens an output folder in the file manager.
+/// Opens an output folder in the file manager (async: off the main thread, as every command
+/// that touches the disk).
 #[tauri::command]
-pub fn reveal_output(app: tauri::AppHandle, state: State<'_, AppState>, path: String) -> Result<(), VaultError> {
-    if !state.is_known_output(Path::new(&path)) {
+pub async fn reveal_output(app: tauri::AppHandle, state: State<'_, AppState>, path: String) -> Result<(), VaultError> {
+    if !state.engine.is_known_output(Path::new(&path)) {
         return Err(refuse(&path));
     }
     app.opener().open_path(&path, None::<&str>).map_err(|e| {
@@ -34,8 +35,12 @@ pub fn reveal_output(app: tauri::AppHandle, state: State<'_, AppState>, path: St
 
 /// Opens one file of an output with the system's default application.
 #[tauri::command]
-pub fn open_output_file(app: tauri::AppHandle, state: State<'_, AppState>, path: String) -> Result<(), VaultError> {
-    if !state.is_known_output(Path::new(&path)) {
+pub async fn open_output_file(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<(), VaultError> {
+    if !state.engine.is_known_output(Path::new(&path)) {
         return Err(refuse(&path));
     }
     app.opener().open_path(&path, None::<&str>).map_err(|e| {
@@ -52,7 +57,7 @@ pub fn startup_paths(state: State<'_, AppState>) -> Vec<String> {
 
 /// Opens the log folder in the file manager (Settings > Open the log folder).
 #[tauri::command]
-pub fn open_log_folder(app: tauri::AppHandle) -> Result<(), VaultError> {
+pub async fn open_log_folder(app: tauri::AppHandle) -> Result<(), VaultError> {
     use tauri::Manager;
     let dir = match crate::logging::log_dir_override() {
         Some(d) => d,
