@@ -227,12 +227,12 @@ const out = (l = '') => {
 
 try {
   if (!fs.existsSync(appBinary)) throw new Error(`app not built: ${appBinary} (npm run build, then cargo build -p result-vault-app)`);
-  const fixtures = [path.join(repo, 'tests/fixtures/iexec-sdk'), path.join(repo, '../shared/fixtures/iexec-sdk')].find((d) =>
+  const fixtures = [path.join(repo, 'tests/fixtures/iexec-sdk')].find((d) =>
     ['expected_key', 'expected_key.pub'].every((f) => fs.existsSync(path.join(d, f))),
   );
-  const maker = firstExisting(path.join(repo, 'scripts/make-encrypted-result.sh'), path.join(repo, '../shared/tools/make-encrypted-result.sh'));
-  if (!fixtures) throw new Error('no fixture key (tests/fixtures/iexec-sdk or ../shared/fixtures/iexec-sdk)');
-  if (!maker) throw new Error('no make-encrypted-result.sh (scripts/ or ../shared/tools/)');
+  const maker = firstExisting(path.join(repo, 'scripts/make-encrypted-result.sh'));
+  if (!fixtures) throw new Error('no fixture key in tests/fixtures/iexec-sdk');
+  if (!maker) throw new Error('no scripts/make-encrypted-result.sh');
   const want = (k) => !ONLY || ONLY.includes(k);
 
   // The archive, for the fixture key (its private half is imported in the ring below).
