@@ -5,6 +5,7 @@ use ts_rs::TS;
 
 pub use result_vault_engine::key_paths::{KeyLocation, KeyLocationKind};
 pub use result_vault_engine::networks::NetworkInfo;
+pub use result_vault_engine::open_policy::OpenedFile;
 pub use result_vault_engine::tasks::TaskFetched;
 pub use result_vault_engine::wallets::FoundKeystore;
 

@@ -53,7 +53,8 @@ pub fn run() {
             let dirs = <paths::AppDirs as paths::ResolveDirs>::resolve(app.handle())?;
             log::info!("Result Vault {} started; data folder {}", env!("CARGO_PKG_VERSION"), dirs.data.display());
             let engine = result_vault_engine::Engine::new(dirs);
-            // Downloads that were running when the app stopped resume from their partial file.
+            // Downloads that were running when the app stopped resume from their partial file;
+            // temporary outputs a crash left are removed.
             engine.start();
             app.manage(state::AppState::new(engine, file_args(&std::env::args().collect::<Vec<_>>())));
             Ok(())
@@ -63,9 +64,9 @@ pub fn run() {
             commands::archive::open_archive,
             commands::archive::cancel_job,
             commands::archive::check_drop,
-            commands::keys::key_locations,
-            commands::keys::remember_key_path,
-            commands::keys::forget_key_path,
+            commands::key_paths::key_locations,
+            commands::key_paths::remember_key_path,
+            commands::key_paths::forget_key_path,
             commands::files::reveal_output,
             commands::files::open_output_file,
             commands::files::startup_paths,

@@ -4,7 +4,7 @@
 
 use result_vault_app::ipc_types::{
     BackupCreated, CreateWith, DropCheck, E2eMode, FoundKeystore, KeyLocation, KeyLocationKind, NetworkInfo,
-    PhraseCheck, TaskFetched,
+    OpenedFile, PhraseCheck, TaskFetched,
 };
 use result_vault_core::archive::{
     ArchiveEntry, ArchiveInfo, ArchiveLayout, EncryptionFormat, OpenOutcome, OpenStatus, ResultFile,
@@ -43,6 +43,7 @@ fn generated() -> String {
         KeyLocationKind::decl(),
         KeyLocation::decl(),
         DropCheck::decl(),
+        OpenedFile::decl(),
         KeySource::decl(),
         KeyStatus::decl(),
         PushRecord::decl(),

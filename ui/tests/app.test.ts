@@ -304,6 +304,20 @@ describe("opening a result", () => {
     ]);
   });
 
+  it("shows a file that could run a program in its folder instead of opening it, and says why", async () => {
+    const { backend, user } = setup();
+    const job = await startJob(backend, user);
+    const base = sampleOutcome();
+    job.resolve(sampleOutcome({ files: [...base.files, { path: "install.sh", size: 120 }] }));
+    await user.click(await screen.findByRole("button", { name: "Open summary.png" }));
+    expect(screen.queryByTestId("shown-in-folder")).not.toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Open install.sh" }));
+    expect(await screen.findByTestId("shown-in-folder")).toHaveTextContent(
+      "install.sh could run a program, so Result Vault shows it in its folder instead of opening it.",
+    );
+    expect(backend.callsTo("open_output_file").at(-1)).toEqual({ path: "/home/alice/Results/result-0x6ac1/install.sh" });
+  });
+
   it("copes with an outcome without output folder", async () => {
     const { backend, user } = setup();
     const job = await startJob(backend, user);

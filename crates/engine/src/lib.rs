@@ -19,14 +19,18 @@
 //! - [`tasks`]: watched addresses, the task list, refresh, fetch-and-record;
 //! - [`results`]: opening result archives and the result digest;
 //! - [`key_paths`]: key files and folders outside the ring, by path (remembered, conventional);
+//! - [`open_policy`]: what "Open" may do with a result's file (never run a program);
 //! - [`settings`]: the settings file (remembered key paths), read-modify-write under a lock;
+//! - [`ids`]: identifiers from outside (network names, task ids) parsed before any use;
 //! - [`files`]: writing exported files atomically, with their mode set before they appear.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod files;
+pub mod ids;
 pub mod key_paths;
 pub mod networks;
+pub mod open_policy;
 pub mod results;
 pub mod session;
 pub mod settings;

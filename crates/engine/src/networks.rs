@@ -195,7 +195,8 @@ impl Engine {
     /// Checks `network` against its RPC (the chain id must match) and saves it. A built-in
     /// network keeps its name and chain id; only its URLs and hub change. Network I/O: seconds.
     ///
-    /// Errors: `invalid_input` (no name), `network`, `chain_mismatch`, `invalid_address`.
+    /// Errors: `invalid_input` (no name, or one that is not `[a-z0-9-]`), `network`,
+    /// `chain_mismatch`, `invalid_address`.
     pub fn save_network(&self, mut network: Network) -> Result<Vec<NetworkInfo>> {
         network.name = network.name.trim().to_owned();
         if network.name.is_empty() {
@@ -205,6 +206,8 @@ impl Engine {
                 "Type a short name, e.g. my-testnet.",
             ));
         }
+        // The name becomes a folder (downloads/<name>): only a folder-safe name is saved.
+        crate::ids::network_name(&network.name)?;
         if let Some(b) = builtin_networks().into_iter().find(|b| b.name == network.name) {
             network.chain_id = b.chain_id;
             network.legacy = b.legacy;

@@ -92,12 +92,26 @@ impl Engine {
     }
 
     /// Work done once at start: downloads that were running when the app stopped are marked
-    /// resumable.
-    pub fn start(&self) {
+    /// resumable, and the temporary outputs a crash left (`.NAME.partial-*`, untouched for 10
+    /// minutes, so never the work of another running process) are removed from the results and
+    /// downloads folders. Returns how many leftovers were removed.
+    pub fn start(&self) -> usize {
         if let Ok(db) = Db::open(&self.db_path()) {
             let _ = db.reset_interrupted_downloads();
             *lock(&self.db) = Some(db);
         }
+        let mut dirs = vec![self.dirs.results.clone()];
+        if let Ok(entries) = std::fs::read_dir(self.dirs.data.join("downloads")) {
+            dirs.extend(entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()));
+        }
+        let removed: usize = dirs
+            .iter()
+            .map(|d| result_vault_core::archive::output::cleanup_leftovers(d).map(|r| r.len()).unwrap_or(0))
+            .sum();
+        if removed > 0 {
+            log::info!("{removed} temporary output(s) left by an interrupted run removed");
+        }
+        removed
     }
 
     /// Runs `f` on the shared task cache connection (opened at first use). For quick reads and

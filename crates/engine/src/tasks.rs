@@ -112,9 +112,10 @@ impl Engine {
         tasks::add_by_id(&mut db, network, id)
     }
 
-    /// The folder where `network`'s downloads are kept.
-    pub fn downloads_dir(&self, network: &str) -> PathBuf {
-        self.data_dir().join("downloads").join(network)
+    /// The folder where `network`'s downloads are kept. Errors: `invalid_input` (a name that
+    /// is not a folder-safe network name: no path is built from it).
+    pub fn downloads_dir(&self, network: &str) -> Result<PathBuf> {
+        Ok(self.data_dir().join("downloads").join(crate::ids::network_name(network)?))
     }
 
     /// Confirms a task on chain, downloads its result (resuming; at most
@@ -136,9 +137,12 @@ impl Engine {
         progress: &(dyn Fn(FetchEvent) + Sync),
         cancel: &CancelToken,
     ) -> Result<TaskFetched> {
-        let tid = task_id.trim().to_ascii_lowercase();
+        let tid = crate::ids::task_id(task_id)?;
         let keys = self.keys_for(keys)?;
-        let downloads = downloads.map(Path::to_path_buf).unwrap_or_else(|| self.downloads_dir(&network.name));
+        let downloads = match downloads {
+            Some(d) => d.to_path_buf(),
+            None => self.downloads_dir(&network.name)?,
+        };
         let dest = archive_path(&downloads, &tid);
         let target = match target {
             FetchTarget::ResultsFolder => OutputTarget::Folder(unique_output_folder(&self.dirs().results, &dest)),
@@ -191,8 +195,11 @@ impl Engine {
 
     /// Deletes a task's download, partial or complete (e.g. a copy that did not match the
     /// chain), so that the next fetch downloads it again. Opened results are not touched.
+    ///
+    /// Errors: `invalid_input` (network name), `task_not_found` (malformed task id), `io`.
     pub fn discard_download(&self, network: &str, task_id: &str) -> Result<()> {
-        let dest = archive_path(&self.downloads_dir(network), task_id);
+        let task_id = crate::ids::task_id(task_id)?;
+        let dest = archive_path(&self.downloads_dir(network)?, &task_id);
         discard_partial(&dest);
         if dest.exists() {
             std::fs::remove_file(&dest).map_err(|e| VaultError::io("delete", &dest, &e))?;

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use result_vault_core::{ErrorKind, VaultError};
+use result_vault_engine::open_policy::{could_run, OpenedFile};
 use tauri::State;
 use tauri_plugin_opener::OpenerExt;
 
@@ -33,19 +34,34 @@ pub async fn reveal_output(app: tauri::AppHandle, state: State<'_, AppState>, pa
     })
 }
 
-/// Opens one file of an output with the system's default application.
+/// Opens one file of an output with the system's default application, unless opening it could
+/// run a program (an executable, a script, a shortcut, an installer: see
+/// `result_vault_engine::open_policy`): then it is shown selected in its folder, and the answer
+/// says so for the window to explain why.
 #[tauri::command]
 pub async fn open_output_file(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     path: String,
-) -> Result<(), VaultError> {
+) -> Result<OpenedFile, VaultError> {
     if !state.engine.is_known_output(Path::new(&path)) {
         return Err(refuse(&path));
     }
+    if could_run(Path::new(&path)) {
+        log::info!("a result's file that could run a program was shown in its folder, not opened");
+        app.opener().reveal_item_in_dir(&path).map_err(|e| {
+            VaultError::new(
+                ErrorKind::Io,
+                format!("Could not show {path}: {e}."),
+                "Open its folder from your file manager.",
+            )
+        })?;
+        return Ok(OpenedFile::ShownInFolder);
+    }
     app.opener().open_path(&path, None::<&str>).map_err(|e| {
         VaultError::new(ErrorKind::Io, format!("Could not open {path}: {e}."), "Open the file from your file manager.")
-    })
+    })?;
+    Ok(OpenedFile::Opened)
 }
 
 /// The files the app was started with ("Open with" in the file manager), once: later calls

@@ -1,4 +1,5 @@
-//! Where the user's keys are (paths only; keys are read when a result is opened).
+//! Key files and folders outside the key ring, by path only (remembered or found by convention):
+//! adapters over [`result_vault_engine::key_paths`].
 
 use std::path::PathBuf;
 

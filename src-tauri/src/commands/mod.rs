@@ -2,7 +2,7 @@
 
 pub mod archive;
 pub mod files;
-pub mod keys;
+pub mod key_paths;
 pub mod tasks;
 pub mod vault;
 pub mod wallet;

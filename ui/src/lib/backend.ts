@@ -33,6 +33,7 @@ import type {
   WalletKeep,
   WalletSummary,
   WatchedAddress,
+  OpenedFile,
 } from "./ipc/bindings";
 import { translate } from "./i18n";
 
@@ -61,7 +62,8 @@ export interface Backend {
   forgetKeyPath(path: string): Promise<void>;
   checkDrop(paths: string[]): Promise<DropCheck[]>;
   revealOutput(path: string): Promise<void>;
-  openOutputFile(path: string): Promise<void>;
+  /** Opens a result's file, or shows it in its folder when opening it could run a program. */
+  openOutputFile(path: string): Promise<OpenedFile>;
   /** Native "open file" dialog for a result archive; null when the user closes it. */
   pickArchive(): Promise<string | null>;
   /** Native "open file" dialog for a private key file; null when closed. */
@@ -313,7 +315,7 @@ export const tauriBackend: Backend = {
   forgetKeyPath: (path) => call("forget_key_path", { path }),
   checkDrop: (paths) => call("check_drop", { paths }),
   revealOutput: (path) => call("reveal_output", { path }),
-  openOutputFile: (path) => call("open_output_file", { path }),
+  openOutputFile: (path) => call<OpenedFile>("open_output_file", { path }),
   pickArchive: () =>
     pick({
       title: translate("dialog.archiveTitle"),

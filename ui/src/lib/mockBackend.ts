@@ -563,6 +563,10 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
     async openOutputFile(path) {
       record("open_output_file", { path });
       if (options.openError) throw options.openError;
+      // As the engine's open policy: a file that could run a program is shown in its folder.
+      return /\.(exe|bat|cmd|com|scr|msi|lnk|url|hta|js|vbs|ps1|sh|desktop|app|jar|command)$/i.test(path)
+        ? "shown_in_folder"
+        : "opened";
     },
 
     async pickArchive() {

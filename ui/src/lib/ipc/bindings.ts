@@ -138,6 +138,7 @@ path: string,
  * Starts with a zip signature.
  */
 looks_like_zip: boolean, };
+export type OpenedFile = "opened" | "shown_in_folder";
 export type KeySource = "generated" | "imported_file" | "iexec_secrets_folder" | "pasted" | "restored";
 export type KeyStatus = "active" | "retired";
 export type PushRecord = { 
