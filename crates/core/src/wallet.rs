@@ -26,10 +26,40 @@ use crate::error::{ErrorKind, Result, VaultError};
 
 type Aes128Ctr = ctr::Ctr128BE<aes::Aes128>;
 
-/// Upper bounds on KDF costs, against a file crafted to hang the app (geth's "standard" scrypt
-/// is N = 2^18; ethers writes N = 2^17).
-const MAX_SCRYPT_LOG_N: u8 = 20;
-const MAX_PBKDF2_ROUNDS: u32 = 10_000_000;
+/// Caps on what a keystore may ask of the machine, checked before any derivation (and so before
+/// scrypt allocates its `128 * n * r` bytes). A wallet file is user input: without them, a file
+/// with `n = 2^30` asks for 128 GiB and hangs or kills the app.
+///
+/// The caps are what real wallets write, and no more:
+/// - the Web3 Secret Storage Definition (version 3, <https://ethereum.org/en/developers/docs/data-structures-and-encoding/web3-secret-storage/>)
+///   fixes `dklen` = 32 and AES-128-CTR (16-byte IV, and a 32-byte secp256k1 key as
+///   ciphertext, with a 32-byte Keccak-256 MAC); its test vectors use PBKDF2 with `c` = 262144,
+///   and scrypt with `n` = 262144, `r` = 1, `p` = 8;
+/// - geth (go-ethereum `accounts/keystore/passphrase.go`): `StandardScryptN = 1 << 18`,
+///   `StandardScryptP = 1`, `LightScryptN = 1 << 12`, `LightScryptP = 6`, `scryptR = 8`,
+///   `scryptDKLen = 32`, 32-byte salts; "standard" is 256 MiB and about a second;
+/// - ethers v5 and v6 (what the iexec CLI uses): scrypt `n` = 2^17, `r` = 8, `p` = 1;
+/// - eth-keyfile (web3.py, eth-account): scrypt `n` = 262144, `r` = 1, `p` = 8, PBKDF2 `c` =
+///   1,000,000, 16-byte salts.
+///
+/// So: `n` at most 2^18, `r` at most 8, `p` at most 8, and the work `n * r * p` at most geth's
+/// standard 2^21 (which also bounds the memory, `128 * n * r`, to 256 MiB); PBKDF2 `c` at most
+/// 2^20 (1,048,576: eth-keyfile's 1,000,000 and a little more). A larger value is refused with
+/// `invalid_wallet` and a message that names the parameter and the cap.
+pub const MAX_SCRYPT_N: u64 = 1 << 18;
+/// See [`MAX_SCRYPT_N`].
+pub const MAX_SCRYPT_R: u64 = 8;
+/// See [`MAX_SCRYPT_N`].
+pub const MAX_SCRYPT_P: u64 = 8;
+/// The largest scrypt work `n * r * p`: geth's standard (2^18 * 8 * 1), also the spec's vector
+/// (2^18 * 1 * 8). See [`MAX_SCRYPT_N`].
+pub const MAX_SCRYPT_WORK: u64 = 1 << 21;
+/// The largest PBKDF2 round count `c`. See [`MAX_SCRYPT_N`].
+pub const MAX_PBKDF2_ROUNDS: u64 = 1 << 20;
+/// The largest salt, in bytes (geth and ethers write 32, eth-keyfile 16).
+pub const MAX_SALT_BYTES: usize = 64;
+/// The largest keystore file, in bytes (a keystore is about 500 bytes).
+pub const MAX_KEYSTORE_BYTES: usize = 64 * 1024;
 
 /// An unlocked wallet: its address and private key (zeroized on drop, redacted in Debug).
 #[derive(Clone)]
@@ -151,11 +181,72 @@ fn num_field(v: &Value, name: &str) -> Result<u64> {
     v.get(name).and_then(Value::as_u64).ok_or_else(|| invalid(format!("The keystore lacks a numeric `{name}`.")))
 }
 
-/// Decrypts a V3 keystore with `password`.
+/// A keystore's key derivation, checked against the caps (see [`MAX_SCRYPT_N`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeystoreKdf {
+    /// scrypt with `n = 2^log_n`.
+    Scrypt {
+        /// log2 of `n`.
+        log_n: u8,
+        /// Block size.
+        r: u32,
+        /// Parallelism.
+        p: u32,
+    },
+    /// PBKDF2-HMAC-SHA256.
+    Pbkdf2 {
+        /// Rounds (`c`).
+        rounds: u32,
+    },
+}
+
+impl KeystoreKdf {
+    /// The work a derivation does, in comparable units: scrypt `n * r * p`, PBKDF2 `c`.
+    pub fn work(&self) -> u64 {
+        match *self {
+            KeystoreKdf::Scrypt { log_n, r, p } => (1u64 << log_n) * u64::from(r) * u64::from(p),
+            KeystoreKdf::Pbkdf2 { rounds } => u64::from(rounds),
+        }
+    }
+}
+
+/// A V3 keystore read and checked without its password: the cipher, every length and the
+/// KDF's cost are within bounds; nothing has been derived yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedKeystore {
+    /// The key derivation and its parameters.
+    pub kdf: KeystoreKdf,
+    salt: Vec<u8>,
+    iv: [u8; 16],
+    ciphertext: [u8; 32],
+    mac: [u8; 32],
+}
+
+fn fixed<const N: usize>(bytes: Vec<u8>, name: &str) -> Result<[u8; N]> {
+    let len = bytes.len();
+    bytes.try_into().map_err(|_| {
+        invalid(format!("The keystore is damaged: its `{name}` is {len} bytes long; a standard keystore's is {N}."))
+    })
+}
+
+fn over_cap(name: &str, value: u64, cap: u64, what: &str) -> VaultError {
+    invalid(format!(
+        "The keystore's {name} is {value}; Result Vault accepts at most {cap} ({what}), what wallets write."
+    ))
+}
+
+/// Reads and checks a V3 keystore without deriving anything: cheap whatever the file says.
+/// [`decrypt_keystore`] is this, then the key derivation.
 ///
-/// Errors: `wrong_password` (MAC mismatch), `invalid_wallet` (corrupt file, unsupported cipher
-/// or KDF, each named in the message).
-pub fn decrypt_keystore(text: &str, password: &str) -> Result<Wallet> {
+/// Errors: `invalid_wallet` (not a keystore, an unsupported cipher or KDF, a wrong length, a
+/// cost above the caps of [`MAX_SCRYPT_N`], each named in the message).
+pub fn parse_keystore(text: &str) -> Result<ParsedKeystore> {
+    if text.len() > MAX_KEYSTORE_BYTES {
+        return Err(invalid(format!(
+            "This file is too large to be a keystore ({} bytes; a keystore is about 500).",
+            text.len()
+        )));
+    }
     let v: Value =
         serde_json::from_str(text).map_err(|_| invalid("This keystore is not valid JSON: the file is damaged."))?;
     let c = crypto_member(&v).ok_or_else(|| invalid("This file is not a keystore (no `crypto` section)."))?;
@@ -167,38 +258,62 @@ pub fn decrypt_keystore(text: &str, password: &str) -> Result<Wallet> {
             "Export the wallet again from your wallet software as a standard keystore, or paste its private key.",
         ));
     }
-    let iv = hex_field(c.get("cipherparams").unwrap_or(&Value::Null), "iv")?;
-    let ciphertext = hex_field(c, "ciphertext")?;
-    let mac = hex_field(c, "mac")?;
-    if iv.len() != 16 || mac.len() != 32 || ciphertext.len() != 32 {
-        return Err(invalid("The keystore is damaged: its IV, MAC or ciphertext has the wrong length."));
-    }
+    let iv = fixed::<16>(hex_field(c.get("cipherparams").unwrap_or(&Value::Null), "iv")?, "iv")?;
+    let ciphertext = fixed::<32>(hex_field(c, "ciphertext")?, "ciphertext")?;
+    let mac = fixed::<32>(hex_field(c, "mac")?, "mac")?;
     let params = c.get("kdfparams").ok_or_else(|| invalid("The keystore lacks `kdfparams`."))?;
-    let salt = hex_field(params, "salt")?;
     let dklen = num_field(params, "dklen")?;
     if dklen != 32 {
-        return Err(invalid(format!("The keystore asks for a {dklen}-byte derived key; standard keystores use 32.")));
+        return Err(invalid(format!(
+            "The keystore's dklen is {dklen}; Result Vault accepts only 32 (the Web3 Secret Storage standard)."
+        )));
     }
-    let mut derived = Zeroizing::new([0u8; 32]);
-    match c.get("kdf").and_then(Value::as_str).unwrap_or_default() {
+    let salt = hex_field(params, "salt")?;
+    if salt.is_empty() || salt.len() > MAX_SALT_BYTES {
+        return Err(invalid(format!(
+            "The keystore's salt is {} bytes long; Result Vault accepts 1 to {MAX_SALT_BYTES} (wallets write 16 or 32).",
+            salt.len()
+        )));
+    }
+    let kdf = match c.get("kdf").and_then(Value::as_str).unwrap_or_default() {
         "scrypt" => {
             let n = num_field(params, "n")?;
             let r = num_field(params, "r")?;
             let p = num_field(params, "p")?;
-            if !n.is_power_of_two() || n < 2 {
-                return Err(invalid("The keystore's scrypt parameter N is not a power of two."));
+            if n > MAX_SCRYPT_N {
+                return Err(over_cap("scrypt parameter n", n, MAX_SCRYPT_N, "2^18, geth's standard"));
+            }
+            if r > MAX_SCRYPT_R {
+                return Err(over_cap("scrypt parameter r", r, MAX_SCRYPT_R, "geth's and ethers' value"));
+            }
+            if p > MAX_SCRYPT_P {
+                return Err(over_cap("scrypt parameter p", p, MAX_SCRYPT_P, "the Web3 Secret Storage example's value"));
+            }
+            if n < 2 || !n.is_power_of_two() || r == 0 || p == 0 {
+                return Err(invalid(format!(
+                    "The keystore's scrypt parameters are invalid (n = {n}, r = {r}, p = {p}): n must be a power of two from 2, r and p at least 1."
+                )));
+            }
+            // n, r, p are at most 2^18, 8 and 8 here: the product cannot overflow.
+            if n * r * p > MAX_SCRYPT_WORK {
+                return Err(over_cap(
+                    "scrypt work n \u{b7} r \u{b7} p",
+                    n * r * p,
+                    MAX_SCRYPT_WORK,
+                    "geth's standard, 2^18 \u{b7} 8 \u{b7} 1",
+                ));
             }
             let log_n = n.trailing_zeros() as u8;
-            if log_n > MAX_SCRYPT_LOG_N || r == 0 || r > 32 || p == 0 || p > 16 {
-                return Err(invalid("The keystore's scrypt parameters are out of the range wallets use."));
-            }
-            let sp = scrypt::Params::new(log_n, r as u32, p as u32, 32)
-                .map_err(|_| invalid("The keystore's scrypt parameters are invalid."))?;
-            scrypt::scrypt(password.as_bytes(), &salt, &sp, derived.as_mut())
-                .map_err(|_| invalid("The keystore's scrypt parameters are invalid."))?;
+            // The scrypt crate also requires n < 2^(16 r) (RFC 7914); eth-keyfile's n = 2^18 with
+            // r = 1 is beyond it.
+            scrypt::Params::new(log_n, r as u32, p as u32, 32).map_err(|_| {
+                invalid(format!(
+                    "The keystore's scrypt parameters n = {n}, r = {r}, p = {p} cannot be computed here (RFC 7914 requires n < 2^(16 \u{b7} r))."
+                ))
+            })?;
+            KeystoreKdf::Scrypt { log_n, r: r as u32, p: p as u32 }
         }
         "pbkdf2" => {
-            let rounds = num_field(params, "c")?;
             let prf = params.get("prf").and_then(Value::as_str).unwrap_or_default();
             if prf != "hmac-sha256" {
                 return Err(VaultError::new(
@@ -207,10 +322,14 @@ pub fn decrypt_keystore(text: &str, password: &str) -> Result<Wallet> {
                     "Export the wallet again as a standard keystore, or paste its private key.",
                 ));
             }
-            if rounds == 0 || rounds > u64::from(MAX_PBKDF2_ROUNDS) {
-                return Err(invalid("The keystore's PBKDF2 round count is out of the range wallets use."));
+            let rounds = num_field(params, "c")?;
+            if rounds > MAX_PBKDF2_ROUNDS {
+                return Err(over_cap("PBKDF2 round count c", rounds, MAX_PBKDF2_ROUNDS, "2^20"));
             }
-            pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password.as_bytes(), &salt, rounds as u32, derived.as_mut());
+            if rounds == 0 {
+                return Err(invalid("The keystore's PBKDF2 round count c is 0."));
+            }
+            KeystoreKdf::Pbkdf2 { rounds: rounds as u32 }
         }
         other => {
             return Err(VaultError::new(
@@ -219,22 +338,53 @@ pub fn decrypt_keystore(text: &str, password: &str) -> Result<Wallet> {
                 "Export the wallet again as a standard keystore, or paste its private key.",
             ))
         }
+    };
+    Ok(ParsedKeystore { kdf, salt, iv, ciphertext, mac })
+}
+
+impl ParsedKeystore {
+    /// Derives the key from `password` (at most [`MAX_SCRYPT_WORK`] or [`MAX_PBKDF2_ROUNDS`] of
+    /// work: up to 256 MiB and about a second; call it without holding the key ring's lock, as
+    /// [`crate::vault::Vault::import_wallet_file`] does), checks the MAC and decrypts.
+    ///
+    /// Errors: `wrong_password` (MAC mismatch), `invalid_wallet` (not a valid private key).
+    pub fn decrypt(&self, password: &str) -> Result<Wallet> {
+        let mut derived = Zeroizing::new([0u8; 32]);
+        match self.kdf {
+            KeystoreKdf::Scrypt { log_n, r, p } => {
+                let sp = scrypt::Params::new(log_n, r, p, 32)
+                    .map_err(|_| invalid("The keystore's scrypt parameters are invalid."))?;
+                scrypt::scrypt(password.as_bytes(), &self.salt, &sp, derived.as_mut())
+                    .map_err(|_| invalid("The keystore's scrypt parameters are invalid."))?;
+            }
+            KeystoreKdf::Pbkdf2 { rounds } => {
+                pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password.as_bytes(), &self.salt, rounds, derived.as_mut());
+            }
+        }
+        let check = Keccak256::new().chain_update(&derived[16..32]).chain_update(self.ciphertext).finalize();
+        if check.as_slice() != self.mac.as_slice() {
+            return Err(VaultError::new(
+                ErrorKind::WrongPassword,
+                "This password does not open the wallet keystore.",
+                "Type the password you chose when the wallet was created (the iexec CLI asks for it at `iexec wallet create`). Letter case matters.",
+            ));
+        }
+        let mut key = Zeroizing::new(self.ciphertext);
+        // The key is 16 bytes and the IV 16 (checked by `parse_keystore`); the error is a guard.
+        let mut cipher = Aes128Ctr::new_from_slices(&derived[..16], &self.iv)
+            .map_err(|_| invalid("The keystore's IV is not 16 bytes."))?;
+        cipher.apply_keystream(key.as_mut());
+        Wallet::from_bytes(&key)
     }
-    let check = Keccak256::new().chain_update(&derived[16..32]).chain_update(&ciphertext).finalize();
-    if check.as_slice() != mac.as_slice() {
-        return Err(VaultError::new(
-            ErrorKind::WrongPassword,
-            "This password does not open the wallet keystore.",
-            "Type the password you chose when the wallet was created (the iexec CLI asks for it at `iexec wallet create`). Letter case matters.",
-        ));
-    }
-    let mut key = Zeroizing::new([0u8; 32]);
-    key.copy_from_slice(&ciphertext);
-    // Lengths were checked above (IV 16 bytes); the error is only a guard.
-    let mut cipher =
-        Aes128Ctr::new_from_slices(&derived[..16], &iv).map_err(|_| invalid("The keystore's IV is not 16 bytes."))?;
-    cipher.apply_keystream(key.as_mut());
-    Wallet::from_bytes(&key)
+}
+
+/// Decrypts a V3 keystore with `password`: [`parse_keystore`] (every check, the KDF's cost
+/// capped), then [`ParsedKeystore::decrypt`].
+///
+/// Errors: `wrong_password` (MAC mismatch), `invalid_wallet` (corrupt file, unsupported cipher
+/// or KDF, a cost above the caps, each named in the message).
+pub fn decrypt_keystore(text: &str, password: &str) -> Result<Wallet> {
+    parse_keystore(text)?.decrypt(password)
 }
 
 /// A keystore found in a folder.
@@ -309,5 +459,136 @@ mod tests {
         assert!(decrypt_keystore(&v.to_string(), "pw").unwrap_err().message.contains("argon2"));
         assert_eq!(decrypt_keystore("{not json", "pw").unwrap_err().kind, ErrorKind::InvalidWallet);
         assert_eq!(decrypt_keystore("{}", "pw").unwrap_err().kind, ErrorKind::InvalidWallet);
+    }
+
+    /// A keystore as geth and ethers write it, made here with a low cost: `kdf` is `scrypt` with
+    /// `n`, `r`, `p`, or `pbkdf2` with `c` = `n`.
+    fn make_keystore(password: &str, kdf: &str, n: u64, r: u32, p: u32) -> serde_json::Value {
+        let (salt, iv) = ([0x5a_u8; 32], [0x0f_u8; 16]);
+        let mut derived = [0u8; 32];
+        let kdfparams = if kdf == "scrypt" {
+            let sp = scrypt::Params::new(n.trailing_zeros() as u8, r, p, 32).unwrap();
+            scrypt::scrypt(password.as_bytes(), &salt, &sp, &mut derived).unwrap();
+            serde_json::json!({"dklen":32,"n":n,"r":r,"p":p,"salt":hex::encode(salt)})
+        } else {
+            pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password.as_bytes(), &salt, n as u32, &mut derived);
+            serde_json::json!({"dklen":32,"c":n,"prf":"hmac-sha256","salt":hex::encode(salt)})
+        };
+        let mut ct = hex::decode(PK).unwrap();
+        Aes128Ctr::new_from_slices(&derived[..16], &iv).unwrap().apply_keystream(&mut ct);
+        let mac = Keccak256::new().chain_update(&derived[16..32]).chain_update(&ct).finalize();
+        serde_json::json!({"version":3,"address":ADDR.trim_start_matches("0x").to_lowercase(),"crypto":{
+            "cipher":"aes-128-ctr","cipherparams":{"iv":hex::encode(iv)},"ciphertext":hex::encode(&ct),
+            "kdf":kdf,"kdfparams":kdfparams,"mac":hex::encode(mac)}})
+    }
+
+    fn with_params(kdf: &str, params: serde_json::Value) -> String {
+        let mut v = make_keystore("pw", "pbkdf2", 1, 0, 0);
+        v["crypto"]["kdf"] = kdf.into();
+        v["crypto"]["kdfparams"] = params;
+        v.to_string()
+    }
+
+    #[test]
+    fn keystores_decrypt_with_scrypt_and_pbkdf2() {
+        for (kdf, n, r, p) in [("scrypt", 1 << 10, 8, 1), ("scrypt", 1 << 4, 1, 8), ("pbkdf2", 1000, 0, 0)] {
+            let text = make_keystore("pw", kdf, n, r, p).to_string();
+            assert!(matches!(classify(&text).unwrap(), WalletFile::Keystore { address: Some(_) }));
+            assert_eq!(checksummed(&decrypt_keystore(&text, "pw").unwrap().address()), ADDR, "{kdf}");
+            assert_eq!(decrypt_keystore(&text, "PW").unwrap_err().kind, ErrorKind::WrongPassword);
+        }
+    }
+
+    /// The PBKDF2 test vector of the Web3 Secret Storage Definition (c = 262144): within the caps.
+    #[test]
+    fn the_web3_secret_storage_pbkdf2_vector_decrypts() {
+        let text = r#"{"crypto":{"cipher":"aes-128-ctr","cipherparams":{"iv":"6087dab2f9fdbbfaddc31a909735c1e6"},
+            "ciphertext":"5318b4d5bcd28de64ee5559e671353e16f075ecae9f99c7a79a38af5f869aa46","kdf":"pbkdf2",
+            "kdfparams":{"c":262144,"dklen":32,"prf":"hmac-sha256","salt":"ae3cd4e7013836a3df6bd7241b12db061dbe2c6785853cce422d148a624ce0bd"},
+            "mac":"517ead924a9d0dc3124507e3393d175ce3ff7c1e96529c6c555ce9e51205e9b2"},
+            "id":"3198bc9c-6672-5ab3-d995-4942343ae5b6","version":3}"#;
+        let w = decrypt_keystore(text, "testpassword").unwrap();
+        assert_eq!(hex::encode(w.secret_bytes()), "7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d");
+    }
+
+    /// What real wallets write passes the caps (checked without deriving: `parse_keystore` only).
+    #[test]
+    fn the_caps_accept_what_wallets_write() {
+        let salt = "22".repeat(32);
+        for (n, r, p, who) in
+            [(1u64 << 18, 8, 1, "geth standard"), (1 << 12, 8, 6, "geth light"), (1 << 17, 8, 1, "ethers")]
+        {
+            let text = with_params("scrypt", serde_json::json!({"dklen":32,"n":n,"r":r,"p":p,"salt":salt}));
+            let k = parse_keystore(&text).unwrap_or_else(|e| panic!("{who}: {}", e.message));
+            assert!(k.kdf.work() <= MAX_SCRYPT_WORK);
+        }
+        let text = with_params(
+            "pbkdf2",
+            serde_json::json!({"dklen":32,"c":1_000_000,"prf":"hmac-sha256","salt":"22".repeat(16)}),
+        );
+        assert_eq!(parse_keystore(&text).unwrap().kdf, KeystoreKdf::Pbkdf2 { rounds: 1_000_000 });
+        // eth-keyfile's scrypt (n = 2^18 with r = 1) is within the caps, but RustCrypto's scrypt
+        // follows RFC 7914 (n < 2^(16 r)): refused by name, before any allocation.
+        let text = with_params("scrypt", serde_json::json!({"dklen":32,"n":262144,"r":1,"p":8,"salt":salt}));
+        assert!(parse_keystore(&text).unwrap_err().message.contains("RFC 7914"));
+    }
+
+    /// Each cap refuses on its own, with `invalid_wallet` and a message naming the parameter and
+    /// the cap; `parse_keystore` derives nothing, so even without a check this test stays cheap.
+    #[test]
+    fn keystore_costs_and_lengths_above_the_caps_are_refused_by_name() {
+        let salt = "22".repeat(32);
+        let scrypt = |n: u64, r: u64, p: u64| {
+            with_params("scrypt", serde_json::json!({"dklen":32,"n":n,"r":r,"p":p,"salt":salt}))
+        };
+        let cases = [
+            (scrypt(1 << 19, 1, 1), "scrypt parameter n is 524288", "262144"),
+            (scrypt(1 << 40, 8, 1), "scrypt parameter n is 1099511627776", "262144"),
+            (scrypt(2, 16, 1), "scrypt parameter r is 16", "at most 8"),
+            (scrypt(2, 1, 16), "scrypt parameter p is 16", "at most 8"),
+            (scrypt(1 << 18, 8, 2), "scrypt work n \u{b7} r \u{b7} p is 4194304", "2097152"),
+            (
+                with_params(
+                    "pbkdf2",
+                    serde_json::json!({"dklen":32,"c":(1u64 << 20) + 1,"prf":"hmac-sha256","salt":salt}),
+                ),
+                "PBKDF2 round count c is 1048577",
+                "1048576",
+            ),
+            (
+                with_params("pbkdf2", serde_json::json!({"dklen":64,"c":10,"prf":"hmac-sha256","salt":salt})),
+                "dklen is 64",
+                "only 32",
+            ),
+            (
+                with_params(
+                    "pbkdf2",
+                    serde_json::json!({"dklen":32,"c":10,"prf":"hmac-sha256","salt":"22".repeat(65)}),
+                ),
+                "salt is 65 bytes",
+                "1 to 64",
+            ),
+            (
+                with_params("pbkdf2", serde_json::json!({"dklen":32,"c":10,"prf":"hmac-sha256","salt":""})),
+                "salt is 0 bytes",
+                "1 to 64",
+            ),
+        ];
+        for (text, what, cap) in cases {
+            let e = parse_keystore(&text).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidWallet, "{what}");
+            assert!(e.message.contains(what) && e.message.contains(cap), "{what}: {}", e.message);
+            assert_eq!(decrypt_keystore(&text, "pw").unwrap_err().message, e.message);
+        }
+        // Wrong lengths of the IV, the ciphertext and the MAC, by name.
+        for (field, bytes) in [("iv", 15), ("ciphertext", 33), ("mac", 31)] {
+            let mut v = make_keystore("pw", "pbkdf2", 1, 0, 0);
+            let slot = if field == "iv" { &mut v["crypto"]["cipherparams"]["iv"] } else { &mut v["crypto"][field] };
+            *slot = "ab".repeat(bytes).into();
+            let e = parse_keystore(&v.to_string()).unwrap_err();
+            assert!(e.message.contains(&format!("`{field}` is {bytes} bytes")), "{}", e.message);
+        }
+        let huge = format!(r#"{{"crypto":{{}},"pad":"{}"}}"#, " ".repeat(MAX_KEYSTORE_BYTES));
+        assert!(parse_keystore(&huge).unwrap_err().message.contains("too large"));
     }
 }

@@ -182,12 +182,35 @@ pub fn build_kit(keys: &[StoredKey], phrase: &Phrase) -> Result<(Vec<u8>, Manife
     zip.write_all(README.as_bytes()).map_err(ioerr)?;
     zip.finish().map_err(err)?;
 
-    let encryptor = age::Encryptor::with_user_passphrase(age::secrecy::SecretString::from(phrase.0.to_string()));
+    encrypt_kit(&plain, phrase, KIT_WORK_FACTOR).map(|out| (out, manifest))
+}
+
+/// The scrypt work factor of the kits this app writes: N = 2^18 (256 MiB, about a second; what
+/// age itself guesses when it cannot time the machine). Fixed rather than timed on the machine
+/// that makes the kit, so that every kit opens under [`MAX_KIT_WORK_FACTOR`] on any machine.
+/// The phrase holds 256 bits of entropy: the work factor is not what protects it.
+pub const KIT_WORK_FACTOR: u8 = 18;
+
+/// The largest scrypt work factor [`open_kit`] accepts: N = 2^20 (1 GiB, a few seconds). A kit's
+/// header states its own work factor and is read before anything authenticates it; age's own
+/// limit (about 16 times this machine's one-second work factor) would let a crafted kit take
+/// 4 GiB or more. Kits written before [`KIT_WORK_FACTOR`] was fixed used age's one-second
+/// target, 2^16 to 2^19 on today's machines: below this cap.
+pub const MAX_KIT_WORK_FACTOR: u8 = 20;
+
+/// Encrypts a kit's zip with `phrase` (age, one scrypt recipient with N = 2^`log_n`). Tests and
+/// fuzz seeds use a small `log_n`; [`build_kit`] uses [`KIT_WORK_FACTOR`].
+pub fn encrypt_kit(plain: &[u8], phrase: &Phrase, log_n: u8) -> Result<Vec<u8>> {
+    let ioerr = |e: std::io::Error| VaultError::internal(format!("kit encryption: {e}"));
+    let mut recipient = age::scrypt::Recipient::new(age::secrecy::SecretString::from(phrase.0.to_string()));
+    recipient.set_work_factor(log_n.clamp(1, MAX_KIT_WORK_FACTOR));
+    let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+        .map_err(|e| VaultError::internal(format!("kit encryption: {e}")))?;
     let mut out = Vec::new();
     let mut w = encryptor.wrap_output(&mut out).map_err(ioerr)?;
     w.write_all(&plain).map_err(ioerr)?;
     w.finish().map_err(ioerr)?;
-    Ok((out, manifest))
+    Ok(out)
 }
 
 /// What a kit holds, decrypted in memory.
@@ -204,14 +227,24 @@ impl std::fmt::Debug for OpenedKit {
     }
 }
 
-/// Largest kit read (a kit of 1,000 RSA-4096 keys is about 4 MB).
+/// Largest kit read (a kit of 1,000 RSA-4096 keys is about 4 MB), and largest manifest.
 const MAX_KIT_BYTES: u64 = 64 << 20;
+/// Largest key file read from a kit (an RSA-4096 PEM is about 3.3 KB).
+const MAX_KEY_FILE_BYTES: u64 = 1 << 20;
 
 /// Decrypts and checks a kit with a phrase already checked by [`check_phrase`].
 ///
 /// Errors: `phrase_for_another_kit` (valid words, but not this kit's), `invalid_kit` (not an age
 /// file, or its content is not a Result Vault kit, or a key does not match its fingerprint).
 pub fn open_kit(bytes: &[u8], phrase: &Phrase) -> Result<OpenedKit> {
+    open_kit_with_max_work_factor(bytes, phrase, MAX_KIT_WORK_FACTOR)
+}
+
+/// [`open_kit`] with another cap on the scrypt work factor stated by the kit's header (the fuzz
+/// target uses a small one to stay fast). A kit above the cap is refused before scrypt runs.
+///
+/// Errors: those of [`open_kit`]; `invalid_kit` for a work factor above `max_log_n`.
+pub fn open_kit_with_max_work_factor(bytes: &[u8], phrase: &Phrase, max_log_n: u8) -> Result<OpenedKit> {
     let not_kit = |why: String| {
         VaultError::new(
             ErrorKind::InvalidKit,
@@ -220,8 +253,13 @@ pub fn open_kit(bytes: &[u8], phrase: &Phrase) -> Result<OpenedKit> {
         )
     };
     let decryptor = age::Decryptor::new(bytes).map_err(|e| not_kit(format!("it is not an age file ({e})")))?;
-    let identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(phrase.0.to_string()));
+    let mut identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(phrase.0.to_string()));
+    // Checked by age against the header's work factor before scrypt runs (or allocates).
+    identity.set_max_work_factor(max_log_n);
     let mut reader = decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(|e| match e {
+        age::DecryptError::ExcessiveWork { required, .. } => not_kit(format!(
+            "its header asks for scrypt with N = 2^{required}, above the 2^{max_log_n} Result Vault accepts (a kit it writes uses 2^{KIT_WORK_FACTOR})"
+        )),
         age::DecryptError::NoMatchingKeys | age::DecryptError::DecryptionFailed => VaultError::new(
             ErrorKind::PhraseForAnotherKit,
             "These are valid recovery words, but not the words of this kit.",
@@ -236,6 +274,7 @@ pub fn open_kit(bytes: &[u8], phrase: &Phrase) -> Result<OpenedKit> {
         let mut m = String::new();
         zip.by_name("manifest.json")
             .map_err(|_| not_kit("no manifest".into()))?
+            .take(MAX_KIT_BYTES)
             .read_to_string(&mut m)
             .map_err(|e| not_kit(e.to_string()))?;
         serde_json::from_str(&m).map_err(|e| not_kit(format!("bad manifest: {e}")))?
@@ -248,6 +287,7 @@ pub fn open_kit(bytes: &[u8], phrase: &Phrase) -> Result<OpenedKit> {
         let mut pem = Zeroizing::new(String::new());
         zip.by_name(&mk.file)
             .map_err(|_| not_kit(format!("{} is missing", mk.file)))?
+            .take(MAX_KEY_FILE_BYTES)
             .read_to_string(&mut pem)
             .map_err(|e| not_kit(e.to_string()))?;
         let key = parse_private_key_pem(&pem, &mk.file)?;
@@ -284,5 +324,66 @@ mod phrase_tests {
         // A wrong count has no word to name.
         let e = check_phrase("abandon abandon").unwrap_err();
         assert_eq!(e.facts, None);
+    }
+}
+
+#[cfg(test)]
+mod work_factor_tests {
+    use super::*;
+
+    fn phrase() -> Phrase {
+        check_phrase(&format!("{} art", ["abandon"; 23].join(" "))).unwrap()
+    }
+
+    /// A kit's zip with no key: enough for `open_kit` to succeed.
+    fn empty_kit_zip() -> Vec<u8> {
+        let mut plain = Vec::new();
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut plain));
+        let manifest = Manifest {
+            format: "result-vault-recovery-kit".into(),
+            version: 1,
+            kit_id: "00".repeat(8),
+            created: Utc::now(),
+            keys: Vec::new(),
+        };
+        zip.start_file("manifest.json", zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(&serde_json::to_vec(&manifest).unwrap()).unwrap();
+        zip.finish().unwrap();
+        plain
+    }
+
+    /// The scrypt line of an age header, with its work factor replaced by `log_n`.
+    fn with_stated_work_factor(kit: &[u8], log_n: u8) -> Vec<u8> {
+        let start = kit.windows(10).position(|w| w == b"-> scrypt ").unwrap();
+        let end = start + kit[start..].iter().position(|&b| b == b'\n').unwrap();
+        let space = start + kit[start..end].iter().rposition(|&b| b == b' ').unwrap();
+        [&kit[..=space], log_n.to_string().as_bytes(), &kit[end..]].concat()
+    }
+
+    #[test]
+    fn a_kit_above_the_work_factor_cap_is_refused_before_scrypt_runs() {
+        let kit = encrypt_kit(&empty_kit_zip(), &phrase(), 12).unwrap();
+        assert!(open_kit_with_max_work_factor(&kit, &phrase(), 12).is_ok());
+        // Without the cap, age would accept 2^12 (its own limit is this machine's one-second
+        // work factor plus 4) and open it.
+        let e = open_kit_with_max_work_factor(&kit, &phrase(), 10).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidKit);
+        assert!(e.message.contains("N = 2^12, above the 2^10"), "{}", e.message);
+        // The production cap, against a header that states 2^21 (2 GiB) or 2^63.
+        for log_n in [MAX_KIT_WORK_FACTOR + 1, 63] {
+            let e = open_kit(&with_stated_work_factor(&kit, log_n), &phrase()).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidKit);
+            assert!(e.message.contains(&format!("N = 2^{log_n}, above the 2^20")), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn kits_are_written_with_the_fixed_work_factor_and_open_under_the_cap() {
+        let (kit, manifest) = build_kit(&[], &phrase()).unwrap();
+        let header = String::from_utf8_lossy(&kit[..kit.windows(4).position(|w| w == b"--- ").unwrap()]).into_owned();
+        let line = header.lines().find(|l| l.starts_with("-> scrypt ")).unwrap();
+        assert!(line.ends_with(&format!(" {KIT_WORK_FACTOR}")), "{line}");
+        assert!(KIT_WORK_FACTOR <= MAX_KIT_WORK_FACTOR);
+        assert_eq!(open_kit(&kit, &phrase()).unwrap().manifest, manifest);
     }
 }

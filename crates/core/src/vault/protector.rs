@@ -158,17 +158,54 @@ pub fn new_passphrase_protection() -> Protection {
     Protection::Passphrase { salt, m_cost: 19 * 1024, t_cost: 2, p_cost: 1 }
 }
 
-/// Derives the vault key from `passphrase` with the ring's Argon2id parameters.
+/// Derives the vault key from `passphrase` with the ring's Argon2id parameters, once they are
+/// checked against the bounds of [`MAX_ARGON2_M_COST_KIB`](crate::vault::store::MAX_ARGON2_M_COST_KIB)
+/// (at most 1 GiB and 4 passes over it): a header read from disk was already checked by
+/// [`Protection::decode`]; this checks again for a `Protection` built any other way.
+///
+/// The lock: this runs when a ring is opened ([`Vault::open_or_create`](crate::vault::Vault::open_or_create)),
+/// never inside `Vault::change`, so no read-modify-write of the ring waits on it. The one time
+/// it runs under `keyring.lock` is the creation of a ring (no file yet), which `open_or_create`
+/// does under the lock so that two processes make one ring: then the parameters are either this
+/// app's own ([`new_passphrase_protection`], 19 MiB, tens of milliseconds) or, if another
+/// process created a passphrase ring in between, that header's, checked as above.
+///
+/// Errors: `keyring_damaged` (parameters out of bounds), `internal` (a keychain ring).
 pub fn derive_from_passphrase(passphrase: &str, protection: &Protection) -> Result<VaultKey> {
     let Protection::Passphrase { salt, m_cost, t_cost, p_cost } = protection else {
         return Err(VaultError::internal("derive_from_passphrase on a keychain-protected ring"));
     };
-    let params =
-        argon2::Params::new(*m_cost, *t_cost, *p_cost, Some(32)).map_err(|e| VaultError::internal(e.to_string()))?;
+    protection.check_cost()?;
+    let params = argon2::Params::new(*m_cost, *t_cost, *p_cost, Some(32)).map_err(|e| {
+        VaultError::new(
+            ErrorKind::KeyringDamaged,
+            format!("The key ring cannot be read: its header's Argon2id parameters are invalid ({e})."),
+            "Restore your keys from your recovery kit (Keys > Restore), or import them again.",
+        )
+    })?;
     let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
     let mut k = Zeroizing::new([0u8; 32]);
     argon
         .hash_password_into(passphrase.as_bytes(), salt, k.as_mut())
         .map_err(|e| VaultError::internal(e.to_string()))?;
     Ok(VaultKey(k))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Out-of-bounds parameters are refused before Argon2 runs, even for a `Protection` that did
+    /// not come through `Protection::decode` (1,000 passes over 8 KiB would run, and succeed).
+    #[test]
+    fn out_of_bounds_parameters_are_refused_before_deriving() {
+        let ok = Protection::Passphrase { salt: [1; 16], m_cost: 8, t_cost: 1, p_cost: 1 };
+        assert!(derive_from_passphrase("pw", &ok).is_ok());
+        let slow = Protection::Passphrase { salt: [1; 16], m_cost: 8, t_cost: 1000, p_cost: 1 };
+        let e = derive_from_passphrase("pw", &slow).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::KeyringDamaged);
+        assert!(e.message.contains("t_cost = 1000"), "{}", e.message);
+        let wide = Protection::Passphrase { salt: [1; 16], m_cost: 8 * 64, t_cost: 1, p_cost: 64 };
+        assert_eq!(derive_from_passphrase("pw", &wide).unwrap_err().kind, ErrorKind::KeyringDamaged);
+    }
 }

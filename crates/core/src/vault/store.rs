@@ -35,6 +35,27 @@ pub const LOCK_FILE: &str = "keyring.lock";
 const MAGIC: &[u8; 4] = b"RVKR";
 const VERSION: u8 = 1;
 
+/// Bounds on a passphrase ring's Argon2id parameters, checked when the header is read
+/// ([`Protection::decode`]) and again before a derivation
+/// ([`derive_from_passphrase`](crate::vault::protector::derive_from_passphrase)): the header
+/// is read before anything authenticates it, so a damaged or crafted one must not make the app
+/// allocate gigabytes or compute for minutes.
+///
+/// This app writes m = 19 MiB, t = 2, p = 1
+/// ([`new_passphrase_protection`](crate::vault::protector::new_passphrase_protection), OWASP's
+/// first recommendation); the bounds leave a wide margin for a later version that raises them
+/// (RFC 9106's second recommendation is 64 MiB, t = 3, p = 4): memory at most 1 GiB, at most
+/// 10 passes, at most 16 lanes, and the work m \u{b7} t at most 4 passes over 1 GiB (seconds,
+/// not minutes). Zero, or less memory than Argon2 allows (8 KiB per lane), is refused too.
+/// Out of bounds is `keyring_damaged`: this app never writes such a header.
+pub const MAX_ARGON2_M_COST_KIB: u32 = 1 << 20;
+/// See [`MAX_ARGON2_M_COST_KIB`].
+pub const MAX_ARGON2_T_COST: u32 = 10;
+/// See [`MAX_ARGON2_M_COST_KIB`].
+pub const MAX_ARGON2_P_COST: u32 = 16;
+/// The largest m_cost (KiB) \u{b7} t_cost. See [`MAX_ARGON2_M_COST_KIB`].
+pub const MAX_ARGON2_WORK_KIB: u64 = 4 << 20;
+
 /// A 32-byte vault key, zeroized on drop.
 #[derive(Clone)]
 pub struct VaultKey(pub Zeroizing<[u8; 32]>);
@@ -93,7 +114,45 @@ impl Protection {
         h
     }
 
-    /// Parses the header at the start of `bytes`; returns it and its length.
+    /// Checks a passphrase ring's Argon2id parameters against [`MAX_ARGON2_M_COST_KIB`] and
+    /// the other bounds (a keychain ring has none).
+    ///
+    /// Errors: `keyring_damaged`, naming the parameter and its bound.
+    pub fn check_cost(&self) -> Result<()> {
+        let Protection::Passphrase { m_cost, t_cost, p_cost, .. } = *self else {
+            return Ok(());
+        };
+        let out = |what: String| {
+            Err(damaged(&format!(
+                "its header asks Argon2id for {what}, which this app never writes (the header is damaged)"
+            )))
+        };
+        if p_cost == 0 || p_cost > MAX_ARGON2_P_COST {
+            return out(format!("p_cost = {p_cost} lanes (Result Vault accepts 1 to {MAX_ARGON2_P_COST})"));
+        }
+        if t_cost == 0 || t_cost > MAX_ARGON2_T_COST {
+            return out(format!("t_cost = {t_cost} passes (Result Vault accepts 1 to {MAX_ARGON2_T_COST})"));
+        }
+        if m_cost > MAX_ARGON2_M_COST_KIB || m_cost < 8 * p_cost {
+            return out(format!(
+                "m_cost = {m_cost} KiB of memory (Result Vault accepts {} to {MAX_ARGON2_M_COST_KIB} KiB, 1 GiB)",
+                8 * p_cost
+            ));
+        }
+        let work = u64::from(m_cost) * u64::from(t_cost);
+        if work > MAX_ARGON2_WORK_KIB {
+            return out(format!(
+                "m_cost \u{b7} t_cost = {work} KiB of work (Result Vault accepts at most {MAX_ARGON2_WORK_KIB}, 4 passes over 1 GiB)"
+            ));
+        }
+        Ok(())
+    }
+
+    /// Parses the header at the start of `bytes`; returns it and its length. A passphrase
+    /// header's Argon2id parameters are checked here ([`Protection::check_cost`]), before
+    /// anything can derive a key from them.
+    ///
+    /// Errors: `keyring_damaged`.
     pub fn decode(bytes: &[u8]) -> Result<(Self, usize)> {
         let damaged = || damaged("its header is not a Result Vault key ring");
         if bytes.len() < 8 || &bytes[..4] != MAGIC {
@@ -118,6 +177,7 @@ impl Protection {
             }
             _ => return Err(damaged()),
         };
+        p.check_cost()?;
         Ok((p, 8 + plen))
     }
 }
@@ -286,6 +346,43 @@ mod tests {
         let names: Vec<String> =
             fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
         assert!(names.iter().all(|n| n == KEYRING_FILE || n == PREVIOUS_FILE), "{names:?}");
+    }
+
+    fn passphrase(m_cost: u32, t_cost: u32, p_cost: u32) -> Vec<u8> {
+        Protection::Passphrase { salt: [7; 16], m_cost, t_cost, p_cost }.encode()
+    }
+
+    /// Each bound refuses on its own, at `decode`, with `keyring_damaged` and a message naming
+    /// the parameter; what this app writes, and RFC 9106's recommendations up to 1 GiB, pass.
+    #[test]
+    fn argon2_parameters_out_of_bounds_are_refused_when_the_header_is_read() {
+        for (m, t, p) in [(19 * 1024, 2, 1), (64 * 1024, 3, 4), (1 << 20, 4, 16), (8, 1, 1)] {
+            assert!(Protection::decode(&passphrase(m, t, p)).is_ok(), "{m} {t} {p}");
+        }
+        let cases = [
+            (passphrase((1 << 20) + 1, 1, 1), "m_cost = 1048577 KiB"),
+            (passphrase(u32::MAX, 1, 1), "m_cost = 4294967295 KiB"),
+            (passphrase(15, 1, 2), "m_cost = 15 KiB"),
+            (passphrase(0, 1, 1), "m_cost = 0 KiB"),
+            (passphrase(19 * 1024, 11, 1), "t_cost = 11 passes"),
+            (passphrase(19 * 1024, u32::MAX, 1), "t_cost = 4294967295 passes"),
+            (passphrase(19 * 1024, 0, 1), "t_cost = 0 passes"),
+            (passphrase(19 * 1024, 2, 17), "p_cost = 17 lanes"),
+            (passphrase(19 * 1024, 2, 0), "p_cost = 0 lanes"),
+            (passphrase(1 << 20, 5, 1), "m_cost \u{b7} t_cost = 5242880 KiB"),
+        ];
+        for (header, what) in cases {
+            let e = Protection::decode(&header).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::KeyringDamaged, "{what}");
+            assert!(e.message.contains(what) && e.message.contains("Argon2id"), "{what}: {}", e.message);
+            // The same refusal from a whole sealed file, before any key is tried.
+            let mut sealed = header.clone();
+            sealed.extend_from_slice(&[0; 64]);
+            assert_eq!(unseal(&sealed, &VaultKey::random()).unwrap_err().kind, ErrorKind::KeyringDamaged);
+            let dir = tempfile::tempdir().unwrap();
+            fs::write(dir.path().join(KEYRING_FILE), &sealed).unwrap();
+            assert_eq!(read_protection(dir.path()).unwrap_err().kind, ErrorKind::KeyringDamaged);
+        }
     }
 
     #[test]
