@@ -308,6 +308,37 @@ test('SMS: "local" is absent, the old key is pushed and the stand-in holds the e
   assert.match(await textOf(`${smsRow} ${byId('sms-state')}`), /No key/);
   assert.equal(await secretOf(wallet.address), null);
 
+  // A key no verified recovery kit holds is never pushed (a lost computer would lose every result
+  // encrypted for it): refused with backup_required, and nothing reaches the SMS.
+  await click(`${smsRow} ${byId('sms-push')}`);
+  await waitUntil(
+    async () => (await attrOf(`${smsRow} ${byId('sms-error')}`, 'data-kind')) === 'backup_required',
+    'the push to be refused until a kit holds the key',
+    30000,
+  );
+  assert.equal(await secretOf(wallet.address), null, 'nothing pushed');
+  assert.equal((await smsState()).log.filter((r) => r.method === 'POST' || r.method === 'PUT').length, 0);
+  await shot('wallet-01b-push-needs-kit', smsRow);
+  // Back up (words, quiz, test restore), then push.
+  await click(byId('start-backup'));
+  await s.find(byId('backup-wizard'));
+  await nextPath(path.join(dir, 'sms-kit.age'));
+  await click(byId('backup-save'));
+  await s.find(byId('backup-words'), { timeoutMs: 30000 });
+  const kitWords = [];
+  for (const el of await s.findAll(byId('backup-word'))) {
+    kitWords[Number(await el.attr('data-index')) - 1] = (await el.text()).replace(/^\s*\d+[.)]?\s*/, '').trim();
+  }
+  recordSecrets(kitWords.join(' '));
+  await click(byId('backup-continue'));
+  for (const input of await s.findAll(byId('quiz-word-input'))) {
+    await input.click();
+    await input.sendKeys(kitWords[Number(await input.attr('data-index')) - 1]);
+  }
+  await click(byId('quiz-submit'));
+  await s.find(byId('backup-done'), { timeoutMs: 60000 });
+  await click(byId('backup-close'));
+
   await click(`${smsRow} ${byId('sms-push')}`);
   await waitUntil(async () => (await attrOf(smsRow, 'data-state')) === 'pushed_from_vault', 'the row to say pushed', 30000);
   assert.match(await textOf(`${smsRow} ${byId('sms-state')}`), /Your key was pushed from this vault/);

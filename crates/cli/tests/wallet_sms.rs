@@ -177,6 +177,14 @@ fn wallet_import_sms_push_and_a_rotation_that_resumes() {
     assert_eq!(check(&h), json!({ "network": "local", "address": address, "key_set": false }));
     let kind = h.error_kind(&[&["sms", "push", "--json"][..], &net[..]].concat());
     assert_eq!(kind, "wrong_password", "a path-only wallet needs its password");
+    // A key no verified recovery kit holds is never pushed, and nothing reaches the SMS.
+    let kind = h.error_kind(&[&["sms", "push", "--json", "--password-file", p(&good)][..], &net[..]].concat());
+    assert_eq!(kind, "backup_required");
+    assert_eq!(check(&h)["key_set"], false, "nothing was pushed");
+    let kit = d.join("before-push.age");
+    let phrase = h.json(&["keys", "backup", "--output", p(&kit), "--json"])["phrase"].as_str().unwrap().to_owned();
+    let o = h.run_stdin(&["keys", "verify-backup", p(&kit), "--json"], &format!("{phrase}\n"));
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let pushed = h.json(&[&["sms", "push", "--json", "--password-file", p(&good)][..], &net[..]].concat());
     assert_eq!(pushed["created"], true);
     assert_eq!(check(&h)["key_set"], true);

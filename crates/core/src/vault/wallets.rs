@@ -412,7 +412,8 @@ impl Vault {
 
     /// Pushes the active key to an SMS (checking first: create or update) and journals it.
     ///
-    /// Errors: `keyring_empty` (no active key), `wallet_required`, `wrong_password`, and those of
+    /// Errors: `keyring_empty` (no active key), `backup_required` (no verified kit holds the
+    /// active key), `wallet_required`, `wrong_password`, and those of
     /// [`crate::sms::Sms::push`].
     pub fn push_active_key(
         &mut self,
@@ -424,6 +425,19 @@ impl Vault {
         self.refresh()?;
         let wallet = self.signer(Some(address), password)?;
         let key = self.active_key()?;
+        // The rotation's invariant, on every path: the SMS never receives a key that no verified
+        // recovery kit holds (a lost computer would then lose every result encrypted for it, and
+        // a key slipped into the ring by someone else is refused until the user backs it up).
+        if !self.data.is_backed_up(&key.fingerprint) {
+            return Err(VaultError::new(
+                ErrorKind::BackupRequired,
+                format!(
+                    "The key \"{}\" is in no verified recovery kit: pushing it now could lose the results of every task that starts after the push.",
+                    key.label
+                ),
+                "Make a recovery kit and verify it (Keys > Back up), then push again.",
+            ));
+        }
         let (public_pem, _) = self.export_public(&key.fingerprint)?;
         let outcome = crate::sms::Sms::new(sms_url).and_then(|s| s.push(&wallet, &public_pem));
         // Refusals are journaled too (the answer is part of the record); unreachable is not a push.
