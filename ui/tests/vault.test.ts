@@ -87,7 +87,7 @@ describe("vault state", () => {
   });
 
   it("reminds while a key is in no verified kit, or the kit is out of date", () => {
-    const overview = { protection: "keychain" as const, keys: [], not_backed_up: [], kit_out_of_date: false };
+    const overview = { protection: "keychain" as const, keys: [], not_backed_up: [], kit_out_of_date: false, active_key: null };
     expect(reminderOf({ name: "open", overview })).toBeNull();
     expect(reminderOf({ name: "open", overview: { ...overview, not_backed_up: ["a", "b"] } })).toEqual({
       count: 2,
@@ -105,10 +105,13 @@ describe("the key ring's store", () => {
   const older = sampleKey({ label: "Old", created: "2024-01-01T00:00:00Z" });
   const newer = sampleKey({ fingerprint: SAMPLE_FINGERPRINT_2, label: "New", created: "2025-06-01T00:00:00Z" });
 
-  it("derives the active key in one place: the newest key whose status is active", async () => {
-    expect(activeKey([])).toBeNull();
-    expect(activeKey([older, newer])?.label).toBe("New");
-    expect(activeKey([older, { ...newer, status: "retired" }])?.label).toBe("Old");
+  it("takes the active key from the engine's overview, in one place", async () => {
+    const base = { protection: "keychain" as const, not_backed_up: [], kit_out_of_date: false };
+    expect(activeKey({ ...base, keys: [], active_key: null })).toBeNull();
+    expect(activeKey({ ...base, keys: [older, newer], active_key: newer.fingerprint })?.label).toBe("New");
+    // Whatever the dates say, the engine's word is the one used.
+    expect(activeKey({ ...base, keys: [older, newer], active_key: older.fingerprint })?.label).toBe("Old");
+    expect(activeKey({ ...base, keys: [older, newer], active_key: null })).toBeNull();
     const backend = createMockBackend({ ringKeys: [older, newer] });
     const vault = createVault(backend);
     expect(get(vault.active)).toBeNull();
@@ -116,13 +119,15 @@ describe("the key ring's store", () => {
     expect(get(vault.active)?.fingerprint).toBe(SAMPLE_FINGERPRINT_2);
   });
 
-  it("takes a renamed or retired key from the command's answer, without reading the overview again", async () => {
+  it("takes a renamed key from the command's answer; after a retire, the engine says which key is active", async () => {
     const backend = createMockBackend({ ringKeys: [older, newer] });
     const vault = createVault(backend);
     await vault.start();
     await vault.rename(SAMPLE_FINGERPRINT, "Renamed");
-    await vault.retire(SAMPLE_FINGERPRINT_2);
     expect(backend.callsTo("keys_overview")).toHaveLength(0);
+    expect(get(vault.active)?.label).toBe("New");
+    await vault.retire(SAMPLE_FINGERPRINT_2);
+    expect(backend.callsTo("keys_overview")).toHaveLength(1);
     const state = get(vault);
     if (state.name !== "open") throw new Error("not open");
     expect(state.overview.keys.map((k) => [k.label, k.status])).toEqual([
@@ -137,9 +142,15 @@ describe("the key ring's store", () => {
     const vault = createVault(backend);
     await vault.start();
     await vault.remove(SAMPLE_FINGERPRINT);
-    expect(backend.callsTo("keys_overview")).toHaveLength(0);
+    expect(backend.callsTo("keys_overview")).toHaveLength(1);
     expect(get(vault)).toMatchObject({ overview: { keys: [{ label: "New" }] } });
-    const overview = { protection: "keychain" as const, keys: [older, newer], not_backed_up: [older.fingerprint], kit_out_of_date: true };
+    const overview = {
+      protection: "keychain" as const,
+      keys: [older, newer],
+      not_backed_up: [older.fingerprint],
+      kit_out_of_date: true,
+      active_key: newer.fingerprint,
+    };
     expect(withoutKey(overview, older.fingerprint)).toMatchObject({ keys: [newer], not_backed_up: [], kit_out_of_date: false });
     expect(withoutKey(overview, newer.fingerprint)).toMatchObject({ keys: [older], kit_out_of_date: true });
   });

@@ -151,6 +151,8 @@ fn a_rotation_resumes_after_a_crash_at_every_step_and_never_pushes_an_unbacked_k
     let status = |fp: &str| keys.iter().find(|k| k.fingerprint == fp).map(|k| k.status);
     assert_eq!(status(&old), Some(result_vault_core::vault::model::KeyStatus::Retired));
     assert_eq!(status(&new), Some(result_vault_core::vault::model::KeyStatus::Active));
+    // The engine says which key is active (the hosts never re-derive it).
+    assert_eq!(engine(dir.path()).keys_overview().unwrap().active_key.as_deref(), Some(new.as_str()));
 }
 
 #[test]

@@ -352,6 +352,11 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
     keys: options.ringKeys.map((k) => ({ ...k, addresses: [...k.addresses] })),
     not_backed_up: options.ringKeys.filter((k) => !k.backed_up).map((k) => k.fingerprint),
     kit_out_of_date: options.kitOutOfDate,
+    // As the engine decides it: the newest key whose status is active.
+    active_key:
+      options.ringKeys
+        .filter((k) => k.status === "active")
+        .sort((a, b) => Date.parse(b.created) - Date.parse(a.created))[0]?.fingerprint ?? null,
   });
   const findKey = (fingerprint: string): KeySummary => {
     const key = options.ringKeys.find((k) => k.fingerprint === fingerprint);

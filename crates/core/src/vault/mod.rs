@@ -121,6 +121,9 @@ pub struct VaultOverview {
     pub not_backed_up: Vec<String>,
     /// A kit was made, but some key is missing from every verified kit.
     pub kit_out_of_date: bool,
+    /// The fingerprint of the active key (the one pushed to the SMS and replaced by a rotation:
+    /// the newest key whose status is active), if any. Decided here only, never by a host.
+    pub active_key: Option<String>,
 }
 
 /// Generates an RSA-4096 key pair (seconds of CPU; call it off the UI thread and without holding
@@ -313,6 +316,7 @@ impl Vault {
             keys: self.keys(),
             kit_out_of_date: !self.data.kits.is_empty() && !not_backed_up.is_empty(),
             not_backed_up,
+            active_key: self.active_key().ok().map(|k| k.fingerprint),
         }
     }
 

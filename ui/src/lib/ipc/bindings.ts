@@ -220,7 +220,12 @@ not_backed_up: Array<string>,
 /**
  * A kit was made, but some key is missing from every verified kit.
  */
-kit_out_of_date: boolean, };
+kit_out_of_date: boolean, 
+/**
+ * The fingerprint of the active key (the one pushed to the SMS and replaced by a rotation:
+ * the newest key whose status is active), if any. Decided here only, never by a host.
+ */
+active_key: string | null, };
 export type ImportOutcome = { 
 /**
  * The key (new or already there).

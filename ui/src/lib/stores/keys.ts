@@ -45,14 +45,12 @@ export type VaultState =
   | { name: "open"; overview: VaultOverview };
 
 /**
- * The ring's active key: the key a push sends and a rotation replaces, the newest of the keys whose
- * status is `active`. The one place the UI decides it (Keys, the tour and the rotation wizard read
- * `Vault.active`); when the engine reports the active key itself, only this function changes.
+ * The ring's active key: the key a push sends and a rotation replaces. The engine decides it
+ * (`VaultOverview.active_key`); the UI only looks it up (Keys, the tour and the rotation wizard
+ * read `Vault.active`).
  */
-export function activeKey(keys: readonly KeySummary[]): KeySummary | null {
-  return (
-    keys.filter((k) => k.status === "active").sort((a, b) => Date.parse(b.created) - Date.parse(a.created))[0] ?? null
-  );
+export function activeKey(overview: VaultOverview): KeySummary | null {
+  return overview.keys.find((k) => k.fingerprint === overview.active_key) ?? null;
 }
 
 /** The overview with one key replaced (`keys_rename`, `keys_retire`): nothing else depends on it. */
@@ -182,7 +180,7 @@ export function createVault(backend: Backend): Vault {
 
   return {
     subscribe: store.subscribe,
-    active: derived(store, (s) => (s.name === "open" ? activeKey(s.overview.keys) : null)),
+    active: derived(store, (s) => (s.name === "open" ? activeKey(s.overview) : null)),
     async start() {
       store.set({ name: "starting" });
       try {
@@ -250,11 +248,14 @@ export function createVault(backend: Backend): Vault {
     async retire(fingerprint) {
       const key = await call(() => backend.keysRetire(fingerprint));
       updateOverview((o) => withKey(o, key));
+      // Retiring may change which key is active: the engine says which.
+      await refresh();
       return key;
     },
     async remove(fingerprint) {
       const key = await call(() => backend.keysDelete(fingerprint));
       updateOverview((o) => withoutKey(o, key.fingerprint));
+      await refresh();
       return key;
     },
     async exportKey(fingerprint, isPrivate) {
