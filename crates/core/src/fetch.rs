@@ -8,7 +8,7 @@ use alloy_primitives::B256;
 use serde::Serialize;
 
 use crate::archive::{open_result, OpenOptions, OpenOutcome, OutputTarget};
-use crate::chain::{ChainTask, Network, ResultLocation, Rpc, TaskStatus};
+use crate::chain::{ChainTask, IpfsLocation, Network, ResultLocation, Rpc, TaskStatus};
 use crate::download::{download, DownloadOptions, DownloadOutcome, DownloadProgress};
 use crate::error::{ErrorKind, Result, VaultError};
 use crate::keys::KeyCandidate;
@@ -51,13 +51,37 @@ pub fn archive_path(downloads: &Path, task_id: &str) -> PathBuf {
 
 /// The gateway URLs of a result location: each gateway + the absolute location (which replaces
 /// any path of the gateway URL, docs/design.md 3.4).
+///
+/// Only a location that [`IpfsLocation::parse`] accepts gives URLs (none otherwise), and each
+/// URL is on its gateway's own scheme, host and port: the location only ever sets the path
+/// (never joined as a relative reference, which `//host/…` or `http://…` would redirect), and
+/// a URL whose origin differs from its gateway's is dropped. Gateways that are not `http` or
+/// `https` URLs with a host are skipped. docs/design.md 3.5.
 pub fn gateway_urls(gateways: &[String], location: &str) -> Vec<String> {
-    gateways.iter().filter_map(|g| reqwest::Url::parse(g).ok()?.join(location).ok()).map(|u| u.to_string()).collect()
+    let Ok(location) = IpfsLocation::parse(location) else { return Vec::new() };
+    gateways
+        .iter()
+        .filter_map(|g| {
+            let gateway = reqwest::Url::parse(g).ok()?;
+            if !matches!(gateway.scheme(), "http" | "https") || gateway.host_str().is_none() {
+                return None;
+            }
+            let mut url = gateway.clone();
+            url.set_path(&location.path());
+            url.set_query(None);
+            url.set_fragment(None);
+            (url.origin() == gateway.origin()).then(|| url.to_string())
+        })
+        .collect()
 }
 
-/// Reads a task and says why there is nothing to download, if so.
+/// Reads a task and says why there is nothing to download, if so. The location returned is a
+/// checked `/ipfs/<CID>[/<segment>…]` path ([`IpfsLocation`]): any other location written on
+/// chain (a URL, `//host/…`, `file:`, `..`, backslashes, control characters, a malformed CID)
+/// is `no_result`, with the reason in the message (docs/design.md 3.5).
 ///
-/// Errors: `task_not_found`, `no_result` (not completed; callback; dropbox; none), `network`.
+/// Errors: `task_not_found`, `no_result` (not completed; callback; dropbox; none; a location
+/// that is not a safe IPFS path), `network`.
 pub fn confirm_downloadable(network: &Network, task_id: &str) -> Result<(ChainTask, String)> {
     let id: B256 = task_id.trim().parse().map_err(|_| {
         VaultError::new(
@@ -88,10 +112,13 @@ pub fn confirm_downloadable(network: &Network, task_id: &str) -> Result<(ChainTa
         );
     }
     match &task.result {
-        ResultLocation::Ipfs { location } => {
-            let location = location.clone();
-            Ok((task, location))
-        }
+        ResultLocation::Ipfs { location } => match IpfsLocation::parse(location) {
+            Ok(checked) => Ok((task, checked.path())),
+            Err(why) => no_result(
+                format!("The chain names a result location that Result Vault refuses to use: {why}. Only /ipfs/<CID> locations are downloaded."),
+                "The result location was written on chain by whoever completed the task; it may be malformed or hostile. Ask the requester for the result file, then open it with Result Vault.",
+            ),
+        },
         ResultLocation::Ethereum => no_result(
             "This is a callback task: its result was sent on chain to the callback contract; there is no file to download.".into(),
             "Read the result from the callback contract.",
@@ -162,4 +189,37 @@ pub fn open_and_verify(
         (_, None) => return Err(VaultError::internal("no folder to verify")),
     };
     Ok(FetchOutcome { task: task.clone(), download: dl, open, verification })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CID: &str = "QmbWqxBEKC3P8tqsKc98xmWNzrzDtRLMiMPL8wBuTGsMnR";
+
+    #[test]
+    fn gateway_urls_stay_on_the_gateways_host() {
+        let gateways = vec!["https://gw.example/some/prefix?x=1".to_owned(), "http://127.0.0.1:8080".to_owned()];
+        assert_eq!(
+            gateway_urls(&gateways, &format!("/ipfs/{CID}/a/b.zip")),
+            vec![format!("https://gw.example/ipfs/{CID}/a/b.zip"), format!("http://127.0.0.1:8080/ipfs/{CID}/a/b.zip")]
+        );
+        for hostile in [
+            format!("//evil.example/ipfs/{CID}"),
+            format!("http://10.0.0.1/ipfs/{CID}"),
+            format!("https://evil.example/ipfs/{CID}"),
+            format!("file:///ipfs/{CID}"),
+            format!("/ipfs/{CID}/../../x"),
+            format!("/ipfs/{CID}/..\\..\\x"),
+            "/ipfs/../../evil".to_owned(),
+            format!("ipfs/{CID}"),
+            format!("/ipfs/{CID}/%2f%2fevil.example"),
+            format!("/ipfs/{CID}\r\nHost: evil.example"),
+            "/ipfs/QmTestCid".to_owned(),
+        ] {
+            assert_eq!(gateway_urls(&gateways, &hostile), Vec::<String>::new(), "{hostile:?}");
+        }
+        // A gateway that is not an http(s) URL with a host gives no URL.
+        assert!(gateway_urls(&["file:///tmp".to_owned()], &format!("/ipfs/{CID}")).is_empty());
+    }
 }

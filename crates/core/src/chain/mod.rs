@@ -3,11 +3,13 @@
 
 pub mod abi;
 pub mod address;
+pub mod location;
 pub mod networks;
 pub mod rpc;
 pub mod task;
 
 pub use address::{checksummed, parse_address};
+pub use location::IpfsLocation;
 pub use networks::Network;
 pub use rpc::Rpc;
-pub use task::{task_id, ChainTask, ResultLocation, TaskStatus};
+pub use task::{deal_final_time, task_id, ChainTask, ResultLocation, TaskStatus, FINAL_DEADLINE_RATIO};

@@ -13,8 +13,24 @@ pub fn task_id(deal_id: B256, idx: U256) -> B256 {
     keccak256(buf)
 }
 
-/// A task's state, with TIMEOUT derived as the iexec SDK does (status < COMPLETED and now past
-/// the final deadline).
+/// PoCo's `FINAL_DEADLINE_RATIO` (a constant of the hub, `FacetBase.sol`; also its view
+/// `final_deadline_ratio()`): a task's final deadline is `deal.startTime + FINAL_DEADLINE_RATIO ×
+/// category.workClockTimeRef` (PoCo's `initialize` writes exactly this into the task).
+pub const FINAL_DEADLINE_RATIO: u64 = 10;
+
+/// The final deadline of every task of a deal (unix seconds), from the deal's `startTime` and
+/// its category's `workClockTimeRef` (seconds): what PoCo writes into a task when it is
+/// initialised, and what the iexec SDK calls the deal's `finalTime`. A task still uninitialised
+/// at that time never will be: the SDK shows it timed out (`deadlineReached`), and so does
+/// Result Vault ([`TaskStatus::derive`] with status 0). Saturating: a hostile chain cannot
+/// overflow it.
+pub fn deal_final_time(start_time: u64, work_clock_time_ref: u64) -> u64 {
+    start_time.saturating_add(FINAL_DEADLINE_RATIO.saturating_mul(work_clock_time_ref))
+}
+
+/// A task's state, with TIMEOUT derived as the iexec SDK does: status < COMPLETED and now at or
+/// past the final deadline. For a task not initialised on chain (status 0), the final deadline
+/// is its deal's final time ([`deal_final_time`]) when known, 0 (never times out) otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
@@ -148,6 +164,12 @@ mod tests {
         assert_eq!(TaskStatus::derive(3, 100, 200), TaskStatus::Completed);
         assert_eq!(TaskStatus::derive(4, 100, 200), TaskStatus::Failed);
         assert_eq!(TaskStatus::derive(0, 0, 200), TaskStatus::Unset);
+        // Never initialised: timed out once the deal's final time has passed.
+        let final_time = deal_final_time(1_000, 300);
+        assert_eq!(final_time, 4_000);
+        assert_eq!(TaskStatus::derive(0, final_time, 3_999), TaskStatus::Unset);
+        assert_eq!(TaskStatus::derive(0, final_time, 4_000), TaskStatus::Timeout);
+        assert_eq!(deal_final_time(u64::MAX - 1, u64::MAX), u64::MAX);
     }
 
     #[test]
