@@ -6,6 +6,10 @@
 //!
 //! A cancelled or cut download keeps its `.part` (and a small `.part.json` with the validator
 //! and size), so the next attempt, even after a restart, resumes where it stopped.
+//!
+//! Gateways are not trusted (docs/design.md 3.5): the client follows a redirect only within the
+//! gateway's own origin, never from HTTPS to HTTP nor to another host or port
+//! ([`crate::http::redirect_refusal`]); a gateway that redirects elsewhere is not asked again.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
@@ -131,6 +135,8 @@ fn host_of(url: &str) -> String {
 enum Failure {
     /// Worth retrying (cut, timeout, 5xx, 429).
     Retry(String),
+    /// This gateway redirected where Result Vault does not follow: not asked again.
+    Refused(String),
     /// This gateway does not have it (404, 410): try the next, do not retry here.
     Missing(String),
     /// Stop now (cancelled, disk error).
@@ -167,11 +173,15 @@ pub fn download(
     let mut attempts = 0;
     let mut last = String::from("no gateway is configured");
     let mut missing = 0;
+    let mut refused = vec![false; urls.len()];
     for round in 0..opts.rounds.max(1) {
         missing = 0;
         // The first failure of a round says what went wrong (the next gateways' refusals follow from it).
         let mut first_failure: Option<String> = None;
-        for url in urls {
+        for (i, url) in urls.iter().enumerate() {
+            if refused[i] {
+                continue;
+            }
             cancel.check()?;
             attempts += 1;
             match attempt(&http, url, dest, attempts, progress, cancel) {
@@ -194,9 +204,15 @@ pub fn download(
                     first_failure.get_or_insert_with(|| why.clone());
                     last = why;
                 }
+                Err(Failure::Refused(why)) => {
+                    refused[i] = true;
+                    first_failure.get_or_insert_with(|| why.clone());
+                    last = why;
+                }
             }
         }
-        if missing == urls.len() {
+        let refused_count = refused.iter().filter(|r| **r).count();
+        if missing == urls.len() || (refused_count > 0 && missing + refused_count == urls.len()) {
             break;
         }
         if round + 1 < opts.rounds {
@@ -280,6 +296,9 @@ fn attempt(
         }
     }
     let mut resp = req.send().map_err(|e| {
+        if let Some(why) = crate::http::redirect_refused(&e) {
+            return Failure::Refused(format!("{gateway} redirected {why}, which Result Vault refuses"));
+        }
         let why = if e.is_timeout() {
             "timed out"
         } else if e.is_connect() {

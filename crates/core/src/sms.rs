@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::chain::address::checksummed;
 use crate::error::{ErrorKind, Result, VaultError};
-use crate::http::{client, network_error};
+use crate::http::{client, describe_send_error, network_error, read_limited};
 use crate::wallet::Wallet;
 
 /// The secret's name.
@@ -21,6 +21,10 @@ pub const SECRET_NAME: &str = "iexec-result-encryption-public-key";
 pub const MAX_VALUE_BYTES: usize = 4096;
 /// Time allowed for one SMS request.
 pub const TIMEOUT: Duration = Duration::from_secs(30);
+/// The largest SMS answer read (bytes, 64 KiB). The SMS answers a push with an empty body or a
+/// short message (a Spring Boot error object is well under 1 KB); anything larger is refused
+/// before it is used (docs/design.md 3.5).
+pub const MAX_ANSWER_BYTES: u64 = 64 << 10;
 
 /// The value stored: base64 (standard, padded) of the SPKI PEM text.
 pub fn secret_value(public_pem: &str) -> String {
@@ -87,7 +91,13 @@ impl Sms {
             .head(self.endpoint())
             .query(&[("ownerAddress", checksummed(owner).as_str()), ("secretName", SECRET_NAME)])
             .send()
-            .map_err(|e| network_error(format!("The SMS {} cannot be reached ({e}).", self.url), NET_HINT))?;
+            .map_err(|e| {
+                network_error(
+                    format!("The SMS {} cannot be reached ({}).", self.url, describe_send_error(&e)),
+                    NET_HINT,
+                )
+            })?;
+        // A HEAD answer has no body to read (its Content-Length is that of a GET).
         match resp.status().as_u16() {
             200..=299 => Ok(true),
             404 => Ok(false),
@@ -113,8 +123,16 @@ impl Sms {
             .header("Content-Type", "text/plain")
             .body(value.clone())
             .send()
-            .map_err(|e| network_error(format!("The SMS {} cannot be reached ({e}).", self.url), NET_HINT))?;
+            .map_err(|e| {
+                network_error(
+                    format!("The SMS {} cannot be reached ({}).", self.url, describe_send_error(&e)),
+                    NET_HINT,
+                )
+            })?;
         let status = resp.status().as_u16();
+        // The answer is read (bounded) whatever the status: its words explain an unexpected one.
+        let body = read_limited(resp, MAX_ANSWER_BYTES, &format!("The SMS {}", self.url))?;
+        let said = answer_words(&body);
         match status {
             200..=299 => Ok(PushOutcome { sms_url: self.url.clone(), address: owner, created: create, status }),
             401 => Err(VaultError::new(
@@ -133,7 +151,7 @@ impl Sms {
                 "Update it instead (replace), after making sure the key there is backed up or no longer needed.",
             )),
             413 => Err(too_large(value.len())),
-            s => Err(network_error(format!("The SMS {} answered HTTP {s} to the push.", self.url), NET_HINT)),
+            s => Err(network_error(format!("The SMS {} answered HTTP {s} to the push{said}.", self.url), NET_HINT)),
         }
     }
 
@@ -141,6 +159,18 @@ impl Sms {
     pub fn push(&self, wallet: &Wallet, public_pem: &str) -> Result<PushOutcome> {
         let exists = self.check(&wallet.address())?;
         self.set(wallet, public_pem, !exists)
+    }
+}
+
+/// The first words of an SMS answer, for a message: `: "…"` (printable characters only, at most
+/// 200), or nothing for an empty answer.
+fn answer_words(body: &[u8]) -> String {
+    let text: String = String::from_utf8_lossy(body).chars().filter(|c| !c.is_control()).take(200).collect();
+    let text = text.trim();
+    if text.is_empty() {
+        String::new()
+    } else {
+        format!(": \u{201c}{text}\u{201d}")
     }
 }
 

@@ -1,6 +1,6 @@
 //! The PoCo hub's view functions used by Result Vault, with the structs as PoCo declares them
 //! (docs/design.md 3.2; `IexecLibCore_v5` in PoCo, checked against the ABI of npm `@iexec/poco`).
-//! `viewTask` and `viewDeal` each return ONE dynamic struct: the return data is a tuple holding
+//! `viewTask`, `viewDeal` and `viewCategory` each return ONE dynamic struct: the return data is a tuple holding
 //! an offset, not the fields flat.
 
 alloy_sol_types::sol! {
@@ -53,9 +53,20 @@ alloy_sol_types::sol! {
         address sponsor;
     }
 
-    /// The views of the hub that Result Vault reads.
+    /// `IexecLibCore_v5.Category`: `workClockTimeRef` is the category's time base in seconds
+    /// (a task must be final within `FINAL_DEADLINE_RATIO` of them, docs/design.md 3.2).
+    #[derive(Debug, PartialEq, Eq)]
+    struct Category {
+        string name;
+        string description;
+        uint256 workClockTimeRef;
+    }
+
+    /// The views of the hub that Result Vault reads. `viewCategory` returns ONE struct too (the
+    /// flat `(string, string, uint256)` is `viewCategoryABILegacy`), and reverts for an unknown id.
     interface IexecHubViews {
         function viewTask(bytes32 id) external view returns (Task memory);
         function viewDeal(bytes32 id) external view returns (Deal memory);
+        function viewCategory(uint256 id) external view returns (Category memory);
     }
 }

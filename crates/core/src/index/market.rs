@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::chain::address::checksummed;
 use crate::error::Result;
-use crate::http::{client, network_error};
+use crate::http::{client, describe_send_error, network_error, read_limited};
 use crate::index::{number, IndexedDeal};
 use crate::progress::CancelToken;
 
@@ -20,6 +20,10 @@ pub const PAGE_SIZE: usize = 500;
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 /// A bound on paging, against an API that always says there is a next page.
 const MAX_PAGES: usize = 200;
+/// The largest page read (bytes, 16 MiB). A page of [`PAGE_SIZE`] deals is about 500 KB (a deal
+/// is some 1 KB of JSON with short params); 16 MiB leaves thirty times that for long params, and
+/// bounds what a hostile or broken API can make Result Vault hold (docs/design.md 3.5).
+pub const MAX_PAGE_BYTES: u64 = 16 << 20;
 
 const HINT: &str =
     "Neither task index answered. Check your connection and the market API URL in Settings, or add a task by its id.";
@@ -38,7 +42,8 @@ impl MarketApi {
 
     /// Every deal of `beneficiary` on chain `chain_id`, page by page until no `nextPage`.
     ///
-    /// Errors: `network` (unreachable, HTTP status, `ok: false`, malformed answer), `cancelled`.
+    /// Errors: `network` (unreachable, HTTP status, `ok: false`, malformed answer, a page over
+    /// [`MAX_PAGE_BYTES`]), `cancelled`.
     pub fn deals_of(&self, chain_id: u64, beneficiary: &Address, cancel: &CancelToken) -> Result<Vec<IndexedDeal>> {
         let mut all = Vec::new();
         for page in 0..MAX_PAGES {
@@ -55,9 +60,15 @@ impl MarketApi {
                     ("pageSize", PAGE_SIZE.to_string()),
                 ])
                 .send()
-                .map_err(|e| network_error(format!("The market API {} cannot be reached ({e}).", self.url), HINT))?;
+                .map_err(|e| {
+                    network_error(
+                        format!("The market API {} cannot be reached ({}).", self.url, describe_send_error(&e)),
+                        HINT,
+                    )
+                })?;
             let status = resp.status();
-            let v: Value = resp.json().unwrap_or(Value::Null);
+            let body = read_limited(resp, MAX_PAGE_BYTES, &format!("The market API {}", self.url))?;
+            let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
             if !status.is_success() || v.get("ok") != Some(&Value::Bool(true)) {
                 let why = v.get("error").and_then(Value::as_str).map(str::to_owned).unwrap_or(format!("HTTP {status}"));
                 return Err(network_error(format!("The market API {} refused the request: {why}.", self.url), HINT));
