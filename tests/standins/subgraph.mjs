@@ -2,6 +2,9 @@
 // by graphql-js with resolvers over the scenario, with The Graph's query conventions: `where`
 // filters compared case-sensitively (ids and addresses are stored lowercase), `first` at most
 // 1000 and `skip` at most 5000, ties in `orderBy` broken by id, default order by id ascending.
+// Cursor paging as The Graph recommends past `skip`'s limit: the generated comparison filters
+// `id_gt`/`id_lt` (ids compared as text, as The Graph compares ID strings) and `startTime`,
+// `startTime_lt`/`_lte`/`_gt`/`_gte` (compared as numbers).
 
 const SCHEMA = /* GraphQL */ `
   scalar BigInt
@@ -15,9 +18,14 @@ const SCHEMA = /* GraphQL */ `
   input Deal_filter {
     id: ID
     id_in: [ID!]
+    id_gt: ID
+    id_lt: ID
     beneficiary: String
     beneficiary_in: [String!]
+    startTime: BigInt
     startTime_lt: BigInt
+    startTime_lte: BigInt
+    startTime_gt: BigInt
     startTime_gte: BigInt
   }
   input Task_filter {
@@ -95,13 +103,19 @@ function select(entities, matches, args) {
 }
 
 function dealMatches(w = {}) {
+  const time = (d) => BigInt(d.startTime);
   return (d) =>
     (w.id == null || d.id === w.id) &&
     (w.id_in == null || w.id_in.includes(d.id)) &&
+    (w.id_gt == null || d.id > w.id_gt) &&
+    (w.id_lt == null || d.id < w.id_lt) &&
     (w.beneficiary == null || d.beneficiary.id === w.beneficiary) &&
     (w.beneficiary_in == null || w.beneficiary_in.includes(d.beneficiary.id)) &&
-    (w.startTime_lt == null || BigInt(d.startTime) < BigInt(w.startTime_lt)) &&
-    (w.startTime_gte == null || BigInt(d.startTime) >= BigInt(w.startTime_gte));
+    (w.startTime == null || time(d) === BigInt(w.startTime)) &&
+    (w.startTime_lt == null || time(d) < BigInt(w.startTime_lt)) &&
+    (w.startTime_lte == null || time(d) <= BigInt(w.startTime_lte)) &&
+    (w.startTime_gt == null || time(d) > BigInt(w.startTime_gt)) &&
+    (w.startTime_gte == null || time(d) >= BigInt(w.startTime_gte));
 }
 
 function taskMatches(w = {}) {

@@ -1,9 +1,15 @@
 //! The PoCo subgraph (GraphQL over HTTP POST; schema: iExecBlockchainComputing/PoCo-subgraph
 //! `schema.graphql`). Facts that matter (docs/design.md 3.3): ids are lowercase hex and compared as
 //! text, so the beneficiary is sent lowercase; pages are at most 1,000 items and `skip` at most
-//! 5,000 (The Graph's limits); only initialised tasks exist; the failed status is spelled
-//! `FAILLED`. GraphQL errors come back with HTTP 200 and an `errors` array.
+//! 5,000 (The Graph's limits), so paging goes by cursor, never by `skip`; only initialised tasks
+//! exist; the failed status is spelled `FAILLED`. GraphQL errors come back with HTTP 200 and an
+//! `errors` array.
+//!
+//! The subgraph is a hint, and not trusted with Result Vault's memory (docs/design.md 3.5): each
+//! page is read with at most [`MAX_PAGE_BYTES`], and a subgraph that does not page as asked (a
+//! cursor that does not move) is an error rather than an endless loop.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use alloy_primitives::Address;
@@ -12,21 +18,29 @@ use serde_json::{json, Value};
 use crate::chain::address::{checksummed, lowercase};
 use crate::chain::TaskStatus;
 use crate::error::Result;
-use crate::http::{client, network_error};
+use crate::http::{client, describe_send_error, network_error, read_limited};
 use crate::index::{number, IndexedDeal, IndexedTask};
 use crate::progress::CancelToken;
 
 /// Deals per page.
 pub const PAGE_SIZE: usize = 500;
-/// The Graph refuses a larger `skip`; past it the caller falls back to the market API.
-pub const MAX_SKIP: usize = 5000;
 /// Time allowed for one page.
 pub const TIMEOUT: Duration = Duration::from_secs(30);
+/// The largest page read (bytes, 32 MiB). A page of [`PAGE_SIZE`] deals with a task or two each
+/// is about 1 MB of JSON; 32 MiB leaves room for deals of a few dozen tasks each (every task
+/// brings its id, results and digest), and bounds what a hostile or broken subgraph can make
+/// Result Vault hold. A larger page fails the subgraph, and the market API answers instead.
+pub const MAX_PAGE_BYTES: u64 = 32 << 20;
+/// A bound on the pages of one listing (500,000 deals), against a subgraph that never ends.
+const MAX_PAGES: usize = 1000;
 
 const HINT: &str = "The task index (subgraph) is unreachable or failing; Result Vault will try the market API. Check the subgraph URL in Settings.";
 
-const DEALS_QUERY: &str = "query Deals($beneficiary: String!, $first: Int!, $skip: Int!) {
-  deals(where: { beneficiary: $beneficiary }, orderBy: startTime, orderDirection: desc, first: $first, skip: $skip) {
+/// One page of deals: `$where` is a `Deal_filter` (The Graph generates `startTime`,
+/// `startTime_lt`, `id_gt`... for every field of the PoCo subgraph's `Deal`).
+const DEALS_QUERY: &str =
+    "query Deals($where: Deal_filter!, $first: Int!, $orderBy: Deal_orderBy!, $direction: OrderDirection!) {
+  deals(where: $where, orderBy: $orderBy, orderDirection: $direction, first: $first) {
     id
     app { id name }
     requester { id }
@@ -57,8 +71,15 @@ impl Subgraph {
     /// asked about each page: when it says every deal of a page is already known (an
     /// incremental refresh), paging stops there. `on_page` gets the running count.
     ///
-    /// Errors: `network` (unreachable, HTTP status, GraphQL `errors`, malformed answer, more
-    /// than [`MAX_SKIP`] deals), `cancelled`.
+    /// Paging is by cursor, so there is no limit on the number of deals (The Graph refuses a
+    /// `skip` over 5,000): pages ordered by `startTime` descending, each asking for the deals
+    /// that started before the oldest of the previous page (`startTime_lt`). As several deals
+    /// can share a start time (deals matched in one block), after a full page the deals at its
+    /// oldest start time are all read first, ordered by id with an `id_gt` cursor, so that none
+    /// is skipped at a page boundary; a deal seen twice is kept once.
+    ///
+    /// Errors: `network` (unreachable, HTTP status, GraphQL `errors`, malformed answer, a page
+    /// over [`MAX_PAGE_BYTES`], a cursor that does not move), `cancelled`.
     pub fn deals_of(
         &self,
         beneficiary: &Address,
@@ -66,55 +87,124 @@ impl Subgraph {
         on_page: &dyn Fn(usize),
         cancel: &CancelToken,
     ) -> Result<Vec<IndexedDeal>> {
+        let who = lowercase(beneficiary);
         let mut all = Vec::new();
-        let mut skip = 0;
+        let mut seen = HashSet::new();
+        let mut keep = |deals: Vec<IndexedDeal>, all: &mut Vec<IndexedDeal>| {
+            all.extend(deals.into_iter().filter(|d| seen.insert(d.deal_id.clone())));
+        };
+        let mut before: Option<u64> = None;
+        let mut pages = 0;
         loop {
-            cancel.check()?;
-            if skip > MAX_SKIP {
-                return Err(network_error(
-                    format!("The subgraph lists more than {MAX_SKIP} deals for this address, more than it can page through."),
-                    HINT,
-                ));
+            let mut filter = json!({ "beneficiary": who });
+            if let Some(t) = before {
+                filter["startTime_lt"] = json!(t.to_string());
             }
-            let vars = json!({ "beneficiary": lowercase(beneficiary), "first": PAGE_SIZE, "skip": skip });
-            let page = self.query(DEALS_QUERY, vars)?;
-            let deals = page
-                .get("deals")
-                .and_then(Value::as_array)
-                .ok_or_else(|| network_error(format!("The subgraph {} sent no deals list.", self.url), HINT))?;
-            let parsed: Vec<IndexedDeal> = deals.iter().filter_map(parse_deal).collect();
-            let n = deals.len();
-            let stop = n < PAGE_SIZE || known(&parsed);
-            all.extend(parsed);
+            let raw = self.page(filter, "startTime", "desc", &mut pages, cancel)?;
+            let parsed: Vec<IndexedDeal> = raw.iter().filter_map(parse_deal).collect();
+            let stop = raw.len() < PAGE_SIZE || known(&parsed);
+            keep(parsed, &mut all);
             on_page(all.len());
             if stop {
                 return Ok(all);
             }
-            skip += n;
+            let oldest = raw.iter().map(|d| number(d.get("startTime"))).min().unwrap_or(0);
+            if before.is_some_and(|b| oldest >= b) {
+                return Err(self.stuck());
+            }
+            // Every deal at the page's oldest start time, by id, before going further back.
+            let mut after = String::from("0x");
+            loop {
+                let filter = json!({ "beneficiary": who, "startTime": oldest.to_string(), "id_gt": after });
+                let raw = self.page(filter, "id", "asc", &mut pages, cancel)?;
+                let last = raw.last().and_then(|d| d.get("id")).and_then(Value::as_str).unwrap_or_default().to_owned();
+                keep(raw.iter().filter_map(parse_deal).collect(), &mut all);
+                on_page(all.len());
+                if raw.len() < PAGE_SIZE {
+                    break;
+                }
+                if last <= after {
+                    return Err(self.stuck());
+                }
+                after = last;
+            }
+            if oldest == 0 {
+                return Ok(all);
+            }
+            before = Some(oldest);
         }
     }
 
-    /// One GraphQL request; returns `data`.
-    fn query(&self, query: &str, variables: Value) -> Result<Value> {
-        let resp = self
-            .http
-            .post(&self.url)
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .map_err(|e| network_error(format!("The subgraph {} cannot be reached ({e}).", self.url), HINT))?;
+    /// One page of at most [`PAGE_SIZE`] deals matching `filter`: the raw deal objects.
+    fn page(
+        &self,
+        filter: Value,
+        order_by: &str,
+        direction: &str,
+        pages: &mut usize,
+        cancel: &CancelToken,
+    ) -> Result<Vec<Value>> {
+        cancel.check()?;
+        *pages += 1;
+        if *pages > MAX_PAGES {
+            return Err(network_error(
+                format!("The subgraph {} lists more than {MAX_PAGES} pages of deals for this address.", self.url),
+                HINT,
+            ));
+        }
+        let vars = json!({ "where": filter, "first": PAGE_SIZE, "orderBy": order_by, "direction": direction });
+        decode_raw_page(&self.url, &self.query(DEALS_QUERY, vars)?)
+    }
+
+    fn stuck(&self) -> crate::error::VaultError {
+        network_error(
+            format!("The subgraph {} does not page as asked: it answered the same deals again.", self.url),
+            HINT,
+        )
+    }
+
+    /// One GraphQL request; returns the answer's body, read with at most [`MAX_PAGE_BYTES`].
+    fn query(&self, query: &str, variables: Value) -> Result<Vec<u8>> {
+        let resp =
+            self.http.post(&self.url).json(&json!({ "query": query, "variables": variables })).send().map_err(|e| {
+                network_error(
+                    format!("The subgraph {} cannot be reached ({}).", self.url, describe_send_error(&e)),
+                    HINT,
+                )
+            })?;
         let status = resp.status();
         if !status.is_success() {
             return Err(network_error(format!("The subgraph {} answered HTTP {status}.", self.url), HINT));
         }
-        let v: Value = resp.json().map_err(|e| {
-            network_error(format!("The subgraph {} sent an answer that is not JSON ({e}).", self.url), HINT)
-        })?;
-        if let Some(errors) = v.get("errors").and_then(Value::as_array).filter(|e| !e.is_empty()) {
-            let first = errors[0].get("message").and_then(Value::as_str).unwrap_or("error");
-            return Err(network_error(format!("The subgraph {} refused the query: {first}.", self.url), HINT));
-        }
-        v.get("data").cloned().ok_or_else(|| network_error(format!("The subgraph {} sent no data.", self.url), HINT))
+        read_limited(resp, MAX_PAGE_BYTES, &format!("The subgraph {}", self.url))
     }
+}
+
+/// The raw deal objects of the subgraph `url`'s answer `body` to a deals query.
+///
+/// Errors: `network` (not JSON, GraphQL `errors`, no `data`, no deals list).
+fn decode_raw_page(url: &str, body: &[u8]) -> Result<Vec<Value>> {
+    let v: Value = serde_json::from_slice(body)
+        .map_err(|e| network_error(format!("The subgraph {url} sent an answer that is not JSON ({e})."), HINT))?;
+    if let Some(errors) = v.get("errors").and_then(Value::as_array).filter(|e| !e.is_empty()) {
+        let first: String =
+            errors[0].get("message").and_then(Value::as_str).unwrap_or("error").chars().take(200).collect();
+        return Err(network_error(format!("The subgraph {url} refused the query: {first}."), HINT));
+    }
+    let data = v.get("data").ok_or_else(|| network_error(format!("The subgraph {url} sent no data."), HINT))?;
+    data.get("deals")
+        .and_then(Value::as_array)
+        .cloned()
+        .ok_or_else(|| network_error(format!("The subgraph {url} sent no deals list."), HINT))
+}
+
+/// What one page of deals becomes, from the body of an HTTP 200 answer of the subgraph at `url`,
+/// with no network: GraphQL `errors`, then `data.deals`, each deal parsed (a deal whose id is not
+/// 32 bytes of hex is left out). Pure, for the fuzz target `subgraph_answer`.
+///
+/// Errors: `network` (not JSON, GraphQL `errors`, no `data`, no deals list).
+pub fn decode_deals_page(url: &str, body: &[u8]) -> Result<Vec<IndexedDeal>> {
+    Ok(decode_raw_page(url, body)?.iter().filter_map(parse_deal).collect())
 }
 
 /// The subgraph's status enum, with its `FAILLED` spelling.
@@ -210,5 +300,10 @@ mod tests {
         assert_eq!(deal.tasks[0].results_raw, r#"{"storage":"ipfs","location":"/ipfs/Qm1"}"#);
         assert_eq!(deal.tasks[0].result_digest, None);
         assert!(parse_deal(&json!({ "id": "nope" })).is_none());
+        let page = json!({ "data": { "deals": [d, { "id": "nope" }] } }).to_string();
+        assert_eq!(decode_deals_page("u", page.as_bytes()).unwrap().len(), 1);
+        let refused = decode_deals_page("u", br#"{"errors":[{"message":"bad skip"}]}"#).unwrap_err();
+        assert!(refused.message.contains("bad skip"));
+        assert!(decode_deals_page("u", br#"{"data":{}}"#).is_err());
     }
 }
