@@ -18,11 +18,25 @@ contract MockHub {
         uint256 schedulerRewardRatio; address sponsor;
     }
 
+    // IexecLibCore_v5.Category: workClockTimeRef is the category's time base in seconds.
+    struct Category { string name; string description; uint256 workClockTimeRef; }
+
     mapping(bytes32 => Task) private tasks;
     mapping(bytes32 => Deal) private deals;
+    // Categories by id; `exists` stands for PoCo's `catid < m_categories.length`.
+    mapping(uint256 => Category) private categories;
+    mapping(uint256 => bool) private categoryExists;
 
     function setTask(bytes32 id, Task calldata t) external { tasks[id] = t; }
     function setDeal(bytes32 id, Deal calldata d) external { deals[id] = d; }
+    function setCategory(uint256 id, Category calldata c) external { categories[id] = c; categoryExists[id] = true; }
     function viewTask(bytes32 id) external view returns (Task memory) { return tasks[id]; }
     function viewDeal(bytes32 id) external view returns (Deal memory) { return deals[id]; }
+    // As PoCo's IexecPocoAccessorsFacet: ONE struct, and a revert without reason for an unknown id.
+    function viewCategory(uint256 id) external view returns (Category memory) {
+        if (!categoryExists[id]) revert();
+        return categories[id];
+    }
+    // PoCo's constant FINAL_DEADLINE_RATIO, as its view final_deadline_ratio() returns it.
+    function final_deadline_ratio() external pure returns (uint256) { return 10; }
 }

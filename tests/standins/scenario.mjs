@@ -15,6 +15,18 @@ export const repoRoot = path.resolve(here, '../..');
 /** The subgraph's spelling of PoCo's task statuses, by their number on chain. */
 export const TASK_STATUSES = ['UNSET', 'ACTIVE', 'REVEALING', 'COMPLETED', 'FAILLED'];
 
+/**
+ * The categories of PoCo's deployment config (PoCo `config/config.json`): id = position, the
+ * time base `workClockTimeRef` in seconds. A task must be final within 10 of them.
+ */
+export const POCO_CATEGORIES = [
+  { name: 'XS', description: '{}', workClockTimeRef: '300' },
+  { name: 'S', description: '{}', workClockTimeRef: '1200' },
+  { name: 'M', description: '{}', workClockTimeRef: '3600' },
+  { name: 'L', description: '{}', workClockTimeRef: '10800' },
+  { name: 'XL', description: '{}', workClockTimeRef: '36000' },
+];
+
 export const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
 export const ZERO_BYTES32 = '0x' + '0'.repeat(64);
 
@@ -26,6 +38,7 @@ export function loadScenario(file) {
 export function normalizeScenario(raw) {
   return {
     chainId: Number(raw.chainId ?? 1337),
+    categories: raw.categories ?? POCO_CATEGORIES,
     files: { ...(raw.files ?? {}) },
     deals: (raw.deals ?? []).map((d) => ({
       ...d,

@@ -1,6 +1,6 @@
 // Deploys tests/chain/MockHub.sol on a running local EVM node (ganache) and fills it with the
-// scenario's deals and tasks, so that viewDeal/viewTask answer as PoCo's hub would (docs/design.md
-// 3.2). The chain is the truth: a task's `onChain` overrides apply here only, and `chainOnly`
+// scenario's deals, tasks and categories (PoCo's five by default), so that viewDeal, viewTask and
+// viewCategory answer as PoCo's hub would (docs/design.md 3.2). The chain is the truth: a task's `onChain` overrides apply here only, and `chainOnly`
 // tasks exist only here.
 //
 //   node tests/standins/seed-chain.mjs --rpc http://127.0.0.1:PORT --scenario /abs/scenario.json
@@ -99,9 +99,19 @@ function taskStruct(dealId, scenarioTask) {
   };
 }
 
-/** Every entry to store: { mapping: 'deals' | 'tasks', id, view, value }. */
+/**
+ * Every entry to store: { mapping: 'deals' | 'tasks' | 'categories' | 'categoryExists', id, view,
+ * value } (`view` null for what no view returns by itself). Category i of the scenario's
+ * `categories` (PoCo's five by default) is stored at id i.
+ */
 function entries(scenario) {
   const out = [];
+  scenario.categories.forEach((c, i) => {
+    const id = word(BigInt(i));
+    const value = { name: c.name, description: c.description ?? '', workClockTimeRef: BigInt(c.workClockTimeRef) };
+    out.push({ mapping: 'categories', view: 'viewCategory', id, value });
+    out.push({ mapping: 'categoryExists', view: null, id, value: true });
+  });
   for (const d of scenario.deals) {
     out.push({ mapping: 'deals', view: 'viewDeal', id: d.id, value: dealStruct(d) });
     for (const t of d.tasks) out.push({ mapping: 'tasks', view: 'viewTask', id: t.id, value: taskStruct(d.id, t) });
@@ -201,7 +211,8 @@ async function writeStorage(url, hub, words) {
 }
 
 /** Calls the hub's views and compares their raw answers with the expected structs' encoding. */
-async function verify(url, hub, iface, all) {
+async function verify(url, hub, iface, entries) {
+  const all = entries.filter((e) => e.view !== null);
   const step = Math.max(1, Math.ceil(all.length / MAX_CHECKS));
   const sample = all.filter((_, i) => i % step === 0 || i === all.length - 1);
   const answers = await rpcBatch(

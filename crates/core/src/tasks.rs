@@ -7,7 +7,7 @@ use std::time::Instant;
 use alloy_primitives::{Address, B256, U256};
 use serde::Serialize;
 
-use crate::chain::{task_id, Network, Rpc};
+use crate::chain::{deal_final_time, task_id, Network, Rpc};
 use crate::db::tasks::TaskRow;
 use crate::db::Db;
 use crate::error::{ErrorKind, Result, VaultError};
@@ -170,7 +170,10 @@ pub fn refresh(
     let mut confirmed = 0;
     if confirm != Confirm::None {
         let ids = db.tasks_to_confirm(&network.name, &beneficiary.to_string(), confirm == Confirm::AllOpen)?;
-        match confirm_tasks(db, network, &ids, on_progress, cancel) {
+        match confirm_tasks(db, network, &ids, on_progress, cancel).and_then(|n| {
+            fill_final_times(db, network, cancel)?;
+            Ok(n)
+        }) {
             Ok(n) => confirmed = n,
             Err(e) if e.kind == ErrorKind::Cancelled => return Err(e),
             Err(e) => {
@@ -230,6 +233,55 @@ pub fn confirm_tasks(
     Ok(done)
 }
 
+/// Gives the tasks never initialised on chain their deal's final time, read from the chain
+/// (`viewDeal` for the deal's `startTime` and category, `viewCategory` for its
+/// `workClockTimeRef`, both batched; [`deal_final_time`]), so that such a task reads as timed out
+/// once that time has passed, as the iexec SDK shows it, instead of "not started" forever.
+/// The indexes' start times and categories are not used: they are hints. A deal the chain does
+/// not know, or a category it does not have (PoCo reverts), leaves its tasks as they are.
+/// Returns the tasks given a final time.
+///
+/// Errors: `network` (RPC), `cancelled`.
+pub fn fill_final_times(db: &Db, network: &Network, cancel: &CancelToken) -> Result<u64> {
+    let deal_ids: Vec<B256> =
+        db.deals_awaiting_final_time(&network.name)?.iter().filter_map(|d| d.parse().ok()).collect();
+    if deal_ids.is_empty() {
+        return Ok(0);
+    }
+    let rpc = Rpc::new(&network.rpc_url)?;
+    let hub = hub(network)?;
+    let mut deals = Vec::new();
+    for chunk in deal_ids.chunks(crate::chain::rpc::BATCH_SIZE) {
+        cancel.check()?;
+        for (id, deal) in chunk.iter().zip(rpc.view_deals(hub, chunk)?) {
+            let Ok(deal) = deal else { continue };
+            if deal.beneficiary.is_zero() && deal.botSize.is_zero() {
+                continue; // not a deal on this chain
+            }
+            let start: u64 = deal.startTime.try_into().unwrap_or(u64::MAX);
+            let category: u64 = deal.category.try_into().unwrap_or(u64::MAX);
+            deals.push((*id, start, category));
+        }
+    }
+    let mut categories: Vec<u64> = deals.iter().map(|d| d.2).collect();
+    categories.sort_unstable();
+    categories.dedup();
+    cancel.check()?;
+    let refs: std::collections::HashMap<u64, u64> = categories
+        .iter()
+        .zip(rpc.view_categories(hub, &categories)?)
+        .filter_map(|(c, r)| Some((*c, r.ok()?)))
+        .collect();
+    let mut changed = 0;
+    for (id, start, category) in deals {
+        if let Some(work_clock_time_ref) = refs.get(&category) {
+            changed +=
+                db.set_final_time(&network.name, &id.to_string(), deal_final_time(start, *work_clock_time_ref))?;
+        }
+    }
+    Ok(changed as u64)
+}
+
 /// Adds a task or a deal by its id (pasted by the user), read from the chain: a task id adds its
 /// task (and its deal); a deal id adds the deal and all its tasks. Returns the rows added.
 ///
@@ -265,6 +317,7 @@ pub fn add_by_id(db: &mut Db, network: &Network, id: &str) -> Result<Vec<TaskRow
         }
     };
     confirm_tasks(db, network, &ids, &|_| {}, &CancelToken::new())?;
+    fill_final_times(db, network, &CancelToken::new())?;
     let mut rows = Vec::new();
     for t in &ids {
         if let Some(r) = db.task(&network.name, t, now)? {

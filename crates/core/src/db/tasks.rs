@@ -361,6 +361,34 @@ impl Db {
         rows.collect::<Result<_, _>>().map_err(db_error)
     }
 
+    /// Deals of `network` with tasks not initialised on chain (status 0) whose final deadline is
+    /// not known yet: their deal's final time is to be read from the chain
+    /// ([`crate::chain::deal_final_time`]).
+    pub fn deals_awaiting_final_time(&self, network: &str) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT DISTINCT deal_id FROM tasks WHERE network = ?1 AND status_code = 0 AND final_deadline = 0
+                 ORDER BY deal_id",
+            )
+            .map_err(db_error)?;
+        let rows = stmt.query_map(params![network], |r| r.get(0)).map_err(db_error)?;
+        rows.collect::<Result<_, _>>().map_err(db_error)
+    }
+
+    /// Gives the tasks of a deal that are not initialised on chain (status 0, no final deadline
+    /// yet) the deal's final time (unix seconds), after which they read as timed out. Returns the
+    /// tasks changed.
+    pub fn set_final_time(&self, network: &str, deal_id: &str, final_time: u64) -> Result<usize> {
+        self.conn
+            .execute(
+                "UPDATE tasks SET final_deadline = ?3
+                 WHERE network = ?1 AND deal_id = ?2 AND status_code = 0 AND final_deadline = 0",
+                params![network, deal_id.to_ascii_lowercase(), final_time.min(i64::MAX as u64) as i64],
+            )
+            .map_err(db_error)
+    }
+
     /// Whether every deal id is already in the cache (an incremental refresh stops paging there).
     pub fn all_deals_known(&self, network: &str, deal_ids: &[&str]) -> Result<bool> {
         let mut stmt =
@@ -526,5 +554,25 @@ mod tests {
         assert_eq!((t.vault, t.downloaded_bytes, t.total_bytes), (VaultState::Partial, 10, 100));
         assert!(db.all_deals_known("n", &[&t.deal_id]).unwrap());
         assert!(!db.all_deals_known("n", &["0x00"]).unwrap());
+    }
+
+    #[test]
+    fn a_task_never_initialised_times_out_at_its_deals_final_time() {
+        let mut db = Db::open_in_memory().unwrap();
+        let d = deal(7, 1_000, 2, vec![]);
+        db.store_index("n", std::slice::from_ref(&d), DealSource::Market).unwrap();
+        assert_eq!(db.deals_awaiting_final_time("n").unwrap(), vec![d.deal_id.clone()]);
+        let final_time = crate::chain::deal_final_time(1_000, 300);
+        assert_eq!(db.set_final_time("n", &d.deal_id, final_time).unwrap(), 2);
+        assert!(db.deals_awaiting_final_time("n").unwrap().is_empty());
+        let rows = db.list_tasks(Some("n"), None, final_time - 1).unwrap();
+        assert!(rows.iter().all(|r| r.status == TaskStatus::Unset && r.final_deadline == final_time));
+        let rows = db.list_tasks(Some("n"), None, final_time).unwrap();
+        assert!(rows.iter().all(|r| r.status == TaskStatus::Timeout), "{rows:?}");
+        // Indexing the deal again keeps the final time; the chain's own deadline replaces it.
+        db.store_index("n", std::slice::from_ref(&d), DealSource::Market).unwrap();
+        assert_eq!(db.list_tasks(Some("n"), None, 0).unwrap()[0].final_deadline, final_time);
+        // A hostile value does not overflow the column.
+        db.set_final_time("n", &deal(8, 0, 1, vec![]).deal_id, u64::MAX).unwrap();
     }
 }
