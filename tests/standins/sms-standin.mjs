@@ -17,6 +17,10 @@
 // answered), then handled (checked, stored, answered; or, in "down" mode, cut) after the delay.
 // `delayMethods` (e.g. ["POST", "PUT"]) limits the delay to those methods; absent: every method.
 // POST /mode replaces the whole mode (a "delayMs" left out is 0); POST /reset clears the delay.
+// Mode "huge" ({"mode": "huge", "status": 201, "bytes": N}) answers every request with `status` and
+// a text body of N bytes (default 1 MiB), streamed without Content-Length for as long as the
+// client reads: an SMS that sends too much.
+import { once } from 'node:events';
 import http from 'node:http';
 import { interopRequire } from './scenario.mjs';
 
@@ -70,6 +74,10 @@ function handle(req, res, body, url, entry) {
     send(res, status, req.method === 'HEAD' ? '' : text);
   };
   if (mode.mode === 'down') return req.socket.destroy();
+  if (mode.mode === 'huge') {
+    entry.status = mode.status;
+    return sendHuge(res, mode.status, req.method === 'HEAD' ? 0 : Number(mode.bytes ?? 1 << 20));
+  }
   if (mode.mode === 'error') return reply(mode.status ?? 503, 'unavailable');
   if (url.pathname !== '/secrets/web2') return reply(404, 'not found');
   const owner = url.searchParams.get('ownerAddress') ?? '';
@@ -92,6 +100,22 @@ function handle(req, res, body, url, entry) {
   secrets.set(id, value);
   entry.value = value;
   return reply(req.method === 'POST' ? 201 : 204, '');
+}
+
+/** `bytes` of text after the status line, chunked; stops when the client goes away. */
+async function sendHuge(res, status, bytes) {
+  res.writeHead(status, { 'content-type': 'text/plain' });
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  let closed = false;
+  res.once('close', () => {
+    closed = true;
+  });
+  for (let left = bytes; left > 0 && !closed; left -= chunk.length) {
+    if (!res.write(left >= chunk.length ? chunk : chunk.subarray(0, left))) {
+      await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    }
+  }
+  res.end();
 }
 
 function collect(req, limit, done) {

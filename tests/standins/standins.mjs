@@ -1,9 +1,11 @@
 // Stand-ins for the remote services the app reads (docs/design.md 3.3, 3.4): iExec's PoCo subgraph,
-// the market API and two IPFS gateways, plus a control port through which tests inject failures.
+// the market API and two IPFS gateways, plus a control port through which tests inject failures,
+// and a minimal JSON-RPC node (eth_chainId only) for the RPC client's failure tests (the chain
+// itself is ganache, seeded by seed-chain.mjs).
 //
 //   node tests/standins/standins.mjs --scenario /abs/scenario.json
 //
-// Prints one JSON line {subgraph, market, gateways: [g0, g1], control} once every server listens
+// Prints one JSON line {subgraph, market, gateways: [g0, g1], rpc, control} once every server listens
 // on 127.0.0.1, then serves until SIGTERM/SIGINT, or until its stdin closes when stdin is a pipe
 // (so that a parent that dies leaves nothing behind). Logs go to stderr. README.md has the details.
 import fs from 'node:fs';
@@ -20,7 +22,8 @@ const state = {
   faults: {},
   log: [],
 };
-const SERVICES = ['gateway0', 'gateway1', 'subgraph', 'market'];
+const SERVICES = ['gateway0', 'gateway1', 'subgraph', 'market', 'rpc'];
+const MODES = ['ok', 'error', 'down', 'cut', 'redirect', 'huge'];
 
 function setScenario(scenario) {
   state.scenario = scenario;
@@ -34,19 +37,27 @@ function resetFaults() {
 
 /**
  * A fault set through the control port. `remaining` counts the requests it still applies to;
- * 'error' and 'down' default to every request until reset, 'cut' to one.
+ * 'error', 'down', 'redirect' and 'huge' default to every request until reset, 'cut' to one.
  */
 function setFault(service, body) {
   const mode = body.mode ?? 'ok';
-  if (!['ok', 'error', 'down', 'cut'].includes(mode)) throw new HttpError(400, `unknown mode ${mode}`);
-  if (mode === 'cut' && !service.startsWith('gateway')) throw new HttpError(400, 'cut is for gateways');
+  const gateway = service.startsWith('gateway');
+  if (!MODES.includes(mode)) throw new HttpError(400, `unknown mode ${mode}`);
+  if (mode === 'cut' && !gateway) throw new HttpError(400, 'cut is for gateways');
+  if (mode === 'redirect' && !gateway) throw new HttpError(400, 'redirect is for gateways');
+  if (mode === 'redirect' && typeof body.location !== 'string') throw new HttpError(400, 'redirect needs a location');
+  if (mode === 'huge' && gateway) throw new HttpError(400, 'huge is for the subgraph, the market API and the RPC');
   const count = body.failCount ?? (mode === 'cut' ? 1 : Infinity);
   state.faults[service] = {
     mode,
     remaining: mode === 'ok' ? 0 : count,
-    status: body.status ?? (service.startsWith('gateway') ? 503 : 502),
+    status: body.status ?? (mode === 'redirect' ? 302 : gateway ? 503 : 502),
     cutAfter: body.cutAfter ?? 0,
     rate: body.rate ?? 0,
+    location: body.location,
+    bytes: body.bytes ?? 64 << 20,
+    json: body.json ?? {},
+    announce: body.announce === true,
   };
 }
 
@@ -85,7 +96,48 @@ function sendText(res, status, text) {
   res.end(text);
 }
 
-/** Logs the request, then applies the service's 'down' and 'error' faults; true if one answered. */
+/** Resolves when `chunk` is handed to the kernel; rejects if the connection closes first. */
+function write(res, chunk) {
+  return new Promise((resolve, reject) => {
+    const onClose = () => reject(new Error('connection closed'));
+    res.once('close', onClose);
+    res.write(chunk, (err) => {
+      res.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    });
+  });
+}
+
+/**
+ * The 'huge' fault: HTTP 200 with a JSON object that parses (the fault's `json`, default {}, with
+ * a "pad" member of `bytes` characters), streamed in chunks for as long as the client reads.
+ * Without Content-Length (chunked) unless `announce`: a client must count what it reads.
+ */
+async function sendHuge(res, fault, entry) {
+  const head = JSON.stringify(fault.json);
+  const open = Buffer.from(`${head.slice(0, -1)}${head === '{}' ? '' : ','}"pad":"`);
+  const close = Buffer.from('"}');
+  const headers = { 'Content-Type': 'application/json; charset=utf-8' };
+  if (fault.announce) headers['Content-Length'] = open.length + fault.bytes + close.length;
+  res.writeHead(200, headers);
+  const chunk = Buffer.alloc(256 * 1024, 'x');
+  try {
+    await write(res, open);
+    for (let left = fault.bytes; left > 0; left -= chunk.length) {
+      const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
+      await write(res, part);
+      entry.bytesSent += part.length;
+    }
+    await write(res, close);
+    res.end();
+  } catch {
+    // The client stopped reading (as it should, past its limit).
+    res.destroy();
+  }
+}
+
+/** Logs the request, then applies the service's 'down', 'error', 'redirect' and 'huge' faults; true if one answered. */
 function logAndFault(service, req, res) {
   const entry = {
     service,
@@ -102,7 +154,7 @@ function logAndFault(service, req, res) {
     entry.status = status;
     return origWriteHead.call(this, status, ...rest);
   };
-  const fault = takeFault(service, ['down', 'error']);
+  const fault = takeFault(service, ['down', 'error', 'redirect', 'huge']);
   if (fault === 'down') {
     // A TCP reset, as from a gateway that dropped the connection; status stays null in the log.
     req.socket.resetAndDestroy();
@@ -111,6 +163,16 @@ function logAndFault(service, req, res) {
   if (fault === 'error') {
     const status = state.faults[service].status;
     sendText(res, status, `stand-in ${service}: injected error ${status}\n`);
+    return { entry, answered: true };
+  }
+  if (fault === 'redirect') {
+    const { status, location } = state.faults[service];
+    res.writeHead(status, { Location: location, 'Content-Length': 0 });
+    res.end();
+    return { entry, answered: true };
+  }
+  if (fault === 'huge') {
+    sendHuge(res, state.faults[service], entry);
     return { entry, answered: true };
   }
   return { entry, answered: false };
@@ -151,6 +213,23 @@ async function handleMarket(req, res) {
   sendJson(res, status, body);
 }
 
+/** A minimal JSON-RPC node: `eth_chainId` (the scenario's), anything else "method not found"; batches too. */
+async function handleRpc(req, res) {
+  if (logAndFault('rpc', req, res).answered) return;
+  if (req.method !== 'POST') return sendText(res, 405, 'JSON-RPC is POST only\n');
+  let body;
+  try {
+    body = JSON.parse(await readBody(req));
+  } catch {
+    return sendJson(res, 200, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } });
+  }
+  const answer = (call) =>
+    call?.method === 'eth_chainId'
+      ? { jsonrpc: '2.0', id: call.id ?? null, result: '0x' + state.scenario.chainId.toString(16) }
+      : { jsonrpc: '2.0', id: call?.id ?? null, error: { code: -32601, message: 'Method not found' } };
+  sendJson(res, 200, Array.isArray(body) ? body.map(answer) : answer(body));
+}
+
 function handleGateway(index) {
   const service = `gateway${index}`;
   return async (req, res) => {
@@ -183,7 +262,7 @@ async function handleControl(req, res) {
   }
   const gateway = url.pathname.match(/^\/gateway\/([01])$/);
   if (gateway) setFault(`gateway${gateway[1]}`, body);
-  else if (url.pathname === '/subgraph' || url.pathname === '/market') setFault(url.pathname.slice(1), body);
+  else if (['/subgraph', '/market', '/rpc'].includes(url.pathname)) setFault(url.pathname.slice(1), body);
   else if (url.pathname === '/files') Object.assign(state.scenario.files, body);
   else if (url.pathname === '/scenario') setScenario(normalizeScenario(body));
   else if (url.pathname === '/reset') {
@@ -223,14 +302,15 @@ async function main() {
   setScenario(loadScenario(opts.scenario));
   resetFaults();
   exitWithParent();
-  const [subgraph, market, g0, g1, control] = await Promise.all([
+  const [subgraph, market, g0, g1, rpc, control] = await Promise.all([
     listen(handleSubgraph),
     listen(handleMarket),
     listen(handleGateway(0)),
     listen(handleGateway(1)),
+    listen(handleRpc),
     listen(handleControl),
   ]);
-  const urls = { subgraph: `${subgraph}/subgraphs/name/poco`, market, gateways: [g0, g1], control };
+  const urls = { subgraph: `${subgraph}/subgraphs/name/poco`, market, gateways: [g0, g1], rpc, control };
   process.stdout.write(JSON.stringify(urls) + '\n');
   console.error(`stand-ins: listening ${JSON.stringify(urls)}`);
 }

@@ -274,6 +274,34 @@ describe('paging over a larger scenario', () => {
     assert.equal(seen.length, 25);
     assert.deepEqual(seen, [...seen].sort(), 'default order is id ascending');
   });
+
+  test('subgraph cursors: id_gt by id, startTime and startTime_lt by start time', async () => {
+    const q = `query($w: Deal_filter!, $o: Deal_orderBy!, $d: OrderDirection!) { deals(where: $w, first: 10, orderBy: $o, orderDirection: $d) { id startTime } }`;
+    const b = beneficiaryOf();
+    const byId = [];
+    for (let after = '0x'; ; ) {
+      const { body } = await graphql(q, { w: { beneficiary: b, id_gt: after }, o: 'id', d: 'asc' });
+      byId.push(...body.data.deals.map((d) => d.id));
+      if (body.data.deals.length < 10) break;
+      after = body.data.deals.at(-1).id;
+    }
+    assert.equal(byId.length, 25);
+    assert.deepEqual(byId, [...byId].sort());
+    const byTime = [];
+    for (let before = null; ; ) {
+      const w = before === null ? { beneficiary: b } : { beneficiary: b, startTime_lt: before };
+      const { body } = await graphql(q, { w, o: 'startTime', d: 'desc' });
+      byTime.push(...body.data.deals);
+      if (body.data.deals.length < 10) break;
+      before = body.data.deals.at(-1).startTime;
+    }
+    assert.equal(new Set(byTime.map((d) => d.id)).size, 25, 'distinct start times: nothing skipped');
+    const t = byTime[3].startTime;
+    const at = await graphql(q, { w: { beneficiary: b, startTime: t }, o: 'id', d: 'asc' });
+    assert.deepEqual(at.body.data.deals, [{ id: byTime[3].id, startTime: t }]);
+    const lte = await graphql(q, { w: { beneficiary: b, startTime_lte: t, startTime_gt: byTime[5].startTime }, o: 'startTime', d: 'desc' });
+    assert.deepEqual(lte.body.data.deals.map((d) => d.id), [byTime[3].id, byTime[4].id]);
+  });
 });
 
 describe('IPFS gateways', () => {
@@ -377,6 +405,39 @@ describe('control', () => {
     await control('/reset', {});
   });
 
+  test('redirect mode answers a Location, failCount times', async () => {
+    await control('/gateway/0', { mode: 'redirect', location: gateway(1, art.cid), failCount: 1 });
+    const moved = await request(gateway(0, art.cid));
+    assert.equal(moved.status, 302);
+    assert.equal(moved.headers.location, gateway(1, art.cid));
+    assert.equal((await request(gateway(0, art.cid))).status, 200);
+    await control('/reset', {});
+  });
+
+  test('huge mode streams a padded JSON body that parses', async () => {
+    await control('/market', { mode: 'huge', bytes: 1000, json: { ok: true, deals: [] }, failCount: 1 });
+    const res = await fetch(`${urls.market}/deals?chainId=1337`);
+    assert.equal(res.headers.get('content-length'), null, 'chunked unless announced');
+    const body = await res.json();
+    assert.equal(body.ok, true);
+    assert.equal(body.pad.length, 1000);
+    await control('/rpc', { mode: 'huge', bytes: 10, announce: true, failCount: 1 });
+    const rpcRes = await fetch(urls.rpc, { method: 'POST', body: '{}' });
+    assert.equal(rpcRes.headers.get('content-length'), String('{"pad":"'.length + 10 + 2));
+    assert.deepEqual(await rpcRes.json(), { pad: 'x'.repeat(10) });
+    const log = await control('/log');
+    assert.deepEqual(log.slice(-2).map((e) => [e.service, e.status, e.bytesSent]), [['market', 200, 1000], ['rpc', 200, 10]]);
+    await control('/reset', {});
+  });
+
+  test('the JSON-RPC stand-in answers eth_chainId, singly and in batches', async () => {
+    const call = async (body) => (await fetch(urls.rpc, { method: 'POST', body: JSON.stringify(body) })).json();
+    assert.deepEqual(await call({ jsonrpc: '2.0', id: 7, method: 'eth_chainId', params: [] }), { jsonrpc: '2.0', id: 7, result: '0x539' });
+    const batch = await call([{ jsonrpc: '2.0', id: 1, method: 'eth_chainId' }, { jsonrpc: '2.0', id: 2, method: 'eth_call' }]);
+    assert.equal(batch[0].result, '0x539');
+    assert.equal(batch[1].error.code, -32601);
+  });
+
   test('files can be replaced, to serve a tampered archive', async () => {
     await control('/files', { [art.cid]: art.tampered });
     const res = await request(gateway(0, art.cid));
@@ -410,6 +471,11 @@ describe('chain', () => {
       assert.equal(callback.resultsCallback, art.callback.callbackData);
       const unknown = await view('viewTask', '0x' + '11'.repeat(32));
       assert.equal(unknown.dealid, '0x' + '00'.repeat(32));
+      // PoCo's categories by default; an unknown one reverts, as PoCo's viewCategory does.
+      const xs = await view('viewCategory', 0);
+      assert.deepEqual([xs.name, xs.workClockTimeRef], ['XS', 300n]);
+      assert.equal((await view('viewCategory', 4)).workClockTimeRef, 36000n);
+      await assert.rejects(view('viewCategory', 5));
     } finally {
       provider.destroy();
     }

@@ -187,3 +187,178 @@ fn an_unreachable_rpc_is_a_network_error() {
     assert_eq!(e.kind, ErrorKind::Network);
     assert!(!e.hint.is_empty());
 }
+
+/// A deployed test hub: (selectors, sender, hub address).
+fn deploy(rpc: &Rpc) -> (Value, String, Address) {
+    let compiled = compile();
+    let accounts = rpc.call("eth_accounts", json!([])).unwrap();
+    let from = accounts[0].as_str().unwrap().to_owned();
+    let bytecode = hex::decode(compiled["bytecode"].as_str().unwrap().trim_start_matches("0x")).unwrap();
+    let receipt = send(rpc, &from, None, &bytecode);
+    let hub = receipt["contractAddress"].as_str().unwrap().parse().unwrap();
+    (compiled["methods"].clone(), from, hub)
+}
+
+fn network(rpc_url: &str, hub: Address) -> result_vault_core::chain::Network {
+    result_vault_core::chain::Network {
+        name: "local".into(),
+        label: "Local".into(),
+        chain_id: 1337,
+        rpc_url: rpc_url.into(),
+        hub: hub.to_string(),
+        sms_urls: vec![],
+        ipfs_gateways: vec!["http://127.0.0.1:9".into()],
+        subgraph_url: "http://127.0.0.1:9".into(),
+        market_api_url: "http://127.0.0.1:9".into(),
+        legacy: false,
+    }
+}
+
+fn deal_for(beneficiary: Address, start_time: u64, category: u64, bot_size: u64) -> Deal {
+    let zero = Resource { pointer: Address::ZERO, owner: Address::ZERO, price: U256::ZERO };
+    Deal {
+        app: Resource { pointer: Address::repeat_byte(1), owner: Address::ZERO, price: U256::ZERO },
+        dataset: zero.clone(),
+        workerpool: zero,
+        trust: U256::from(1),
+        category: U256::from(category),
+        tag: B256::ZERO,
+        requester: beneficiary,
+        beneficiary,
+        callback: Address::ZERO,
+        params: r#"{"iexec_result_encryption":true}"#.into(),
+        startTime: U256::from(start_time),
+        botFirst: U256::ZERO,
+        botSize: U256::from(bot_size),
+        workerStake: U256::ZERO,
+        schedulerRewardRatio: U256::ZERO,
+        sponsor: Address::ZERO,
+    }
+}
+
+fn completed_task(deal_id: B256, results: &str) -> Task {
+    Task {
+        status: 3,
+        dealid: deal_id,
+        idx: U256::ZERO,
+        timeref: U256::ZERO,
+        contributionDeadline: U256::ZERO,
+        revealDeadline: U256::ZERO,
+        finalDeadline: U256::from(1_700_003_000u64),
+        consensusValue: B256::ZERO,
+        revealCounter: U256::ZERO,
+        winnerCounter: U256::ZERO,
+        contributors: vec![],
+        resultDigest: B256::repeat_byte(0xab),
+        results: Bytes::from(results.as_bytes().to_vec()),
+        resultsTimestamp: U256::ZERO,
+        resultsCallback: Bytes::new(),
+    }
+}
+
+/// A result location on chain is hostile input: only `/ipfs/<CID>[/safe/segments]` is used;
+/// anything else is `no_result` with the reason, before any URL is made (docs/design.md 3.5).
+#[test]
+fn a_result_location_that_is_not_a_safe_ipfs_path_is_no_result() {
+    let g = start_ganache();
+    let rpc = Rpc::new(&g.url).unwrap();
+    let (methods, from, hub) = deploy(&rpc);
+    let hub_str = hub.to_string();
+    let net = network(&g.url, hub);
+    let cid = "QmbWqxBEKC3P8tqsKc98xmWNzrzDtRLMiMPL8wBuTGsMnR";
+    let cases: Vec<(String, Option<&str>)> = vec![
+        (format!("/ipfs/{cid}"), None),
+        ("/ipfs/bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi/out/result.zip".into(), None),
+        ("http://10.0.0.1/ipfs/x".into(), Some("not an /ipfs/<CID> path")),
+        (format!("//evil.example/ipfs/{cid}"), Some("not an /ipfs/<CID> path")),
+        (format!("file:///ipfs/{cid}"), Some("not an /ipfs/<CID> path")),
+        ("/ipfs/../..".into(), Some("`..`")),
+        (format!("/ipfs/{cid}/../../etc"), Some("`..`")),
+        (format!("/ipfs/{cid}\\..\\x"), Some("backslash")),
+        (format!("/ipfs/{cid}/a\u{1}b"), Some("control characters")),
+        ("/ipfs/QmNotACid".into(), Some("not a valid CID")),
+    ];
+    for (i, (location, refused)) in cases.iter().enumerate() {
+        let deal_id = B256::repeat_byte(0x10 + i as u8);
+        let tid = task_id(deal_id, U256::ZERO);
+        let results = json!({ "storage": "ipfs", "location": location }).to_string();
+        let mut call = selector(&methods, "setTask(");
+        call.extend((tid, completed_task(deal_id, &results)).abi_encode_params());
+        send(&rpc, &from, Some(&hub_str), &call);
+        let got = result_vault_core::fetch::confirm_downloadable(&net, &tid.to_string());
+        match refused {
+            None => assert_eq!(got.unwrap().1, *location),
+            Some(why) => {
+                let e = got.unwrap_err();
+                assert_eq!(e.kind, ErrorKind::NoResult, "{location:?}: {e:?}");
+                assert!(e.message.contains(why), "{location:?}: {}", e.message);
+            }
+        }
+    }
+}
+
+/// A task never initialised on chain is "not started" until its deal's final time, then timed
+/// out, as the iexec SDK shows it: `deal.startTime + 10 × category.workClockTimeRef`
+/// (`viewCategory`); an unknown category (PoCo reverts) leaves it not started.
+#[test]
+fn a_task_never_initialised_times_out_at_its_deals_final_time() {
+    use result_vault_core::chain::abi::{Category, IexecHubViews};
+    use result_vault_core::db::Db;
+    let g = start_ganache();
+    let rpc = Rpc::new(&g.url).unwrap();
+    let (methods, from, hub) = deploy(&rpc);
+    let hub_str = hub.to_string();
+    use alloy_sol_types::SolCall;
+    assert_eq!(hex::encode(IexecHubViews::viewCategoryCall::SELECTOR), methods["viewCategory(uint256)"]);
+    let xs = Category { name: "XS".into(), description: "{}".into(), workClockTimeRef: U256::from(300) };
+    let mut call = selector(&methods, "setCategory(");
+    call.extend((U256::ZERO, xs).abi_encode_params());
+    send(&rpc, &from, Some(&hub_str), &call);
+    let refs = rpc.view_categories(hub, &[0, 7]).unwrap();
+    assert_eq!(refs[0].as_ref().unwrap(), &300);
+    assert_eq!(refs[1].as_ref().unwrap_err().kind, ErrorKind::Network, "PoCo reverts for an unknown category");
+
+    let beneficiary: Address = "0xC08C3def622Af1476f2Db0E3CC8CcaeAd07BE3bB".parse().unwrap();
+    let now = result_vault_core::tasks::now();
+    // started 4,000 s ago, XS: final time 1,000 s ago; started a minute ago; an unknown category.
+    let deals = [
+        (B256::repeat_byte(0x21), deal_for(beneficiary, now - 4_000, 0, 2), "Timeout", now - 1_000),
+        (B256::repeat_byte(0x22), deal_for(beneficiary, now - 60, 0, 1), "Unset", now - 60 + 3_000),
+        (B256::repeat_byte(0x23), deal_for(beneficiary, now - 4_000, 7, 1), "Unset", 0),
+    ];
+    let net = network(&g.url, hub);
+    let mut db = Db::open_in_memory().unwrap();
+    for (id, deal, status, final_deadline) in &deals {
+        let mut call = selector(&methods, "setDeal(");
+        call.extend((*id, deal.clone()).abi_encode_params());
+        send(&rpc, &from, Some(&hub_str), &call);
+        let rows = result_vault_core::tasks::add_by_id(&mut db, &net, &id.to_string()).unwrap();
+        assert_eq!(rows.len() as u64, deal.botSize.to::<u64>());
+        for r in rows {
+            assert_eq!(format!("{:?}", r.status), *status, "{r:?}");
+            assert_eq!(r.final_deadline, *final_deadline, "{r:?}");
+        }
+    }
+}
+
+/// viewCategory returns ONE struct in PoCo's published ABI (not the legacy flat tuple).
+#[test]
+fn view_category_matches_the_published_poco_abi() {
+    let p = repo().join("tests/interop/poco/package/abis/contracts/IexecInterfaceToken.json");
+    let text = std::fs::read_to_string(&p).unwrap_or_else(|_| panic!("{} missing: run scripts/setup.sh", p.display()));
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let abi = v.as_array().cloned().unwrap_or_else(|| v["abi"].as_array().unwrap().clone());
+    let f = abi.iter().find(|e| e["type"] == "function" && e["name"] == "viewCategory").unwrap();
+    assert_eq!(f["inputs"][0]["type"], "uint256");
+    let outputs = f["outputs"].as_array().unwrap();
+    assert_eq!(outputs.len(), 1);
+    assert_eq!(outputs[0]["type"], "tuple");
+    let fields: Vec<(String, String)> = outputs[0]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap().to_owned(), c["type"].as_str().unwrap().to_owned()))
+        .collect();
+    let expected = [("name", "string"), ("description", "string"), ("workClockTimeRef", "uint256")];
+    assert_eq!(fields, expected.map(|(n, t)| (n.to_owned(), t.to_owned())));
+}
