@@ -362,3 +362,64 @@ fn view_category_matches_the_published_poco_abi() {
     let expected = [("name", "string"), ("description", "string"), ("workClockTimeRef", "uint256")];
     assert_eq!(fields, expected.map(|(n, t)| (n.to_owned(), t.to_owned())));
 }
+
+/// The same through a refresh: the stand-in subgraph lists a deal whose tasks were never
+/// initialised (the chain seeded with PoCo's categories, tests/standins/seed-chain.mjs), and the
+/// refresh shows them timed out once the deal's final time has passed.
+#[test]
+fn a_refresh_shows_tasks_never_initialised_as_timed_out_after_their_deals_final_time() {
+    use result_vault_core::db::Db;
+    use result_vault_core::progress::CancelToken;
+    use result_vault_core::tasks::{refresh, Confirm};
+    use std::io::{BufRead, BufReader};
+
+    let g = start_ganache();
+    let dir = tempfile::tempdir().unwrap();
+    let beneficiary = "0xc08c3def622af1476f2db0e3cc8ccaead07be3bb";
+    let now = result_vault_core::tasks::now();
+    let deal = |id: u8, start: u64, size: u64| {
+        json!({ "id": B256::repeat_byte(id).to_string(), "app": { "id": Address::repeat_byte(1).to_string().to_lowercase(), "name": "app" },
+                "beneficiary": beneficiary, "requester": beneficiary, "callback": Address::ZERO.to_string().to_lowercase(),
+                "params": "{}", "startTime": start.to_string(), "botFirst": "0", "botSize": size.to_string(),
+                "category": "0", "tag": B256::ZERO.to_string(), "trust": "1", "tasks": [] })
+    };
+    // Category 0 is XS (300 s): final times 1,000 s ago and in 2,940 s.
+    let scenario =
+        json!({ "chainId": 1337, "files": {}, "deals": [deal(0x31, now - 4_000, 2), deal(0x32, now - 60, 1)] });
+    let path = dir.path().join("scenario.json");
+    std::fs::write(&path, scenario.to_string()).unwrap();
+    let seeded = Command::new("node")
+        .args(["tests/standins/seed-chain.mjs", "--rpc", &g.url, "--scenario", path.to_str().unwrap()])
+        .current_dir(repo())
+        .output()
+        .unwrap();
+    assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
+    let hub: Value = serde_json::from_slice(seeded.stdout.trim_ascii()).unwrap();
+    let mut standins = Command::new("node")
+        .args(["tests/standins/standins.mjs", "--scenario", path.to_str().unwrap()])
+        .current_dir(repo())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(standins.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let urls: Value = serde_json::from_str(&line).unwrap();
+    let mut net = network(&g.url, hub["hub"].as_str().unwrap().parse().unwrap());
+    net.subgraph_url = urls["subgraph"].as_str().unwrap().to_owned();
+    net.market_api_url = urls["market"].as_str().unwrap().to_owned();
+
+    let mut db = Db::open_in_memory().unwrap();
+    let who: Address = beneficiary.parse().unwrap();
+    let out = refresh(&mut db, &net, &who, false, Confirm::Undescribed, &|_| {}, &CancelToken::new());
+    let _ = standins.kill();
+    let _ = standins.wait();
+    let out = out.unwrap();
+    assert_eq!(out.warning, None);
+    let rows = db.list_tasks(Some("local"), None, result_vault_core::tasks::now()).unwrap();
+    let statuses: Vec<(String, String)> =
+        rows.iter().map(|r| (r.deal_id[..6].to_owned(), format!("{:?}", r.status))).collect();
+    let expected = [("0x3232", "Unset"), ("0x3131", "Timeout"), ("0x3131", "Timeout")];
+    assert_eq!(statuses, expected.map(|(d, s)| (d.to_owned(), s.to_owned())));
+}
