@@ -354,6 +354,240 @@ fn unsafe_entries_are_refused_and_nothing_escapes() {
     assert_eq!(kind(&archive), ErrorKind::UnsafeArchive);
 }
 
+/// Refused with `unsafe_archive` in both output modes; returns the message.
+fn refused(inner: &[u8]) -> String {
+    let (archive, _) = encrypt_current("expected_key.pub", inner);
+    let e = try_open(&archive).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::UnsafeArchive, "{e:?}");
+    e.message
+}
+
+#[test]
+fn names_unsafe_on_windows_or_macos_or_that_spoof_are_refused() {
+    // (name, what the message must say): the entry is named, escaped, with the reason.
+    for (name, says) in [
+        ("invoice\u{202e}txt.exe", "invoice\\u{202e}txt.exe\" has an invisible formatting character (U+202E)"),
+        ("a\u{2066}b\u{2069}.txt", "invisible formatting character (U+2066)"),
+        ("mark\u{200f}.txt", "U+200F"),
+        ("zero\u{200b}width.txt", "U+200B"),
+        ("bell\u{7}.txt", "control characters"),
+        ("nul.txt", "reserves for the device NUL"),
+        ("COM1.log", "reserves for the device COM1"),
+        ("out/con", "reserves for the device CON"),
+        ("Lpt9.tar.gz", "reserves for the device LPT9"),
+        ("report.txt.", "ending with a dot or a space"),
+        ("notes.txt ", "ending with a dot or a space"),
+        ("what?.txt", "`?`"),
+        ("a<b>.txt", "`<`"),
+        ("pipe|x", "`|`"),
+        ("quote\"x", "`\"`"),
+        ("star*", "`*`"),
+        ("stream.txt:hidden", "`:`"),
+    ] {
+        let m = refused(&zip_of(&[("computed.json", b"{}"), (name, b"x")]));
+        assert!(m.contains(says), "{name:?}: {m}");
+    }
+    // Two names one file system would merge: the second is refused, and both are named.
+    let m = refused(&zip_of(&[("Result.txt", b"first"), ("computed.json", b"{}"), ("result.txt", b"second")]));
+    assert!(m.contains("\"Result.txt\" and \"result.txt\""), "{m}");
+    let (nfc, nfd) = ("caf\u{e9}.csv", "cafe\u{301}.csv");
+    let m = refused(&zip_of(&[(nfc, b"composed"), ("computed.json", b"{}"), (nfd, b"decomposed")]));
+    assert!(m.contains("upper and lower case or by how their accents are encoded"), "{m}");
+    let m = refused(&zip_of(&[("Data/a.csv", b"1"), ("DATA/A.CSV", b"2")]));
+    assert!(m.contains("\"Data/a.csv\" and \"DATA/A.CSV\""), "{m}");
+    // Names close to those are fine.
+    let ok =
+        zip_of(&[("computed.json", b"{}"), ("console.log", b"x"), ("COM10", b"y"), (nfc, b"z"), ("r.txt.bak", b"w")]);
+    let (archive, _) = encrypt_current("expected_key.pub", &ok);
+    assert_eq!(try_open(&archive).unwrap().files.len(), 5);
+}
+
+/// An entry's content, written piece by piece to the given function (so that hundreds of MiB
+/// never sit in memory).
+type Content<'a> = &'a dyn Fn(&mut dyn FnMut(&[u8]));
+
+/// `len` bytes repeating `unit`, in pieces of about 1 MiB.
+fn repeating(unit: &[u8], len: usize, out: &mut dyn FnMut(&[u8])) {
+    let piece = unit.repeat((1 << 20) / unit.len().max(1) + 1);
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(piece.len());
+        out(&piece[..n]);
+        left -= n;
+    }
+}
+
+/// Over the ratio limit's floor (256 MiB), so that the ratio is checked.
+const PAST_FLOOR: usize = 272 << 20;
+
+/// An entry deflated at level 9: (compressed bytes, CRC-32, size). Level 9 finds the longest
+/// matches, as a bomb maker would, and as Info-ZIP's `zip` already does at its default level
+/// (zlib-rs at level 6 stops early on short patterns: the benchmark's text only 172:1, not 343:1),
+/// so it is also the hardest case for the real data that must open.
+fn deflate(content: Content) -> (Vec<u8>, u32, u64) {
+    use std::io::Write;
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    let mut crc = crc32fast::Hasher::new();
+    let mut size = 0u64;
+    content(&mut |piece: &[u8]| {
+        crc.update(piece);
+        size += piece.len() as u64;
+        enc.write_all(piece).unwrap();
+    });
+    (enc.finish().unwrap(), crc.finalize(), size)
+}
+
+/// How a hand-made zip states an entry's sizes.
+#[derive(Clone, Copy, PartialEq)]
+enum Sizes {
+    /// In the local header, as the enclave writes.
+    InHeader,
+    /// In a data descriptor after the data (flag bit 3), as the iExec SDK's JSZip writes.
+    Descriptor,
+    /// In the local header, the inflated size replaced by this one (ZIP64 extra field).
+    Declared(u64),
+}
+
+/// A zip of Deflate entries made by hand (PKWARE APPNOTE 4.3.7, 4.3.9, 4.3.12, 4.5.3).
+fn hand_zip(entries: &[(&str, Content)], sizes: Sizes) -> Vec<u8> {
+    let (mut out, mut central) = (Vec::new(), Vec::new());
+    let u16le = |v: &mut Vec<u8>, x: u16| v.extend_from_slice(&x.to_le_bytes());
+    let u32le = |v: &mut Vec<u8>, x: u32| v.extend_from_slice(&x.to_le_bytes());
+    for (name, content) in entries {
+        let (data, crc, size) = deflate(*content);
+        let offset = out.len() as u32;
+        let flags: u16 = if sizes == Sizes::Descriptor { 0x0808 } else { 0x0800 };
+        u32le(&mut out, 0x0403_4b50);
+        u16le(&mut out, 45);
+        u16le(&mut out, flags);
+        u16le(&mut out, 8);
+        u32le(&mut out, 0x0021_0000); // 1980-01-01 00:00
+        match sizes {
+            Sizes::InHeader => [crc, data.len() as u32, size as u32].iter().for_each(|&x| u32le(&mut out, x)),
+            Sizes::Descriptor => [0, 0, 0].iter().for_each(|&x| u32le(&mut out, x)),
+            Sizes::Declared(_) => [crc, u32::MAX, u32::MAX].iter().for_each(|&x| u32le(&mut out, x)),
+        }
+        u16le(&mut out, name.len() as u16);
+        u16le(&mut out, if let Sizes::Declared(_) = sizes { 20 } else { 0 });
+        out.extend_from_slice(name.as_bytes());
+        if let Sizes::Declared(declared) = sizes {
+            u16le(&mut out, 1);
+            u16le(&mut out, 16);
+            out.extend_from_slice(&declared.to_le_bytes());
+            out.extend_from_slice(&(data.len() as u64).to_le_bytes());
+        }
+        out.extend_from_slice(&data);
+        if sizes == Sizes::Descriptor {
+            [0x0807_4b50, crc, data.len() as u32, size as u32].iter().for_each(|&x| u32le(&mut out, x));
+        }
+        u32le(&mut central, 0x0201_4b50);
+        u16le(&mut central, 45); // made by MS-DOS (host 0): no Unix mode to read
+        u16le(&mut central, 45);
+        u16le(&mut central, flags);
+        u16le(&mut central, 8);
+        u32le(&mut central, 0x0021_0000);
+        [crc, data.len() as u32, size as u32].iter().for_each(|&x| u32le(&mut central, x));
+        u16le(&mut central, name.len() as u16);
+        [0u16, 0, 0, 0].iter().for_each(|&x| u16le(&mut central, x));
+        u32le(&mut central, 0);
+        u32le(&mut central, offset);
+        central.extend_from_slice(name.as_bytes());
+    }
+    let (cd_offset, cd_size) = (out.len() as u32, central.len() as u32);
+    out.extend_from_slice(&central);
+    u32le(&mut out, 0x0605_4b50);
+    u32le(&mut out, 0);
+    u16le(&mut out, entries.len() as u16);
+    u16le(&mut out, entries.len() as u16);
+    u32le(&mut out, cd_size);
+    u32le(&mut out, cd_offset);
+    u16le(&mut out, 0);
+    out
+}
+
+fn computed(out: &mut dyn FnMut(&[u8])) {
+    out(br#"{"deterministic-output-path":"/iexec_out/result.txt"}"#)
+}
+
+#[test]
+fn a_deflate_bomb_is_stopped_with_or_without_sizes_in_its_header() {
+    // 272 MiB of zeros deflate to about 270 KB (1,030:1, Deflate's best): past the 256 MiB floor,
+    // the 400:1 limit stops it, in both modes (the zip mode inflates it on the helper thread).
+    let zeros = |out: &mut dyn FnMut(&[u8])| repeating(&[0], PAST_FLOOR, out);
+    for sizes in [Sizes::InHeader, Sizes::Descriptor] {
+        let m = refused(&hand_zip(&[("computed.json", &computed as Content), ("result.txt", &zeros)], sizes));
+        assert!(m.contains("\"result.txt\"") && m.contains("zip bomb"), "{m}");
+    }
+    // A pattern of 16 bytes (516:1) too.
+    let short = |out: &mut dyn FnMut(&[u8])| repeating(b"0123456789abcdef", PAST_FLOOR, out);
+    refused(&hand_zip(&[("computed.json", &computed as Content), ("result.txt", &short)], Sizes::Descriptor));
+}
+
+#[test]
+fn highly_compressible_real_results_still_open() {
+    // The benchmark's text (benches/decrypt-vs-cp.sh, scripts/make-encrypted-result.sh: one
+    // 45-byte line repeated, about 330:1), past the floor, with and without a data descriptor.
+    let line = b"iExec result line lorem ipsum dolor sit amet\n";
+    let text = |out: &mut dyn FnMut(&[u8])| repeating(line, PAST_FLOOR, out);
+    // A log that is 90 % runs of zeros between lines of text (about 50:1 in all).
+    let log = |out: &mut dyn FnMut(&[u8])| {
+        let mut written = 0usize;
+        let zeros = vec![0u8; 60 << 10];
+        let mut n = 0u64;
+        while written < PAST_FLOOR {
+            let mut lines = String::new();
+            for _ in 0..100 {
+                n += 1;
+                lines += &format!(
+                    "2026-12-05T14:{:02}:{:02}.{:06}Z worker {} step {n} loss={:.6}\n",
+                    (n / 60) % 60,
+                    n % 60,
+                    (n * 7919) % 1_000_000,
+                    n % 8,
+                    1.0 / (n as f64)
+                );
+            }
+            out(lines.as_bytes());
+            out(&zeros);
+            written += lines.len() + zeros.len();
+        }
+    };
+    // (content, how its sizes are given, the least overall ratio it deflates to)
+    for (content, sizes, ratio) in [
+        (&text as Content, Sizes::InHeader, 300),
+        (&text as Content, Sizes::Descriptor, 300),
+        (&log as Content, Sizes::InHeader, 20),
+    ] {
+        let inner = hand_zip(&[("computed.json", &computed as Content), ("result.txt", content)], sizes);
+        assert!(inner.len() < PAST_FLOOR / ratio, "the case is as compressible as it claims: {}", inner.len());
+        let (archive, _) = encrypt_current("expected_key.pub", &inner);
+        let r = try_open(&archive).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(r.files[1].size >= PAST_FLOOR as u64);
+    }
+}
+
+#[test]
+fn a_result_larger_than_the_free_disk_space_is_refused_before_it_is_written() {
+    // The entry's header declares 16 TiB (a ZIP64 size): more than this disk has free. The
+    // extraction stops before writing it, with an `io` error that says so, and leaves nothing.
+    // (Folder mode only: the zip mode writes no file of that size, and refuses the entry for
+    // its size or its content, as before.)
+    let small = |out: &mut dyn FnMut(&[u8])| out(b"not really 16 TiB");
+    let inner = hand_zip(&[("huge.bin", &small as Content)], Sizes::Declared(1 << 44));
+    let (archive, _) = encrypt_current("expected_key.pub", &inner);
+    let dir = tempfile::tempdir().unwrap();
+    let a = write_temp(dir.path(), "a.zip", &archive);
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let mut opts = OpenOptions::new(OutputTarget::Folder(out.join("result")));
+    opts.limits.max_total_bytes = u64::MAX;
+    let e = open_result(&a, &right_key(), &opts, &no_progress, &CancelToken::new()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Io, "{e:?}");
+    assert!(e.message.starts_with("Not enough disk space: the file \"huge.bin\" needs 17.6 TB"), "{}", e.message);
+    assert!(e.hint.starts_with("Free at least "), "{}", e.hint);
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "the temporary folder is removed");
+}
+
 fn replace_all(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     let mut out = hay.to_vec();
     let mut i = 0;

@@ -9,40 +9,71 @@
 //! (docs/design.md 1.1): Deflate entries, no data descriptors, no ZIP64; the iExec SDK's JSZip writes
 //! data descriptors, and the `zip` tool writes directory entries: all are read here.
 
-use std::collections::HashSet;
 use std::io::{BufRead, Read};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use flate2::bufread::DeflateDecoder;
 
-use crate::archive::names::{decode_name, safe_relative_path, SafePath};
+use crate::archive::names::{decode_name, safe_relative_path, NameSet, SafePath};
 use crate::error::{Result, VaultError};
 use crate::progress::CancelToken;
 
 /// Limits that stop zip bombs and absurd inputs ([`ErrorKind::UnsafeArchive`](crate::ErrorKind)).
+///
+/// The ratio check compares, while an entry is inflated, the bytes it produced so far with the
+/// compressed bytes actually consumed so far (not the sizes its header declares, which a bomb
+/// can fake, and which an entry with a data descriptor does not give before its data). So it
+/// stops a bomb soon after the floor, whatever the header says.
+///
+/// How far Deflate goes: a match copies at most 258 bytes, and costs at least one bit for its
+/// length code plus one for its distance code, plus the distance's extra bits. Runs of one byte
+/// (zeros) or of a pattern of 2 to 4 bytes need no extra bit: 258 bytes in 2 bits, 1,032:1, the
+/// most Deflate can do and what a bomb uses. A pattern repeating every 5–8 bytes reaches about
+/// 688:1, every 9–16 bytes 516:1, every 17–32 bytes 413:1, every 33–64 bytes 344:1. Text does
+/// not come close to that unless it is one line repeated: `benches/decrypt-vs-cp.sh` makes its
+/// `result.txt` by repeating a 45-byte line, which deflates about 330:1 (256 MiB to 780 KB at
+/// its default size, 1 GiB to 3 MB at 2,048 MB, 5 GiB at 10,240 MB): it must open, at every
+/// size. Hence a ratio of **400**: every entry inflating faster than 413:1 (a bomb, or data that
+/// repeats every 32 bytes or less) is stopped once past the floor, the benchmark's text is not.
+///
+/// The floor (**256 MiB**) is how much any entry may inflate before the ratio is checked:
+/// highly compressible real data exists (a zero-filled disk image, sparse numeric output, a log
+/// with long runs of zeros). Up to 256 MiB such a file opens at any ratio; above it, a file of
+/// zeros (1,032:1) is refused, while a 1 GB log that is mostly text with runs of zeros (say
+/// 90 % zeros in long runs: under 1 MB for the zeros plus 20 MB for the text at 5:1, about
+/// 50:1 in all) stays far below 400:1 and opens. A bomb is thus cut after 256 MiB per entry
+/// (from 256 KB), and the whole result after [`max_total_bytes`](Self::max_total_bytes); an
+/// extraction also stops before a file that the disk has no room for, or when the disk fills up
+/// (see [`FolderSink`](crate::archive::output::FolderSink)), removing everything it wrote. The
+/// old default (1,100:1 above 64 MiB) could never trigger for Deflate, whose best is 1,032:1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Most bytes all entries may inflate to (default 1 TiB).
     pub max_total_bytes: u64,
     /// Most entries (default 100,000).
     pub max_entries: usize,
-    /// Highest inflated/compressed ratio of one entry, applied once it inflated past
-    /// `ratio_floor_bytes` (default 1,100: Deflate cannot exceed 1,032:1, so only a crafted or
-    /// non-Deflate entry reaches it).
+    /// Highest ratio of inflated bytes to compressed bytes consumed, within one entry, once it
+    /// inflated past `ratio_floor_bytes` (default 400, see above).
     pub max_ratio: u64,
-    /// Size under which the ratio is not checked (default 64 MiB).
+    /// Size under which the ratio is not checked (default 256 MiB, see above).
     pub ratio_floor_bytes: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_total_bytes: 1 << 40, max_entries: 100_000, max_ratio: 1_100, ratio_floor_bytes: 64 << 20 }
+        Limits { max_total_bytes: 1 << 40, max_entries: 100_000, max_ratio: 400, ratio_floor_bytes: 256 << 20 }
     }
 }
 
 /// Where the entries' bytes go (a folder being extracted, or nowhere when only checking).
 pub trait EntrySink {
+    /// A file entry of `bytes` bytes (as its header declares, which the reading enforces) is
+    /// about to begin at `path`: a sink that writes checks here that they fit. Not called for an
+    /// entry whose size only follows its data (a data descriptor).
+    fn reserve(&mut self, _path: &SafePath, _bytes: u64) -> Result<()> {
+        Ok(())
+    }
     /// A file entry begins at `path` (already checked to stay inside the output).
     fn begin_file(&mut self, path: &SafePath) -> Result<()>;
     /// Inflated bytes of the current file.
@@ -208,7 +239,7 @@ fn walk<R: BufRead>(
 ) -> Result<Vec<InnerFile>> {
     let mut files = Vec::new();
     let mut locals: Vec<LocalEntry> = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = NameSet::new();
     let mut total: u64 = 0;
     let mut buf = vec![0u8; 256 * 1024];
     loop {
@@ -233,12 +264,7 @@ fn walk<R: BufRead>(
                 }
                 let h = read_local_header(input)?;
                 let safe = safe_relative_path(&h.name)?;
-                if !seen.insert(safe.normalized.clone()) {
-                    return Err(VaultError::unsafe_archive(format!(
-                        "Two entries of the result are named \"{}\": the second would replace the first.",
-                        h.name
-                    )));
-                }
+                seen.insert(&safe)?;
                 if safe.is_dir {
                     if h.compressed_size.unwrap_or(0) != 0 || h.uncompressed_size.unwrap_or(0) != 0 {
                         return Err(VaultError::damaged_contents(format!(
@@ -281,6 +307,9 @@ fn walk<R: BufRead>(
                         }
                         continue;
                     }
+                }
+                if let Some(declared) = h.uncompressed_size {
+                    sink.reserve(&safe, declared)?;
                 }
                 sink.begin_file(&safe)?;
                 let got = copy_entry(input, &h, sink, limits, cancel, &mut total, &mut buf)?;
@@ -398,8 +427,9 @@ fn copy_entry<R: BufRead>(
     let mut crc = crc32fast::Hasher::new();
     let mut size: u64 = 0;
     let declared = h.uncompressed_size;
-    // Checks and forwards one piece of inflated data.
-    let mut account = |data: &[u8], csize_now: u64| -> Result<()> {
+    // Checks and forwards one piece of inflated data; `consumed`: compressed bytes of the entry
+    // read so far (the ratio is measured on real bytes, whatever the header declares).
+    let mut account = |data: &[u8], consumed: u64| -> Result<()> {
         size += data.len() as u64;
         *total += data.len() as u64;
         if declared.is_some_and(|d| size > d) {
@@ -411,29 +441,18 @@ fn copy_entry<R: BufRead>(
         if *total > limits.max_total_bytes {
             return Err(too_big(limits));
         }
-        if size > limits.ratio_floor_bytes && size / csize_now.max(1) > limits.max_ratio {
+        if size > limits.ratio_floor_bytes && size / consumed.max(1) > limits.max_ratio {
             return Err(VaultError::unsafe_archive(format!(
-                "The file \"{}\" is compressed beyond any plausible ratio (a zip bomb?).",
-                h.name
+                "The file \"{}\" inflates to more than {} times its compressed size past its first {} MiB, \
+                 far beyond real data: it looks like a zip bomb, so extraction was stopped.",
+                h.name,
+                limits.max_ratio,
+                limits.ratio_floor_bytes >> 20
             )));
         }
         crc.update(data);
         sink.write(data)
     };
-    // Inflates from `r` into `buf`, piece by piece.
-    let mut inflate =
-        |r: &mut dyn Read, csize_now: u64, account: &mut dyn FnMut(&[u8], u64) -> Result<()>| -> Result<()> {
-            loop {
-                let n = r.read(buf).map_err(|e| map_entry_error(e, &h.name))?;
-                if n == 0 {
-                    return Ok(());
-                }
-                account(&buf[..n], csize_now)?;
-                // Per piece of at most `buf.len()` inflated bytes: a highly compressed entry
-                // yields much per byte read, so the stream alone would notice late.
-                cancel.check()?;
-            }
-        };
     let csize = match (h.method, h.compressed_size) {
         (0, Some(c)) => {
             // Stored: checked straight from the input's buffer, without a copy.
@@ -445,7 +464,7 @@ fn copy_entry<R: BufRead>(
                     break;
                 }
                 let n = data.len();
-                account(data, c)?;
+                account(data, got + n as u64)?;
                 cancel.check()?;
                 r.consume(n);
                 got += n as u64;
@@ -458,7 +477,7 @@ fn copy_entry<R: BufRead>(
         (8, Some(c)) => {
             let limited = input.take(c);
             let mut d = DeflateDecoder::new(limited);
-            inflate(&mut d, c, &mut account)?;
+            inflate(&mut d, buf, &h.name, cancel, &mut account)?;
             let used = d.total_in();
             if used != c || d.into_inner().limit() != 0 {
                 // Bytes left over after the end of the Deflate stream: sizes disagree.
@@ -471,13 +490,35 @@ fn copy_entry<R: BufRead>(
         }
         _ => {
             // Deflate with a data descriptor: the Deflate stream marks its own end, and the
-            // buffered reader keeps whatever follows it.
+            // buffered reader keeps whatever follows it. The ratio is checked all the same: on
+            // the bytes the decoder consumed, since no size is known before the descriptor.
             let mut d = DeflateDecoder::new(&mut *input);
-            inflate(&mut d, u64::MAX, &mut account)?;
+            inflate(&mut d, buf, &h.name, cancel, &mut account)?;
             d.total_in()
         }
     };
     Ok((crc.finalize(), size, csize))
+}
+
+/// Inflates all of `d` into `buf`, piece by piece, giving each piece to `account` with the
+/// compressed bytes consumed so far.
+fn inflate<R: BufRead>(
+    d: &mut DeflateDecoder<R>,
+    buf: &mut [u8],
+    name: &str,
+    cancel: &CancelToken,
+    account: &mut dyn FnMut(&[u8], u64) -> Result<()>,
+) -> Result<()> {
+    loop {
+        let n = d.read(buf).map_err(|e| map_entry_error(e, name))?;
+        if n == 0 {
+            return Ok(());
+        }
+        account(&buf[..n], d.total_in())?;
+        // Per piece of at most `buf.len()` inflated bytes: a highly compressed entry yields much
+        // per byte read, so the stream alone would notice late.
+        cancel.check()?;
+    }
 }
 
 /// Reads a data descriptor (optional signature, CRC, sizes); returns (crc, csize, usize).

@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::archive::cipher::{read_full, AesKey, Decryptor, ReadFailure, SkipWhitespace};
 use crate::archive::inner::{map_input_error, read_inner_zip, CheckOnly, EntrySink, InnerFile, Limits};
 use crate::archive::outer::{ArchiveLayout, OuterArchive};
-use crate::archive::output::{FolderSink, OutputTarget, PendingOutput};
+use crate::archive::output::{ensure_space, write_error, FolderSink, OutputTarget, PendingOutput};
 use crate::archive::unwrap::unwrap_aes_key;
 use crate::error::{Result, VaultError};
 use crate::keys::KeyCandidate;
@@ -402,7 +402,7 @@ fn write_chunks(
         let mut unflushed = 0u64;
         let write_all = || -> Result<()> {
             for chunk in rx {
-                f.write_all(&chunk).map_err(|e| VaultError::io("write", path, &e))?;
+                f.write_all(&chunk).map_err(|e| write_error(path, &e))?;
                 written += chunk.len() as u64;
                 unflushed += chunk.len() as u64;
                 recycle(chunk, &spare);
@@ -420,10 +420,10 @@ fn write_chunks(
             None => Ok(()),
         };
         wrote?;
-        flushed.map_err(|e| VaultError::io("write", path, &e))?;
+        flushed.map_err(|e| write_error(path, &e))?;
         f.set_len(written).map_err(|e| VaultError::io("write", path, &e))?;
         if durable {
-            f.sync_data().map_err(|e| VaultError::io("write", path, &e))?;
+            f.sync_data().map_err(|e| write_error(path, &e))?;
         }
         Ok(())
     })
@@ -461,6 +461,10 @@ where
         (OutputTarget::Zip(_), Some(p)) => Some((p.temp_path().to_path_buf(), p.durable())),
         _ => None,
     };
+    if let Some((path, _)) = &zip_path {
+        // The decrypted zip is at most as large as what it is decrypted from (`total`).
+        ensure_space(path.parent().unwrap_or(Path::new(".")), total, "the decrypted result")?;
+    }
     std::thread::scope(|s| {
         let (writer_tx, writer) = match &zip_path {
             Some((path, durable)) => {
