@@ -55,10 +55,12 @@ pub async fn open_archive(
     out
 }
 
-/// Asks a job to stop; a job not started yet starts cancelled.
+/// Asks a job to stop; a job not started yet starts cancelled. Async like every command that
+/// takes the engine's state: even a short lock wait stays off the main thread.
 #[tauri::command]
-pub fn cancel_job(state: State<'_, AppState>, job_id: String) {
+pub async fn cancel_job(state: State<'_, AppState>, job_id: String) -> Result<(), VaultError> {
     state.engine.cancel_job(&job_id);
+    Ok(())
 }
 
 /// For a drag in progress: which of the paths start like a zip (reads 4 bytes of each).

@@ -67,8 +67,8 @@ pub async fn open_output_file(
 /// The files the app was started with ("Open with" in the file manager), once: later calls
 /// return nothing. A second launch sends its files as the `open-paths` event instead.
 #[tauri::command]
-pub fn startup_paths(state: State<'_, AppState>) -> Vec<String> {
-    std::mem::take(&mut *state.startup_paths.lock().unwrap_or_else(|e| e.into_inner()))
+pub async fn startup_paths(state: State<'_, AppState>) -> Result<Vec<String>, VaultError> {
+    Ok(std::mem::take(&mut *state.startup_paths.lock().unwrap_or_else(|e| e.into_inner())))
 }
 
 /// Opens the log folder in the file manager (Settings > Open the log folder).

@@ -37,6 +37,22 @@ fn wallet_required(address: &str) -> VaultError {
     )
 }
 
+/// The journal's record of a push to `sms_url` for `address`: its outcome in words (the SMS's
+/// status, or the error's kind and message) and whether it was accepted.
+fn push_record(network: &str, sms_url: &str, address: &str, outcome: &Result<crate::sms::PushOutcome>) -> PushRecord {
+    PushRecord {
+        network: network.to_owned(),
+        sms_url: sms_url.to_owned(),
+        address: address.to_owned(),
+        at: Utc::now(),
+        outcome: match outcome {
+            Ok(o) => format!("{} ({})", o.status, if o.created { "created" } else { "updated" }),
+            Err(e) => format!("{}: {}", e.kind, e.message),
+        },
+        ok: outcome.is_ok(),
+    }
+}
+
 fn password_required() -> VaultError {
     VaultError::new(
         ErrorKind::WrongPassword,
@@ -299,20 +315,7 @@ impl Vault {
         // The network call, without the lock.
         let outcome = push(&public_pem);
         self.change(|v| {
-            v.record_push(
-                &new,
-                PushRecord {
-                    network: network.to_owned(),
-                    sms_url: sms_url.to_owned(),
-                    address: r.address.clone(),
-                    at: Utc::now(),
-                    outcome: match &outcome {
-                        Ok(o) => format!("{} ({})", o.status, if o.created { "created" } else { "updated" }),
-                        Err(e) => format!("{}: {}", e.kind, e.message),
-                    },
-                    ok: outcome.is_ok(),
-                },
-            )?;
+            v.record_push(&new, push_record(network, sms_url, &r.address, &outcome))?;
             if let Err(e) = &outcome {
                 return Err(e.clone());
             }
@@ -444,17 +447,7 @@ impl Vault {
         if !matches!(&outcome, Err(e) if e.kind == ErrorKind::Network) {
             self.record_push(
                 &key.fingerprint,
-                PushRecord {
-                    network: network.to_owned(),
-                    sms_url: sms_url.to_owned(),
-                    address: checksummed(&wallet.address()),
-                    at: Utc::now(),
-                    outcome: match &outcome {
-                        Ok(o) => format!("{} ({})", o.status, if o.created { "created" } else { "updated" }),
-                        Err(e) => format!("{}: {}", e.kind, e.message),
-                    },
-                    ok: outcome.is_ok(),
-                },
+                push_record(network, sms_url, &checksummed(&wallet.address()), &outcome),
             )?;
         }
         outcome
