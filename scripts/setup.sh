@@ -12,10 +12,13 @@ SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 # System packages: WebKitGTK for Tauri; Xvfb, WebKitWebDriver, xdotool and python3-gi for the
 # end-to-end tests; gnome-keyring and dbus for the Secret Service; openssl, zip, xxd for the
 # archive tools; age for recovery kits; imagemagick for screenshots; bc for the benchmark;
-# locales for the French end-to-end run (its fr_FR sources are compiled by the test).
+# locales for the French end-to-end run (its fr_FR sources are compiled by the test); the
+# ayatana app indicator for the tray icon; dunst, a real notification daemon for the tests of
+# the notifications (org.freedesktop.Notifications over D-Bus).
 APT_PKGS=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev libssl-dev
   xvfb xauth webkit2gtk-driver xdotool python3-gi gir1.2-gtk-3.0 imagemagick
-  gnome-keyring libsecret-1-0 dbus dbus-x11 libglib2.0-bin openssl zip unzip xxd age bc time locales)
+  gnome-keyring libsecret-1-0 dbus dbus-x11 libglib2.0-bin openssl zip unzip xxd age bc time locales
+  libayatana-appindicator3-dev dunst)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -62,4 +65,6 @@ if ! command -v cargo-deny >/dev/null; then
   say "installing cargo-deny (cargo install, a few minutes)"
   cargo install cargo-deny --locked --quiet
 fi
+# Cross builds for Windows and macOS, and Wine to run the Windows CLI (scripts/setup-cross.sh).
+bash scripts/setup-cross.sh
 say "ready"

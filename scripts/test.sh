@@ -27,6 +27,9 @@ step "Rust: unit, corpus, CLI and bindings tests"
 # Inside a private D-Bus session with a real, unlocked Secret Service (gnome-keyring).
 bash scripts/with-secret-service.sh cargo test --workspace --no-fail-fast
 
+step "Windows and macOS: cross checks, and the Windows CLI under Wine"
+bash scripts/platforms.sh
+
 step "Fuzzing the archive parser (bounded: ${FUZZ_SECONDS:-30}s per target)"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 
