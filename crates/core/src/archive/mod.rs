@@ -5,6 +5,7 @@ pub mod cipher;
 #[cfg(unix)]
 pub mod deflate;
 pub mod inner;
+pub mod mark;
 pub mod names;
 pub mod open;
 pub mod outer;

@@ -323,7 +323,9 @@ fn newest_mtime(path: &Path, meta: &fs::Metadata) -> Option<std::time::SystemTim
 /// (executable, set-user-ID…), files are created `rw-r--r--` (0o644) and folders `rwxr-xr-x`
 /// (0o755) on Unix, less the process's umask, so nothing extracted can be run by a double click
 /// or from a shell without the user's say. Before each file whose size its header declares, the
-/// free disk space is checked ([`ensure_space`]).
+/// free disk space is checked ([`ensure_space`]). Each file gets the system's "downloaded from
+/// the internet" mark ([`crate::archive::mark`]: `Zone.Identifier` on Windows,
+/// `com.apple.quarantine` on macOS).
 pub struct FolderSink {
     root: PathBuf,
     current: Option<(BufWriter<File>, PathBuf)>,
@@ -363,6 +365,9 @@ impl EntrySink for FolderSink {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o644);
         let f = options.open(&full).map_err(|e| VaultError::io("create", &full, &e))?;
+        // Windows' Zone.Identifier, macOS' quarantine attribute (archive/mark.rs).
+        crate::archive::mark::mark_if_supported(&full)
+            .map_err(|e| VaultError::io("mark as downloaded from the internet", &full, &e))?;
         self.current = Some((BufWriter::with_capacity(256 * 1024, f), full));
         Ok(())
     }
