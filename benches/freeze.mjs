@@ -26,7 +26,7 @@
 // and keeps both p99 under 100 ms); the exit code is 0 on PASS, 1 on FAIL, 2 when the bench itself failed.
 //
 //   node benches/freeze.mjs [--out FILE] [--label TEXT]
-// Build the UI (npm run build) and the app (cargo build -p result-vault-app) first. Outside a
+// Build the UI (npm run build) and the app (cargo build -p result-vault-app --features e2e) first. Outside a
 // Secret Service session it runs itself through scripts/with-secret-service.sh. Environment:
 // RESULT_VAULT_APP (the app binary; default $CARGO_TARGET_DIR/debug/result-vault-app),
 // FREEZE_ARCHIVE_MB (the archive's plaintext, default 2048: half random, half text that deflates
@@ -226,7 +226,7 @@ const out = (l = '') => {
 };
 
 try {
-  if (!fs.existsSync(appBinary)) throw new Error(`app not built: ${appBinary} (npm run build, then cargo build -p result-vault-app)`);
+  if (!fs.existsSync(appBinary)) throw new Error(`app not built: ${appBinary} (npm run build, then cargo build -p result-vault-app --features e2e)`);
   const fixtures = [path.join(repo, 'tests/fixtures/iexec-sdk')].find((d) =>
     ['expected_key', 'expected_key.pub'].every((f) => fs.existsSync(path.join(d, f))),
   );
@@ -269,6 +269,9 @@ try {
     }
   }
   log(`key ring open (${overview.protection}, ${overview.keys.length} keys)`);
+  // Paths reach commands only as the user's choice (src-tauri/src/grants.rs): the e2e build's
+  // hooks stand for the dialog and the drop.
+  await ipc(s, 'e2e_grant', { path: path.join(fixtures, 'expected_key') });
   const imported = await ipc(s, 'keys_import_path', { path: path.join(fixtures, 'expected_key') });
   log(`fixture key imported: ${imported.map((o) => o.key.fingerprint.slice(0, 16)).join(', ')}`);
   const wallet = await ipc(s, 'wallet_import_key', { privateKey: '0x' + crypto.randomBytes(32).toString('hex'), label: 'freeze bench' });
@@ -317,6 +320,8 @@ try {
   }
   if (want('b')) {
     const kit = path.join(work, 'kit.age');
+    await ipc(s, 'e2e_next_dialog_path', { path: kit });
+    await ipc(s, 'pick_path', { kind: 'save_kit', defaultName: null });
     const created = await ipc(s, 'backup_create', { path: kit });
     const r = await run('b', '(b) backup_verify, age scrypt', 'backup_verify', { path: kit, words: created.words.join(' ') });
     notes.push(`(b) backup_verify: kit of ${created.fingerprints.length} keys, ${r.op.result ? `restored in memory: ${JSON.stringify(Object.keys(r.op.result))}` : 'error'}`);
@@ -327,6 +332,7 @@ try {
   }
   if (want('d') && archive) {
     const size = fs.statSync(archive).size;
+    await ipc(s, 'e2e_grant', { path: archive });
     const r = await run(
       'd',
       `(d) open_archive, ${(size / 2 ** 30).toFixed(2)} GiB archive`,

@@ -34,7 +34,9 @@ step "Fuzzing the archive parser (bounded: ${FUZZ_SECONDS:-30}s per target)"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 
 step "End to end: the real app under Xvfb, over WebDriver"
-cargo build -p result-vault-app
+# The end-to-end build: the app with its test hooks (dialog answers, path grants), which a
+# package never has (checked below on the installed binary).
+cargo build -p result-vault-app --features e2e
 rm -rf tests/e2e/artifacts/logs tests/e2e/artifacts/secrets.txt
 RESULT_VAULT_E2E=1 bash scripts/with-secret-service.sh node --test --test-concurrency=1 tests/e2e/
 
@@ -46,6 +48,10 @@ $SUDO dpkg -i "$deb"
 grep -q '^MimeType=.*application/zip' /usr/share/applications/*esult*ault*.desktop
 grep -q '^Exec=result-vault-app %F' /usr/share/applications/*esult*ault*.desktop
 test -f /usr/share/icons/hicolor/128x128/apps/result-vault-app.png
+# The package has no end-to-end hook: none of their command names is in the installed binary.
+if grep -q -a -e e2e_next_dialog_path -e e2e_grant /usr/bin/result-vault-app; then
+  echo "the installed app has end-to-end test hooks" >&2; exit 1
+fi
 RESULT_VAULT_APP=/usr/bin/result-vault-app bash scripts/with-secret-service.sh \
   node --test --test-concurrency=1 tests/e2e/open-archive.test.mjs
 

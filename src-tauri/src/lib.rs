@@ -9,9 +9,12 @@
 //!   generated into `ui/src/lib/ipc/bindings.ts` (see `tests/bindings.rs`).
 
 pub mod commands;
+pub mod confirmations;
 pub mod display;
+pub mod grants;
 pub mod ipc_types;
 pub mod logging;
+pub mod native;
 pub mod paths;
 pub mod state;
 
@@ -42,6 +45,9 @@ pub fn run() {
             }
             let paths = file_args(&argv);
             log::info!("second launch: {} file(s) handed to the open window", paths.len());
+            if let Some(state) = app.try_state::<state::AppState>() {
+                state.grants.grant_read(&paths);
+            }
             if !paths.is_empty() {
                 let _ = app.emit("open-paths", paths);
             }
@@ -59,7 +65,30 @@ pub fn run() {
             app.manage(state::AppState::new(engine, file_args(&std::env::args().collect::<Vec<_>>())));
             Ok(())
         })
+        // What the user drags onto the window may be read (the native event, before the web
+        // view hears of it): see `grants`.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(
+                tauri::DragDropEvent::Enter { paths, .. } | tauri::DragDropEvent::Drop { paths, .. },
+            ) = event
+            {
+                if let Some(state) = window.try_state::<state::AppState>() {
+                    state.grants.grant_read(paths);
+                }
+            }
+        })
         .invoke_handler(tauri::generate_handler![
+            // The test hooks exist only in end-to-end builds (never in a package).
+            #[cfg(feature = "e2e")]
+            commands::dialogs::e2e_next_dialog_path,
+            #[cfg(feature = "e2e")]
+            commands::dialogs::e2e_next_confirm,
+            #[cfg(feature = "e2e")]
+            commands::dialogs::e2e_dialogs_asked,
+            #[cfg(feature = "e2e")]
+            commands::dialogs::e2e_grant,
+            commands::dialogs::pick_path,
+            commands::dialogs::set_language,
             commands::archive::inspect_archive,
             commands::archive::open_archive,
             commands::archive::cancel_job,

@@ -4,18 +4,32 @@ use std::sync::{Arc, Mutex};
 
 use result_vault_engine::{Engine, VaultError};
 
+use crate::grants::Grants;
+use crate::native::{Confirm, Native};
+
 /// Managed by Tauri; every command gets it.
 pub struct AppState {
     /// The engine: key ring, task cache, jobs, settings. Shared with blocking work.
     pub engine: Arc<Engine>,
     /// Files named on the command line at start ("Open with"), taken once by the UI.
     pub startup_paths: Mutex<Vec<String>>,
+    /// The paths the user chose through the app (dialogs, drops, command line).
+    pub grants: Arc<Grants>,
+    /// The native dialogs (and their language).
+    pub native: Arc<Native>,
 }
 
 impl AppState {
     /// State over `engine`.
     pub fn new(engine: Engine, startup_paths: Vec<String>) -> Self {
-        AppState { engine: Arc::new(engine), startup_paths: Mutex::new(startup_paths) }
+        let grants = Arc::new(Grants::default());
+        grants.grant_read(&startup_paths);
+        AppState {
+            engine: Arc::new(engine),
+            startup_paths: Mutex::new(startup_paths),
+            grants,
+            native: Arc::new(Native::default()),
+        }
     }
 
     /// Runs `f` on the engine on the blocking pool: never on the main thread, which only draws
@@ -29,5 +43,21 @@ impl AppState {
         tauri::async_runtime::spawn_blocking(move || f(&engine))
             .await
             .unwrap_or_else(|e| Err(VaultError::internal(format!("background work failed: {e}"))))
+    }
+
+    /// Asks `confirm` in a system dialog on the blocking pool (it blocks until answered);
+    /// `cancelled` ("Nothing was written") unless the user chose its button.
+    pub async fn confirm(&self, app: &tauri::AppHandle, confirm: Confirm) -> Result<(), VaultError> {
+        let native = self.native.clone();
+        let app = app.clone();
+        let yes = tauri::async_runtime::spawn_blocking(move || native.confirm(&app, &confirm))
+            .await
+            .map_err(|e| VaultError::internal(format!("dialog failed: {e}")))?;
+        if yes {
+            Ok(())
+        } else {
+            log::info!("the user declined a confirmation");
+            Err(VaultError::cancelled())
+        }
     }
 }

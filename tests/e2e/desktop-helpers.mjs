@@ -88,7 +88,7 @@ export class User {
 
   /** The next native file dialog (open or save) returns `p` (test hook of RESULT_VAULT_E2E). */
   async nextPath(p) {
-    await this.exec('window.__resultVault.setNextPath(arguments[0]); return true;', [p]);
+    await this.exec('return window.__resultVault.setNextPath(arguments[0]).then(() => true);', [p]);
   }
 
   /** Opens a file as a drop does (test hook: WebDriver cannot make a native drop). */

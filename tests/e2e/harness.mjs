@@ -99,7 +99,7 @@ export function pidsWithEnv(entry) {
 
 /** Starts Xvfb + tauri-driver; returns { display, driverUrl, home, env, stop }. */
 export async function startEnvironment({ name = 'e2e', extraEnv = {} } = {}) {
-  if (!fs.existsSync(appBinary)) throw new Error(`app not built: ${appBinary} (run cargo build -p result-vault-app)`);
+  if (!fs.existsSync(appBinary)) throw new Error(`app not built: ${appBinary} (run cargo build -p result-vault-app --features e2e)`);
   fs.mkdirSync(artifacts, { recursive: true });
   const procs = [];
   const home = fs.mkdtempSync(path.join(os.tmpdir(), `rv-${name}-`));

@@ -35,7 +35,7 @@ test('a missing keychain is a clear screen, and a passphrase ring works instead'
   await (await s.find('[data-testid="passphrase-submit"]')).click();
   await (await s.find('[data-testid="nav-keys"]', { timeoutMs: 30000 })).click();
   await s.find('[data-testid="keys-screen"]', { timeoutMs: 30000 });
-  await s.execute('window.__resultVault.setNextPath(arguments[0]); return true;', [path.join(fixtures, 'expected_key')]);
+  await s.execute('return window.__resultVault.setNextPath(arguments[0]).then(() => true);', [path.join(fixtures, 'expected_key')]);
   await (await s.find('[data-testid="import-file"]')).click();
   await s.find('[data-testid="key-row"]', { timeoutMs: 20000 });
   await (await s.find('[data-testid="nav-open"]')).click();

@@ -25,7 +25,7 @@ async function typeInto(css, text) {
 
 /** The next native file dialog (open or save) returns `p` (test hook, RESULT_VAULT_E2E=1). */
 async function nextPath(p) {
-  await s.execute('window.__resultVault.setNextPath(arguments[0]); return true;', [p]);
+  await s.execute('return window.__resultVault.setNextPath(arguments[0]).then(() => true);', [p]);
 }
 
 async function waitKeyRows(n, timeoutMs = 30000) {

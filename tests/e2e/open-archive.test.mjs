@@ -3,7 +3,7 @@
 // not a result and see `not_a_result`. Screenshots of each state go to tests/e2e/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -39,9 +39,21 @@ after(async () => {
   await env?.stop();
 });
 
+// As a user does from the file manager ("Open with" Result Vault): a second launch with the
+// file, which hands it to the open window and exits. This works with the installed package
+// too, which has no test hook.
 async function openPath(p) {
   await s.find('[data-testid="drop-zone"]');
-  await s.execute('window.__resultVault.openPath(arguments[0]); return true;', [p]);
+  const second = spawn(appBinary, [p], { env: env.env, stdio: 'ignore' });
+  const exit = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), 20000);
+    second.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+  if (exit === null) second.kill('SIGKILL');
+  assert.equal(exit, 0, 'the second launch hands the file over and exits');
 }
 
 test('the first screen offers the drop zone and finds the key in ~/.secrets/beneficiary', async () => {

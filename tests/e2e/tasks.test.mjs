@@ -191,7 +191,7 @@ after(async () => {
 test('the key ring opens and the beneficiary key is imported', async () => {
   await click(byId('nav-keys'), { timeoutMs: 30000 });
   await s.find(byId('keys-screen'));
-  await s.execute('window.__resultVault.setNextPath(arguments[0]); return true;', [keyFile]);
+  await s.execute('return window.__resultVault.setNextPath(arguments[0]).then(() => true);', [keyFile]);
   await click(byId('import-file'));
   await waitUntil(async () => (await s.findAll(byId('key-row'))).length === 1, 'one key row', 30000);
 });

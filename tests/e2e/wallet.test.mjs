@@ -70,7 +70,7 @@ async function typeInto(css, text) {
 
 /** The next native file dialog (open or save) returns `p` (test hook, RESULT_VAULT_E2E=1). */
 async function nextPath(p) {
-  await s.execute('window.__resultVault.setNextPath(arguments[0]); return true;', [p]);
+  await s.execute('return window.__resultVault.setNextPath(arguments[0]).then(() => true);', [p]);
 }
 
 /** Polls `check` (async, returns a truthy value when done) until `timeoutMs`; returns its value. */

@@ -259,8 +259,8 @@ describe("opening a result", () => {
     expect(await screen.findByTestId("result-view")).toBeInTheDocument();
   });
 
-  it("window.__resultVault.openPath runs the same flow as a drop", async () => {
-    const { backend } = setup();
+  it("window.__resultVault.openPath (e2e builds) grants the path, then runs the same flow as a drop", async () => {
+    const { backend } = setup({ e2e: "hooks" });
     await waitFor(() => expect(window.__resultVault).toBeDefined());
     const done = window.__resultVault!.openPath("/e2e/result.zip");
     await screen.findByTestId("progress");
@@ -270,6 +270,7 @@ describe("opening a result", () => {
     await done;
     expect(screen.getByTestId("result-view")).toBeInTheDocument();
     expect(backend.jobs[0].archive).toBe("/e2e/result.zip");
+    expect(backend.callsTo("e2e_grant")).toEqual([{ path: "/e2e/result.zip" }]);
   });
 
   it("says when a result was not encrypted", async () => {

@@ -129,18 +129,21 @@ describe("tauriBackend", () => {
     });
   });
 
-  it("dialogs return the chosen path or null, through the dialog plugin", async () => {
+  it("dialogs are opened by Rust (pick_path), which grants the chosen path; null when closed", async () => {
     const seen: [string, unknown][] = [];
     mockIPC((cmd, args) => {
       seen.push([cmd, args]);
-      const options = (args as { options: { directory?: boolean } }).options;
-      return options.directory ? null : "/home/a/result.zip";
+      const kind = (args as { kind: string }).kind;
+      return kind === "key_folder" ? null : "/home/a/result.zip";
     });
     await expect(tauriBackend.pickArchive()).resolves.toBe("/home/a/result.zip");
     await expect(tauriBackend.pickKeyFolder()).resolves.toBeNull();
-    expect(seen[0][0]).toBe("plugin:dialog|open");
-    expect(seen[0][1]).toMatchObject({ options: { multiple: false, directory: false } });
-    expect(seen[1][1]).toMatchObject({ options: { directory: true } });
+    expect(seen).toEqual([
+      ["pick_path", { kind: "archive", defaultName: null }],
+      ["pick_path", { kind: "key_folder", defaultName: null }],
+    ]);
+    // The web view cannot open a dialog by itself: the dialog plugin is never called.
+    expect(seen.some(([cmd]) => cmd.startsWith("plugin:dialog"))).toBe(false);
   });
 
   it("invokes the key ring commands with the contract's names and arguments", async () => {
@@ -205,30 +208,32 @@ describe("tauriBackend", () => {
     await expect(tauriBackend.e2eMode()).resolves.toBe("off");
   });
 
-  it("save and kit dialogs go through the plugin; setNextDialogPath answers the next one instead", async () => {
+  it("save, kit and wallet dialogs name their kind; the e2e hooks call commands only e2e builds have", async () => {
     const seen: [string, unknown][] = [];
     mockIPC((cmd, args) => {
       seen.push([cmd, args]);
-      return cmd === "plugin:dialog|save" ? "/home/a/kit.age" : "/home/a/old-kit.age";
+      if (cmd === "e2e_next_dialog_path" || cmd === "e2e_grant") throw "unknown command";
+      return (args as { kind?: string }).kind === "save_kit" ? "/home/a/kit.age" : "/home/a/old-kit.age";
     });
     await expect(tauriBackend.saveFile("kit", "result-vault-recovery-kit-2025-05-01.age")).resolves.toBe(
       "/home/a/kit.age",
     );
-    expect(seen[0][0]).toBe("plugin:dialog|save");
-    expect(seen[0][1]).toMatchObject({
-      options: { defaultPath: "result-vault-recovery-kit-2025-05-01.age", filters: [{ extensions: ["age"] }] },
-    });
     await expect(tauriBackend.pickKitFile()).resolves.toBe("/home/a/old-kit.age");
-    expect(seen[1][0]).toBe("plugin:dialog|open");
-    expect(seen[1][1]).toMatchObject({ options: { filters: [{ extensions: ["age"] }, { extensions: ["*"] }] } });
-
-    tauriBackend.setNextDialogPath("/e2e/a");
-    await expect(tauriBackend.saveFile("private_key", "0xAB_key")).resolves.toBe("/e2e/a");
-    tauriBackend.setNextDialogPath("/e2e/b");
-    await expect(tauriBackend.pickKeyFile()).resolves.toBe("/e2e/b");
-    expect(seen).toHaveLength(2);
-    await expect(tauriBackend.pickKeyFile()).resolves.toBe("/home/a/old-kit.age");
-    expect(seen).toHaveLength(3);
+    await tauriBackend.saveFile("private_key", "0xAB_key");
+    await tauriBackend.pickWalletFile();
+    expect(seen).toEqual([
+      ["pick_path", { kind: "save_kit", defaultName: "result-vault-recovery-kit-2025-05-01.age" }],
+      ["pick_path", { kind: "kit", defaultName: null }],
+      ["pick_path", { kind: "save_private_key", defaultName: "0xAB_key" }],
+      ["pick_path", { kind: "keystore", defaultName: null }],
+    ]);
+    // Outside an e2e build the hooks' commands do not exist: the calls fail quietly.
+    await expect(tauriBackend.setNextDialogPath("/e2e/a")).resolves.toBeUndefined();
+    await expect(tauriBackend.grantForTest("/e2e/a")).resolves.toBeUndefined();
+    expect(seen.slice(4)).toEqual([
+      ["e2e_next_dialog_path", { path: "/e2e/a" }],
+      ["e2e_grant", { path: "/e2e/a" }],
+    ]);
   });
 
   it("invokes the task commands with the contract's names and arguments", async () => {
@@ -353,19 +358,6 @@ describe("tauriBackend", () => {
       ["rotation_push", { network: "arbitrum-mainnet", password: "pw" }],
       ["rotation_finish", {}],
     ]);
-  });
-
-  it("the wallet dialog offers every file first (keystores have no extension)", async () => {
-    const seen: [string, unknown][] = [];
-    mockIPC((cmd, args) => {
-      seen.push([cmd, args]);
-      return "/home/a/.ethereum/keystore/UTC--x";
-    });
-    await expect(tauriBackend.pickWalletFile()).resolves.toBe("/home/a/.ethereum/keystore/UTC--x");
-    expect(seen[0][0]).toBe("plugin:dialog|open");
-    expect(seen[0][1]).toMatchObject({
-      options: { directory: false, multiple: false, filters: [{ extensions: ["*"] }, { extensions: ["json", "JSON"] }] },
-    });
   });
 
   it("keeps the wallet and SMS error kinds", async () => {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use result_vault_core::progress::CancelToken;
 use result_vault_core::vault::model::KeyStatus;
-use result_vault_engine::VaultError;
+use result_vault_engine::{ErrorKind, VaultError};
 use rust_i18n::t;
 use serde_json::json;
 use zeroize::Zeroizing;
@@ -77,7 +77,14 @@ pub enum KeysCommand {
     /// Check a recovery kit with its phrase (read from stdin) and mark it verified.
     VerifyBackup { file: PathBuf },
     /// Restore the keys of a recovery kit (phrase read from stdin) into the key ring.
-    Restore { file: PathBuf },
+    Restore {
+        file: PathBuf,
+        /// When the key ring here cannot be opened (damaged, or a passphrase that does not
+        /// match), keep it aside (`keyring.set-aside-<time>`, never deleted) and restore into a
+        /// new ring. Without it, nothing is moved.
+        #[arg(long)]
+        set_aside: bool,
+    },
 }
 
 /// `result-vault keys …`.
@@ -86,10 +93,18 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
     if let KeysCommand::Rotate { networks, config, sms_url } = cmd {
         return crate::rotate_cmd::rotate(&networks, config, sms_url, ctx);
     }
-    if let KeysCommand::Restore { file } = &cmd {
+    if let KeysCommand::Restore { file, set_aside } = &cmd {
         // Restoring may replace an unreadable ring (set aside, kept on disk), as in the app.
         let phrase = read_phrase()?;
-        let r = ctx.engine.restore(file, &phrase, ctx.create_with(), || ctx.passphrase())?;
+        let r = ctx
+            .engine
+            .restore(file, &phrase, ctx.create_with(), || ctx.passphrase(), |_| *set_aside)
+            .map_err(|mut e| {
+                if !*set_aside && matches!(e.kind, ErrorKind::WrongPassphrase | ErrorKind::KeyringDamaged) {
+                    e.hint = format!("{} To keep this ring aside and restore into a new one, add --set-aside.", e.hint);
+                }
+                e
+            })?;
         if json {
             print_json(&r)?;
         } else {

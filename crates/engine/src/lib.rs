@@ -29,6 +29,7 @@
 pub mod files;
 pub mod ids;
 pub mod key_paths;
+pub mod library;
 pub mod networks;
 pub mod open_policy;
 pub mod results;

@@ -192,6 +192,43 @@ impl Engine {
         }
     }
 
+    /// The addresses `network` would change compared with the network of that name now (RPC,
+    /// hub, SMS, gateways, subgraph, market API), as `(what, before, after)`: empty when nothing
+    /// changes; for a new network, every address it sets, with an empty "before". A host asks
+    /// the user natively before saving a change: a network's addresses decide where keys are
+    /// pushed and results fetched from, and saving calls its RPC.
+    pub fn network_changes(&self, network: &Network) -> Result<Vec<(String, String, String)>> {
+        let now = match self.network(network.name.trim()) {
+            Ok(n) => n,
+            Err(e) if e.kind == ErrorKind::UnknownNetwork => Network {
+                name: network.name.clone(),
+                label: String::new(),
+                chain_id: 0,
+                rpc_url: String::new(),
+                hub: String::new(),
+                sms_urls: Vec::new(),
+                ipfs_gateways: Vec::new(),
+                subgraph_url: String::new(),
+                market_api_url: String::new(),
+                legacy: false,
+            },
+            Err(e) => return Err(e),
+        };
+        let mut out = Vec::new();
+        let mut diff = |what: &str, a: String, b: String| {
+            if a.trim_end_matches('/') != b.trim_end_matches('/') {
+                out.push((what.to_owned(), a, b));
+            }
+        };
+        diff("RPC", now.rpc_url, network.rpc_url.clone());
+        diff("hub", now.hub.to_lowercase(), network.hub.to_lowercase());
+        diff("SMS", now.sms_urls.join(", "), network.sms_urls.join(", "));
+        diff("IPFS", now.ipfs_gateways.join(", "), network.ipfs_gateways.join(", "));
+        diff("subgraph", now.subgraph_url, network.subgraph_url.clone());
+        diff("market API", now.market_api_url, network.market_api_url.clone());
+        Ok(out)
+    }
+
     /// Checks `network` against its RPC (the chain id must match) and saves it. A built-in
     /// network keeps its name and chain id; only its URLs and hub change. Network I/O: seconds.
     ///

@@ -8,7 +8,9 @@ use result_vault_core::keys::{load_key_paths, KeyCandidate};
 use result_vault_core::progress::{no_progress, CancelToken, ProgressEvent};
 use result_vault_core::VaultError;
 
+use crate::library::new_entry;
 use crate::session::Engine;
+use result_vault_core::db::results::ResultSource;
 use crate::tasks::KeyChoice;
 use crate::Result;
 
@@ -60,7 +62,7 @@ impl Engine {
     ) -> Result<OpenOutcome> {
         let mut keys = self.keys_for(keys)?;
         add_new_keys(&mut keys, load_key_paths(extra_key_paths)?);
-        let opts = match target {
+        let opts = match target.clone() {
             OpenTarget::ResultsFolder => {
                 OpenOptions::new(OutputTarget::Folder(unique_output_folder(&self.dirs().results, archive)))
             }
@@ -69,6 +71,11 @@ impl Engine {
                 o.overwrite = overwrite;
                 o
             }
+        };
+        // The app opens into the results folder; the command line writes where it is told.
+        let source = match target {
+            OpenTarget::ResultsFolder => ResultSource::File,
+            OpenTarget::Output { .. } => ResultSource::Cli,
         };
         let outcome = open_result(archive, &keys, &opts, progress, cancel);
         match &outcome {
@@ -82,6 +89,7 @@ impl Engine {
                 if let Some(out) = o.output.as_deref() {
                     self.record_output(Path::new(out));
                 }
+                self.remember_result(new_entry(archive, o, source, None, None));
             }
             Err(e) => log::warn!("could not open a result: {}", e.kind),
         }

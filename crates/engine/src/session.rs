@@ -177,12 +177,13 @@ impl Engine {
         }
     }
 
-    /// Whether `path` is an output written in this session, or inside one.
+    /// Whether `path` is an output written in this session or recorded in the results
+    /// library, or inside one.
     pub fn is_known_output(&self, path: &Path) -> bool {
         let Ok(path) = std::fs::canonicalize(path) else {
             return false;
         };
-        lock(&self.outputs).iter().any(|o| path.starts_with(o))
+        lock(&self.outputs).iter().any(|o| path.starts_with(o)) || self.in_library(&path)
     }
 }
 

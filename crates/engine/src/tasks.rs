@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use crate::results::unique_output_folder;
 use crate::session::Engine;
+use result_vault_core::db::results::ResultSource;
 use crate::Result;
 
 /// What a fetch returns: the fetch and the task's row as stored after it.
@@ -169,6 +170,14 @@ impl Engine {
                 if let Some(out) = o.open.output.as_deref() {
                     self.record_output(Path::new(out));
                 }
+                let app = db.task(&network.name, &tid, now)?.map(|r| r.app_name.unwrap_or(r.app));
+                self.remember_result(crate::library::new_entry(
+                    Path::new(&o.download.path),
+                    &o.open,
+                    ResultSource::Task,
+                    Some((&network.name, &tid, app)),
+                    Some(o.verification.clone()),
+                ));
                 log::info!("fetched task {tid}: {:?}", o.verification.status);
             }
             Err(e) => {

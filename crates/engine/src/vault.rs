@@ -177,19 +177,23 @@ impl Engine {
     }
 
     /// Restores a kit into the key ring. When no ring is open in this session, one is opened or
-    /// created (`passphrase` asked only for a passphrase ring); a ring that cannot be opened
-    /// (damaged, its keychain entry gone, its passphrase forgotten) is set aside, kept on disk,
-    /// and a new one made — the same for every host. The words are checked against the kit
-    /// before anything is touched.
+    /// created (`passphrase` asked only for a passphrase ring). A ring that cannot be opened
+    /// (damaged, its keychain entry gone, or a passphrase that does not match: it may be a
+    /// healthy ring and a typing mistake) is set aside only when `set_aside` agrees — the host
+    /// asks the user, given the reason — then kept on disk as `keyring.set-aside-<time>` and a
+    /// new ring made; if making it fails, the ring is moved back. The same for every host. The
+    /// words are checked against the kit before anything is touched.
     ///
     /// Errors: `invalid_phrase`, `phrase_for_another_kit`, `invalid_kit`, `io`, and those of
-    /// [`open_vault`](Self::open_vault).
+    /// [`open_vault`](Self::open_vault): `wrong_passphrase` or `keyring_damaged` when
+    /// `set_aside` declines (nothing moved).
     pub fn restore(
         &self,
         kit: &Path,
         words: &str,
         create_with: CreateWith,
         passphrase: impl FnOnce() -> Result<Zeroizing<String>>,
+        set_aside: impl FnOnce(&VaultError) -> bool,
     ) -> Result<RestoreOutcome> {
         let phrase = check_phrase(words)?;
         let bytes = std::fs::read(kit).map_err(|e| VaultError::io("read", kit, &e))?;
@@ -219,17 +223,27 @@ impl Engine {
                 // The ring cannot be opened (damaged, its keychain entry gone, or its passphrase
                 // forgotten): keep it aside and restore into a new one.
                 Err(e) if matches!(e.kind, ErrorKind::KeyringDamaged | ErrorKind::WrongPassphrase) => {
+                    if !set_aside(&e) {
+                        return Err(e);
+                    }
+                    let unlock = match create_with {
+                        CreateWith::Passphrase => Unlock::Passphrase(new_passphrase(passphrase()?)?),
+                        CreateWith::Keychain => Unlock::Keychain,
+                    };
                     let moved = Vault::set_aside(dir)?;
                     log::warn!(
                         "unreadable key ring ({}) set aside before a restore: {} files kept",
                         e.kind,
                         moved.len()
                     );
-                    let unlock = match create_with {
-                        CreateWith::Passphrase => Unlock::Passphrase(new_passphrase(passphrase()?)?),
-                        CreateWith::Keychain => Unlock::Keychain,
-                    };
-                    Vault::open_or_create(dir, &unlock)?
+                    match Vault::open_or_create(dir, &unlock) {
+                        Ok(v) => v,
+                        Err(err) => {
+                            // No new ring: the old one goes back where it was.
+                            Vault::put_back(dir, &moved);
+                            return Err(err);
+                        }
+                    }
                 }
                 other => other?,
             };

@@ -37,6 +37,23 @@ pub fn keystores_found() -> Vec<FoundKeystore> {
         .collect()
 }
 
+/// What a push to an SMS would change ([`Engine::push_plan`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushPlan {
+    /// The network's name for people.
+    pub network: String,
+    /// The beneficiary address (checksummed).
+    pub address: String,
+    /// The key that would be pushed: its label and fingerprint (64 hex).
+    pub key_label: String,
+    /// Its fingerprint.
+    pub key_fingerprint: String,
+    /// The label of the key this vault last pushed there, if any.
+    pub previous_label: Option<String>,
+    /// The same key as the last push from this vault (a repeat changes nothing).
+    pub repeat: bool,
+}
+
 impl Engine {
     /// The imported wallets.
     pub fn wallets(&self) -> Result<Vec<WalletSummary>> {
@@ -144,6 +161,45 @@ impl Engine {
         let a = parse_address(address)?.to_checksum(None);
         self.push_active_key(&net.name, &url, &a, password)?;
         Ok(self.vault()?.sms_status(&net.name, &url, &a, true))
+    }
+
+    /// What pushing to the SMS of `network` for `address` would do, for the confirmation a host
+    /// asks before a push that changes the key (docs/trust.md: a script in the window must not
+    /// be able to redirect the user's results). `rotation`: the key is the rotation's new key;
+    /// else the ring's active key. No network I/O.
+    ///
+    /// Errors: `unknown_network`, `invalid_address`, `keyring_empty`, `keyring_not_open`.
+    pub fn push_plan(&self, network: &str, address: &str, rotation: bool) -> Result<PushPlan> {
+        let net = self.network(network)?;
+        let url = net.sms_url()?.to_owned();
+        let a = parse_address(address)?.to_checksum(None);
+        let v = self.vault()?;
+        let keys = v.keys();
+        let fingerprint = if rotation {
+            v.rotation().and_then(|r| r.new_fingerprint).ok_or_else(no_rotation)?
+        } else {
+            v.overview().active_key.ok_or_else(|| {
+                VaultError::new(ErrorKind::KeyringEmpty, "The key ring has no active key to push.", "Add or generate a key first.")
+            })?
+        };
+        let label_of = |f: &str| keys.iter().find(|k| k.fingerprint == f).map(|k| k.label.clone()).unwrap_or_else(|| f.to_owned());
+        let previous = v.last_push(&url, &a).map(|(f, _)| f);
+        Ok(PushPlan {
+            network: net.label.clone(),
+            address: a,
+            key_label: label_of(&fingerprint),
+            repeat: previous.as_deref() == Some(fingerprint.as_str()),
+            previous_label: previous.as_deref().map(label_of),
+            key_fingerprint: fingerprint,
+        })
+    }
+
+    /// [`push_plan`](Self::push_plan) of the rotation's new key for its address.
+    ///
+    /// Errors: `internal` when no rotation runs, and those of `push_plan`.
+    pub fn rotation_push_plan(&self, network: &str) -> Result<PushPlan> {
+        let address = self.vault()?.rotation().map(|r| r.address).ok_or_else(no_rotation)?;
+        self.push_plan(network, &address, true)
     }
 
     /// The current (or last) rotation, to resume where it stopped.

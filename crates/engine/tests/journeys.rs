@@ -170,7 +170,17 @@ fn a_restore_over_an_unreadable_ring_sets_it_aside_and_brings_the_keys_back() {
         }
     }
     let fresh = Engine::new(EngineDirs::in_data(dir.path().to_path_buf()));
-    let r = fresh.restore(&kit, &words, CreateWith::Passphrase, || Ok(Zeroizing::new(PASSPHRASE.to_owned()))).unwrap();
+    // Without the user's agreement, nothing moves.
+    let e = fresh
+        .restore(&kit, &words, CreateWith::Passphrase, || Ok(Zeroizing::new(PASSPHRASE.to_owned())), |_| false)
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::KeyringDamaged);
+    assert!(dir.path().join("keyring").exists());
+    let r = fresh
+        .restore(&kit, &words, CreateWith::Passphrase, || Ok(Zeroizing::new(PASSPHRASE.to_owned())), |e| {
+            e.kind == ErrorKind::KeyringDamaged
+        })
+        .unwrap();
     assert_eq!(r.added, vec![imported[0].key.fingerprint.clone()]);
     // The damaged ring is kept beside the new one, never deleted.
     let aside: Vec<String> = std::fs::read_dir(dir.path())
@@ -179,6 +189,30 @@ fn a_restore_over_an_unreadable_ring_sets_it_aside_and_brings_the_keys_back() {
         .filter(|n| n.starts_with("keyring.set-aside-"))
         .collect();
     assert!(!aside.is_empty());
+    assert_eq!(engine(dir.path()).keys_overview().unwrap().keys.len(), 1);
+}
+
+/// A healthy ring and a mistyped passphrase: a restore never moves the ring aside by itself.
+#[test]
+fn restore_with_a_wrong_passphrase_keeps_a_healthy_ring_unless_the_user_agrees() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = engine(dir.path());
+    e.import_key_path(&fixture("expected_key")).unwrap();
+    let kit = dir.path().join("kit.age");
+    let words = e.backup(&kit, false).unwrap().phrase.words().join(" ");
+    drop(e);
+    let before = std::fs::read(dir.path().join("keyring")).unwrap();
+    let fresh = Engine::new(EngineDirs::in_data(dir.path().to_path_buf()));
+    let mut asked = None;
+    let err = fresh
+        .restore(&kit, &words, CreateWith::Passphrase, || Ok(Zeroizing::new("not the passphrase".to_owned())), |e| {
+            asked = Some(e.kind);
+            false
+        })
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::WrongPassphrase);
+    assert_eq!(asked, Some(ErrorKind::WrongPassphrase), "the host was asked, with the reason");
+    assert_eq!(std::fs::read(dir.path().join("keyring")).unwrap(), before, "the ring was not touched");
     assert_eq!(engine(dir.path()).keys_overview().unwrap().keys.len(), 1);
 }
 

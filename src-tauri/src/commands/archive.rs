@@ -2,7 +2,7 @@
 //! the drag-over check. The engine does the work ([`result_vault_engine::results`]).
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use result_vault_core::archive::{inspect, ArchiveInfo, OpenOutcome};
 use result_vault_core::progress::ProgressEvent;
@@ -18,7 +18,8 @@ use crate::state::AppState;
 /// Says what a file is, without any key (`ArchiveInfo`).
 #[tauri::command]
 pub async fn inspect_archive(state: State<'_, AppState>, path: String) -> Result<ArchiveInfo, VaultError> {
-    state.run(move |_| inspect(Path::new(&path))).await
+    let path = state.grants.readable(&path)?;
+    state.run(move |_| inspect(&path)).await
 }
 
 /// Decrypts (or, for a plain result, copies) `archive` into a new folder under the results
@@ -32,17 +33,25 @@ pub async fn open_archive(
     key_paths: Vec<String>,
     on_progress: Channel<ProgressEvent>,
 ) -> Result<OpenOutcome, VaultError> {
+    let archive = state.grants.readable(&archive)?;
+    // Key paths: chosen by the user in this run, or remembered / found by the engine.
+    let chosen: Vec<(String, bool)> = key_paths.into_iter().map(|p| (p.clone(), state.grants.may_read(&p))).collect();
     let id = job_id.clone();
     let out = state
         .run(move |engine| {
+            let known: Vec<String> = engine.key_locations().into_iter().map(|l| l.path).collect();
+            let extra: Vec<PathBuf> = chosen
+                .into_iter()
+                .filter(|(p, granted)| *granted || known.contains(p))
+                .map(|(p, _)| PathBuf::from(p))
+                .collect();
             // A cancel may arrive before this command runs: the token keeps it.
             let cancel = engine.job(&id);
             let report = move |e: ProgressEvent| {
                 let _ = on_progress.send(e);
             };
-            let extra: Vec<PathBuf> = key_paths.iter().map(PathBuf::from).collect();
             engine.open_archive(
-                Path::new(&archive),
+                &archive,
                 KeyChoice::Ring,
                 &extra,
                 OpenTarget::ResultsFolder,
@@ -66,6 +75,8 @@ pub async fn cancel_job(state: State<'_, AppState>, job_id: String) -> Result<()
 /// For a drag in progress: which of the paths start like a zip (reads 4 bytes of each).
 #[tauri::command]
 pub async fn check_drop(state: State<'_, AppState>, paths: Vec<String>) -> Result<Vec<DropCheck>, VaultError> {
+    // Only what is being dragged onto the window (granted by the native event) is looked at.
+    let paths: Vec<String> = paths.into_iter().filter(|p| state.grants.may_read(p)).collect();
     state.run(move |_| Ok(drop_checks(paths))).await
 }
 

@@ -12,8 +12,8 @@ use crate::state::AppState;
 
 fn refuse(path: &str) -> VaultError {
     VaultError::new(
-        ErrorKind::Io,
-        format!("{path} is not a result Result Vault wrote in this session."),
+        ErrorKind::InvalidInput,
+        format!("{path} is not a result Result Vault opened (in this session or in its Results library)."),
         "Open the result again, then use its Open buttons.",
     )
 }

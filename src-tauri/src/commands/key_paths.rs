@@ -21,7 +21,8 @@ pub async fn key_locations(state: State<'_, AppState>) -> Result<Vec<KeyLocation
 /// Errors: `invalid_key_file` (not a private key, or a folder with none), `io`.
 #[tauri::command]
 pub async fn remember_key_path(state: State<'_, AppState>, path: String) -> Result<KeyLocation, VaultError> {
-    state.run(move |e| e.remember_key_path(&PathBuf::from(path))).await
+    let path = state.grants.readable(&path)?;
+    state.run(move |e| e.remember_key_path(&path)).await
 }
 
 /// Forgets a remembered key path (the key files are not touched).

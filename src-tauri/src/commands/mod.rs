@@ -1,6 +1,7 @@
 //! IPC commands, one module per domain.
 
 pub mod archive;
+pub mod dialogs;
 pub mod files;
 pub mod key_paths;
 pub mod tasks;

@@ -24,9 +24,27 @@ pub async fn networks_list(state: State<'_, AppState>) -> Result<Vec<NetworkInfo
 /// Checks `network` against its RPC (the chain id must match) and saves it. A built-in network
 /// keeps its name and chain id; only its URLs and hub change.
 ///
-/// Errors: `invalid_input`, `network`, `chain_mismatch`, `invalid_address`.
+/// A new network, or a change of a network's addresses, is confirmed first in a system dialog
+/// that lists them (the window cannot confirm it by itself): nothing is called or saved before.
+///
+/// Errors: `cancelled`, `invalid_input`, `network`, `chain_mismatch`, `invalid_address`.
 #[tauri::command]
-pub async fn network_save(state: State<'_, AppState>, network: Network) -> Result<Vec<NetworkInfo>, VaultError> {
+pub async fn network_save(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    network: Network,
+) -> Result<Vec<NetworkInfo>, VaultError> {
+    // A bad name is refused by the engine before anything is asked.
+    if network.name.trim().is_empty() {
+        return state.run(move |e| e.save_network(network)).await;
+    }
+    result_vault_engine::ids::network_name(network.name.trim())?;
+    let n = network.clone();
+    let changes = state.run(move |e| e.network_changes(&n)).await?;
+    if !changes.is_empty() {
+        let name = network.name.trim().to_owned();
+        state.confirm(&app, crate::confirmations::network_change(&state.native, &name, &changes)).await?;
+    }
     state.run(move |e| e.save_network(network)).await
 }
 

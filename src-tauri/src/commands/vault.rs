@@ -2,7 +2,6 @@
 //! to export are written by Rust. The recovery phrase crosses once, to be shown (backup_create).
 //! Every command runs the engine's use-case on the blocking pool.
 
-use std::path::PathBuf;
 
 use result_vault_core::vault::kit::{check_phrase, complete_word};
 use result_vault_core::vault::model::KeySummary;
@@ -12,6 +11,7 @@ use result_vault_engine::{ErrorKind, VaultError};
 use tauri::State;
 use zeroize::Zeroizing;
 
+use crate::confirmations;
 use crate::ipc_types::{BackupCreated, CreateWith, E2eMode, PhraseCheck};
 use crate::state::AppState;
 
@@ -67,7 +67,8 @@ pub async fn keys_generate(
 /// Imports a key file or a `.secrets/beneficiary` folder.
 #[tauri::command]
 pub async fn keys_import_path(state: State<'_, AppState>, path: String) -> Result<Vec<ImportOutcome>, VaultError> {
-    state.run(move |e| e.import_key_path(&PathBuf::from(path))).await
+    let path = state.grants.readable(&path)?;
+    state.run(move |e| e.import_key_path(&path)).await
 }
 
 /// Imports a pasted PEM.
@@ -113,37 +114,62 @@ pub async fn keys_suggest_name(
     state.run(move |e| e.key_file_name(&fingerprint, private)).await
 }
 
-/// Exports a public key (SPKI PEM) to `path` (chosen in a save dialog, which already asked
-/// about replacing).
+/// Exports a public key (SPKI PEM) to `path`, which the user chose in the save dialog
+/// (`pick_path`, which already asked about replacing): `invalid_input` for any other path.
 #[tauri::command]
 pub async fn keys_export_public(
     state: State<'_, AppState>,
     fingerprint: String,
     path: String,
 ) -> Result<String, VaultError> {
+    let path = state.grants.take_write(&path)?;
     state
-        .run(move |e| e.export_public_key(&fingerprint, Some(&PathBuf::from(path)), true))
+        .run(move |e| e.export_public_key(&fingerprint, Some(&path), true))
         .await
         .map(|p| p.display().to_string())
 }
 
-/// Exports a private key (PKCS#8 PEM) to `path`: the one explicit export, confirmed in the UI.
+/// Exports a private key (PKCS#8 PEM) to `path`: the one explicit export. The path must be the
+/// user's choice in the save dialog (`invalid_input` otherwise), and the user confirms in a
+/// system dialog that names the key and the file (`cancelled` when they decline).
 #[tauri::command]
 pub async fn keys_export_private(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     fingerprint: String,
     path: String,
 ) -> Result<String, VaultError> {
+    let path = state.grants.take_write(&path)?;
+    let fp = fingerprint.clone();
+    let label = state
+        .run(move |e| {
+            let keys = e.keys_overview()?.keys;
+            keys.into_iter().find(|k| k.fingerprint == fp).map(|k| k.label).ok_or_else(|| {
+                VaultError::new(ErrorKind::KeyNotFound, format!("No key {fp} in the key ring."), "Refresh the list of keys.")
+            })
+        })
+        .await?;
+    state.confirm(&app, confirmations::export_private(&state.native, &label, &path.display().to_string())).await?;
     state
-        .run(move |e| e.export_private_key(&fingerprint, Some(&PathBuf::from(path)), true))
+        .run(move |e| e.export_private_key(&fingerprint, Some(&path), true))
         .await
         .map(|p| p.display().to_string())
 }
 
-/// Writes a recovery kit to `path` and returns its words, to be shown once.
+/// Writes a recovery kit to `path` and returns its words, to be shown once: the path must be
+/// the user's choice in the save dialog (`invalid_input` otherwise), and the user confirms in a
+/// system dialog (`cancelled` when they decline), so a script in the window cannot get the
+/// words of a kit by itself.
 #[tauri::command]
-pub async fn backup_create(state: State<'_, AppState>, path: String) -> Result<BackupCreated, VaultError> {
-    let b = state.run(move |e| e.backup(&PathBuf::from(path), true)).await?;
+pub async fn backup_create(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<BackupCreated, VaultError> {
+    let path = state.grants.take_write(&path)?;
+    let count = state.run(|e| Ok(e.keys_overview()?.keys.len())).await?;
+    state.confirm(&app, confirmations::write_kit(&state.native, count, &path.display().to_string())).await?;
+    let b = state.run(move |e| e.backup(&path, true)).await?;
     Ok(BackupCreated {
         file: b.file.display().to_string(),
         words: b.phrase.words().iter().map(|w| w.to_string()).collect(),
@@ -160,7 +186,8 @@ pub async fn backup_verify(
     words: String,
 ) -> Result<RestoreOutcome, VaultError> {
     let words = Zeroizing::new(words);
-    state.run(move |e| e.verify_backup(&PathBuf::from(path), &words)).await
+    let path = state.grants.readable(&path)?;
+    state.run(move |e| e.verify_backup(&path, &words)).await
 }
 
 /// Checks typed words (count, word list with the position of an unknown word, checksum):
@@ -187,6 +214,7 @@ pub fn phrase_complete(prefix: String) -> Vec<String> {
 /// `passphrase`; an unreadable ring is set aside first, as the engine does for every host).
 #[tauri::command]
 pub async fn restore_kit(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     path: String,
     words: String,
@@ -195,15 +223,28 @@ pub async fn restore_kit(
     let words = Zeroizing::new(words);
     let passphrase = passphrase.map(Zeroizing::new);
     let with = if passphrase.is_some() { EngineCreateWith::Passphrase } else { EngineCreateWith::Keychain };
-    state.run(move |e| e.restore(&PathBuf::from(path), &words, with, || passphrase.ok_or_else(no_passphrase))).await
+    let path = state.grants.readable(&path)?;
+    // A ring that cannot be opened is set aside only if the user agrees, in a system dialog.
+    let (native, handle) = (state.native.clone(), app.clone());
+    state
+        .run(move |e| {
+            e.restore(&path, &words, with, || passphrase.ok_or_else(no_passphrase), |why| {
+                native.confirm(&handle, &confirmations::set_aside(&native, why))
+            })
+        })
+        .await
 }
 
-/// The end-to-end test mode, from `RESULT_VAULT_E2E` at launch: `1` turns the test hooks on
-/// (the dialog path hook) and keeps the first-run tour from starting by itself, so each test
-/// starts on the open screen; `tour` turns the hooks on and lets the tour start as for a user.
-/// Anything else (or unset): `off`.
+/// The end-to-end test mode. Only an end-to-end build (cargo feature `e2e`, never packaged)
+/// reads `RESULT_VAULT_E2E` at launch: `1` turns the test hooks on (the dialog answers, the
+/// `openPath` grant) and keeps the first-run tour from starting by itself, so each test starts
+/// on the open screen; `tour` turns the hooks on and lets the tour start as for a user.
+/// Anything else, and every other build: `off`.
 #[tauri::command]
 pub fn e2e_mode() -> E2eMode {
+    if !cfg!(feature = "e2e") {
+        return E2eMode::Off;
+    }
     match std::env::var("RESULT_VAULT_E2E").as_deref() {
         Ok("1") => E2eMode::Hooks,
         Ok("tour") => E2eMode::Tour,

@@ -37,7 +37,17 @@ pub async fn wallet_import_file(
     keep: WalletKeep,
 ) -> Result<WalletSummary, VaultError> {
     let password = password.map(Zeroizing::new);
-    state.run(move |e| e.import_wallet_file(&PathBuf::from(path), password.as_ref().map(|p| p.as_str()), keep)).await
+    // A keystore the user picked, or one of those found where the iexec CLI keeps them.
+    let chosen = state.grants.may_read(&path);
+    state
+        .run(move |e| {
+            let found = || result_vault_engine::wallets::keystores_found().iter().any(|k| k.path == path);
+            if !chosen && !found() {
+                return Err(crate::grants::not_chosen(&path));
+            }
+            e.import_wallet_file(&PathBuf::from(path), password.as_ref().map(|p| p.as_str()), keep)
+        })
+        .await
 }
 
 /// Imports a pasted private key (kept in the ring).
@@ -71,13 +81,38 @@ pub async fn sms_status(state: State<'_, AppState>, network: String, address: St
 /// Errors: `wallet_required`, `wrong_password`, `keyring_empty`, `sms_*`, `network`.
 #[tauri::command]
 pub async fn sms_push(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     network: String,
     address: String,
     password: Option<String>,
 ) -> Result<SmsStatus, VaultError> {
     let password = password.map(Zeroizing::new);
+    confirm_push(&app, &state, &network, Some(&address)).await?;
     state.run(move |e| e.sms_push(&network, &address, password.as_ref().map(|p| p.as_str()))).await
+}
+
+/// Asks the user, in a system dialog, before a push of a key other than the one this vault last
+/// pushed to that SMS for `address` (a repeat of the same key asks nothing). A script in the
+/// window cannot click it: it cannot redirect the user's next results to its own key.
+/// `address`: the beneficiary of a plain push; `None`: the rotation's new key for its address.
+async fn confirm_push(
+    app: &tauri::AppHandle,
+    state: &AppState,
+    network: &str,
+    address: Option<&str>,
+) -> Result<(), VaultError> {
+    let (n, a) = (network.to_owned(), address.map(str::to_owned));
+    let plan = state
+        .run(move |e| match a {
+            Some(a) => e.push_plan(&n, &a, false),
+            None => e.rotation_push_plan(&n),
+        })
+        .await?;
+    if plan.repeat {
+        return Ok(());
+    }
+    state.confirm(app, crate::confirmations::push(&state.native, &plan)).await
 }
 
 /// Whether the wallet of `address` needs a password to sign.
@@ -120,11 +155,13 @@ pub async fn rotation_check_kit(state: State<'_, AppState>) -> Result<Rotation, 
 /// Step 4, per network: pushes the new key to that network's SMS (journaled).
 #[tauri::command]
 pub async fn rotation_push(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     network: String,
     password: Option<String>,
 ) -> Result<Rotation, VaultError> {
     let password = password.map(Zeroizing::new);
+    confirm_push(&app, &state, &network, None).await?;
     state.run(move |e| e.rotation_push(&network, password.as_ref().map(|p| p.as_str()))).await
 }
 

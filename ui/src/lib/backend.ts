@@ -1,7 +1,6 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { open, save } from "@tauri-apps/plugin-dialog";
 import type {
   ArchiveInfo,
   BackupCreated,
@@ -35,7 +34,6 @@ import type {
   WatchedAddress,
   OpenedFile,
 } from "./ipc/bindings";
-import { translate } from "./i18n";
 
 /** Drag and drop as the UI sees it (the native webview event, without positions). */
 export type DropEvent =
@@ -98,8 +96,12 @@ export interface Backend {
   saveFile(kind: SaveKind, defaultName: string): Promise<string | null>;
   /** Whether the app runs for the end-to-end tests (`RESULT_VAULT_E2E`): `off`, `hooks`, `tour`. */
   e2eMode(): Promise<E2eMode>;
-  /** Test hook: the next open/save dialog returns `path` without showing anything. */
-  setNextDialogPath(path: string): void;
+  /** Test hook (end-to-end builds): the next file dialog returns `path` without showing anything. */
+  setNextDialogPath(path: string): Promise<void>;
+  /** Test hook (end-to-end builds): `path` may be read, as if the user had dropped it. */
+  grantForTest(path: string): Promise<void>;
+  /** The window's language, for the dialogs Rust shows. */
+  setLanguage(tag: string): Promise<void>;
 
   // Tasks, networks and downloads (docs/ipc-contract.md, "Tasks, networks and downloads").
   networksList(): Promise<NetworkInfo[]>;
@@ -264,41 +266,29 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   }
 }
 
-/** Set by the test hook: what the next dialog returns instead of showing itself. */
-let nextDialogPath: string | null = null;
+/**
+ * What a native dialog is for. The dialog is opened by Rust (`pick_path`), which grants the
+ * chosen path to the commands that read or write it: the web view never names a file itself
+ * (docs/trust.md, "The window").
+ */
+type PickKind =
+  | "archive"
+  | "key_file"
+  | "key_folder"
+  | "kit"
+  | "keystore"
+  | "save_kit"
+  | "save_public_key"
+  | "save_private_key";
 
-function takeNextDialogPath(): string | null {
-  const path = nextDialogPath;
-  nextDialogPath = null;
-  return path;
+function pick(kind: PickKind, defaultName: string | null = null): Promise<string | null> {
+  return call<string | null>("pick_path", { kind, defaultName });
 }
 
-async function pick(options: Parameters<typeof open>[0]): Promise<string | null> {
-  const preset = takeNextDialogPath();
-  if (preset !== null) return preset;
-  try {
-    const chosen = await open({ ...options, multiple: false });
-    return typeof chosen === "string" ? chosen : null;
-  } catch (err) {
-    throw toIpcError(err);
-  }
-}
-
-async function saveTo(options: Parameters<typeof save>[0]): Promise<string | null> {
-  const preset = takeNextDialogPath();
-  if (preset !== null) return preset;
-  try {
-    const chosen = await save(options);
-    return typeof chosen === "string" ? chosen : null;
-  } catch (err) {
-    throw toIpcError(err);
-  }
-}
-
-const SAVE_TITLES: Record<SaveKind, string> = {
-  kit: "dialog.saveKitTitle",
-  public_key: "dialog.savePublicTitle",
-  private_key: "dialog.savePrivateTitle",
+const SAVE_KINDS: Record<SaveKind, PickKind> = {
+  kit: "save_kit",
+  public_key: "save_public_key",
+  private_key: "save_private_key",
 };
 
 /** The real backend, inside the Tauri app. */
@@ -316,18 +306,9 @@ export const tauriBackend: Backend = {
   checkDrop: (paths) => call("check_drop", { paths }),
   revealOutput: (path) => call("reveal_output", { path }),
   openOutputFile: (path) => call<OpenedFile>("open_output_file", { path }),
-  pickArchive: () =>
-    pick({
-      title: translate("dialog.archiveTitle"),
-      directory: false,
-      filters: [
-        { name: translate("dialog.zipFilter"), extensions: ["zip", "ZIP"] },
-        // Downloads from IPFS often come without an extension: the content decides, not the name.
-        { name: translate("dialog.allFilter"), extensions: ["*"] },
-      ],
-    }),
-  pickKeyFile: () => pick({ title: translate("keys.dialogFileTitle"), directory: false }),
-  pickKeyFolder: () => pick({ title: translate("keys.dialogFolderTitle"), directory: true }),
+  pickArchive: () => pick("archive"),
+  pickKeyFile: () => pick("key_file"),
+  pickKeyFolder: () => pick("key_folder"),
   vaultProtection: () => call("vault_protection"),
   vaultOpen: (passphrase, createWith) => call("vault_open", { passphrase, createWith }),
   keysOverview: () => call("keys_overview"),
@@ -346,21 +327,8 @@ export const tauriBackend: Backend = {
   phraseCheck: (words) => call("phrase_check", { words }),
   phraseComplete: (prefix) => call("phrase_complete", { prefix }),
   restoreKit: (path, words, passphrase) => call("restore_kit", { path, words, passphrase }),
-  pickKitFile: () =>
-    pick({
-      title: translate("dialog.kitTitle"),
-      directory: false,
-      filters: [
-        { name: translate("dialog.kitFilter"), extensions: ["age"] },
-        { name: translate("dialog.allFilter"), extensions: ["*"] },
-      ],
-    }),
-  saveFile: (kind, defaultName) =>
-    saveTo({
-      title: translate(SAVE_TITLES[kind]),
-      defaultPath: defaultName,
-      filters: kind === "kit" ? [{ name: translate("dialog.kitFilter"), extensions: ["age"] }] : undefined,
-    }),
+  pickKitFile: () => pick("kit"),
+  saveFile: (kind, defaultName) => pick(SAVE_KINDS[kind], defaultName),
   e2eMode: async () => {
     try {
       return await invoke<E2eMode>("e2e_mode");
@@ -368,9 +336,10 @@ export const tauriBackend: Backend = {
       return "off"; // an app without the command is not under test
     }
   },
-  setNextDialogPath: (path) => {
-    nextDialogPath = path;
-  },
+  // Only end-to-end builds have the command; elsewhere the call fails and nothing happens.
+  grantForTest: (path) => invoke<void>("e2e_grant", { path }).catch(() => undefined),
+  setLanguage: (tag) => invoke<void>("set_language", { tag }).catch(() => undefined),
+  setNextDialogPath: (path) => invoke<void>("e2e_next_dialog_path", { path }).catch(() => undefined),
   networksList: () => call("networks_list"),
   networkSave: (network) => call("network_save", { network }),
   networkReset: (name) => call("network_reset", { name }),
@@ -404,16 +373,7 @@ export const tauriBackend: Backend = {
   rotationCheckKit: () => call("rotation_check_kit"),
   rotationPush: (network, password) => call("rotation_push", { network, password }),
   rotationFinish: () => call("rotation_finish"),
-  pickWalletFile: () =>
-    pick({
-      title: translate("dialog.walletTitle"),
-      directory: false,
-      filters: [
-        // Keystores of ~/.ethereum/keystore have no extension: every file is offered first.
-        { name: translate("dialog.allFilter"), extensions: ["*"] },
-        { name: translate("dialog.walletFilter"), extensions: ["json", "JSON"] },
-      ],
-    }),
+  pickWalletFile: () => pick("keystore"),
   startupPaths: async () => {
     const paths = await call<unknown>("startup_paths");
     return Array.isArray(paths) ? paths.filter((p): p is string => typeof p === "string") : [];

@@ -828,8 +828,16 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
       return options.e2e;
     },
 
-    setNextDialogPath(path) {
+    async setNextDialogPath(path) {
       nextDialogPath = path;
+    },
+
+    async grantForTest(path) {
+      record("e2e_grant", { path });
+    },
+
+    async setLanguage(tag) {
+      record("set_language", { tag });
     },
 
     async pickWalletFile() {

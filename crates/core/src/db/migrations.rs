@@ -59,6 +59,25 @@ const MIGRATIONS: &[&str] = &[
         FOREIGN KEY (network, deal_id) REFERENCES deals (network, deal_id) ON DELETE CASCADE
     );
     CREATE INDEX tasks_by_deal ON tasks (network, deal_id, idx);",
+    // 2: the results library: every result this vault opened (from a task, a dropped file or
+    // the CLI), newest first. Paths and facts only, no content.
+    "CREATE TABLE results (
+        id INTEGER PRIMARY KEY,
+        opened_at INTEGER NOT NULL,     -- unix seconds
+        source TEXT NOT NULL,           -- 'task' | 'file' | 'cli'
+        network TEXT,                   -- for a task
+        task_id TEXT,                   -- for a task
+        app TEXT,                       -- the app's name or address, for a task
+        archive_path TEXT NOT NULL,
+        output_path TEXT NOT NULL,      -- the folder (or zip) of the decrypted files
+        size INTEGER NOT NULL,          -- bytes of the result's files
+        file_count INTEGER NOT NULL,
+        status TEXT NOT NULL,           -- OpenStatus: 'decrypted' | 'not_encrypted'
+        key_fingerprint TEXT,
+        key_label TEXT,
+        verification TEXT NOT NULL      -- JSON of verify::Verification
+    );
+    CREATE INDEX results_by_time ON results (opened_at DESC);",
 ];
 
 /// Applies the migrations this database lacks, each in its own transaction.

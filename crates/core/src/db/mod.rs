@@ -7,6 +7,7 @@
 //! rather than be damaged).
 
 mod migrations;
+pub mod results;
 pub mod tasks;
 pub mod watched;
 

@@ -264,6 +264,21 @@ impl Vault {
         Ok(moved)
     }
 
+    /// Undoes [`set_aside`](Self::set_aside): moves `moved` (its return) back to their names,
+    /// when nothing took their place. Best effort: a file that cannot move stays aside.
+    pub fn put_back(dir: &Path, moved: &[PathBuf]) {
+        for from in moved {
+            let name = from.file_name().and_then(|n| n.to_str()).and_then(|n| n.split(".set-aside-").next());
+            if let Some(name) = name {
+                let to = dir.join(name);
+                if !to.exists() {
+                    let _ = std::fs::rename(from, &to);
+                }
+            }
+        }
+        crate::archive::output::sync_dir(dir);
+    }
+
     /// The data folder.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -544,7 +559,10 @@ impl Vault {
         let (bytes, manifest) = kit::build_kit(&self.data.keys, &phrase)?;
         let pending = PendingOutput::create(output, false, overwrite)?;
         std::fs::write(pending.temp_path(), &bytes).map_err(|e| VaultError::io("write", output, &e))?;
-        std::fs::File::open(pending.temp_path())
+        // Opened for writing: Windows' FlushFileBuffers refuses a read-only handle (Access denied).
+        std::fs::File::options()
+            .write(true)
+            .open(pending.temp_path())
             .and_then(|f| f.sync_all())
             .map_err(|e| VaultError::io("write", output, &e))?;
         let file = pending.commit(overwrite)?;
