@@ -103,6 +103,17 @@ pub fn set_aside(n: &Native, why: &result_vault_engine::VaultError) -> Confirm {
     }
 }
 
+/// Before the decrypted files of a result are deleted (`archive`: its archive too).
+pub fn delete_result(n: &Native, what: &str, output: &str, archive: bool) -> Confirm {
+    let message = match (n.french(), archive) {
+        (false, false) => format!("The decrypted files of {what} will be deleted:\n{output}\n\nThe encrypted archive is kept: you can open it again."),
+        (false, true) => format!("The decrypted files of {what} and its encrypted archive will be deleted:\n{output}\n\nThis cannot be undone."),
+        (true, false) => format!("Les fichiers déchiffrés de {what} seront supprimés :\n{output}\n\nL'archive chiffrée est gardée : vous pourrez la rouvrir."),
+        (true, true) => format!("Les fichiers déchiffrés de {what} et son archive chiffrée seront supprimés :\n{output}\n\nC'est définitif."),
+    };
+    Confirm { title: n.text("Delete this result?", "Supprimer ce résultat ?"), message, ok: n.text("Delete", "Supprimer") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

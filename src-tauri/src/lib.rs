@@ -8,6 +8,7 @@
 //! - [`ipc_types`]: shapes that exist only at the IPC boundary; with the core's, they are
 //!   generated into `ui/src/lib/ipc/bindings.ts` (see `tests/bindings.rs`).
 
+pub mod background;
 pub mod commands;
 pub mod confirmations;
 pub mod display;
@@ -38,11 +39,7 @@ pub fn run() {
     let result = tauri::Builder::default()
         // First, so that a second launch hands its files to this window and exits at once.
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
-            if let Some(w) = app.get_webview_window("main") {
-                let _ = w.unminimize();
-                let _ = w.show();
-                let _ = w.set_focus();
-            }
+            background::show_main_window(app);
             let paths = file_args(&argv);
             log::info!("second launch: {} file(s) handed to the open window", paths.len());
             if let Some(state) = app.try_state::<state::AppState>() {
@@ -55,6 +52,7 @@ pub fn run() {
         .plugin(logging::plugin())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let dirs = <paths::AppDirs as paths::ResolveDirs>::resolve(app.handle())?;
             log::info!("Result Vault {} started; data folder {}", env!("CARGO_PKG_VERSION"), dirs.data.display());
@@ -63,11 +61,22 @@ pub fn run() {
             // temporary outputs a crash left are removed.
             engine.start();
             app.manage(state::AppState::new(engine, file_args(&std::env::args().collect::<Vec<_>>())));
+            // Results come to the user: the tray, and the watch in the background.
+            if let Some(state) = app.try_state::<state::AppState>() {
+                background::tray(app.handle(), &state.native);
+            }
+            background::start(app.handle());
             Ok(())
         })
         // What the user drags onto the window may be read (the native event, before the web
         // view hears of it): see `grants`.
         .on_window_event(|window, event| {
+            // Closed to the tray: the window and its web view go; the app stays (ExitRequested).
+            if let tauri::WindowEvent::CloseRequested { .. } = event {
+                if background::keeps_running(window.app_handle()) {
+                    background::explain_first_close(window.app_handle());
+                }
+            }
             if let tauri::WindowEvent::DragDrop(
                 tauri::DragDropEvent::Enter { paths, .. } | tauri::DragDropEvent::Drop { paths, .. },
             ) = event
@@ -88,6 +97,13 @@ pub fn run() {
             #[cfg(feature = "e2e")]
             commands::dialogs::e2e_grant,
             commands::dialogs::pick_path,
+            commands::results::library_list,
+            commands::results::library_files,
+            commands::results::library_preview,
+            commands::results::library_delete,
+            commands::results::watch_status,
+            commands::results::watch_settings_save,
+            commands::results::watch_check_now,
             commands::dialogs::set_language,
             commands::archive::inspect_archive,
             commands::archive::open_archive,
@@ -144,9 +160,19 @@ pub fn run() {
             commands::wallet::rotation_push,
             commands::wallet::rotation_finish,
         ])
-        .run(tauri::generate_context!());
-    if let Err(e) = result {
-        eprintln!("Result Vault could not start: {e}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match result {
+        Ok(app) => app.run(|app, event| {
+            // The last window closed: stay in the tray when the settings say so; "Quit" exits.
+            if let tauri::RunEvent::ExitRequested { api, code: None, .. } = event {
+                if background::keeps_running(app) {
+                    api.prevent_exit();
+                }
+            }
+        }),
+        Err(e) => {
+            eprintln!("Result Vault could not start: {e}");
+            std::process::exit(1);
+        }
     }
 }

@@ -4,6 +4,7 @@ use std::sync::{Arc, Mutex};
 
 use result_vault_engine::{Engine, VaultError};
 
+use crate::background::Watcher;
 use crate::grants::Grants;
 use crate::native::{Confirm, Native};
 
@@ -17,6 +18,8 @@ pub struct AppState {
     pub grants: Arc<Grants>,
     /// The native dialogs (and their language).
     pub native: Arc<Native>,
+    /// The background watch.
+    pub watcher: Arc<Watcher>,
 }
 
 impl AppState {
@@ -29,6 +32,7 @@ impl AppState {
             startup_paths: Mutex::new(startup_paths),
             grants,
             native: Arc::new(Native::default()),
+            watcher: Arc::new(Watcher::default()),
         }
     }
 

@@ -24,6 +24,10 @@ use result_vault_core::vault::wallets::{SmsState, SmsStatus, WalletKeep};
 use result_vault_core::vault::{ImportOutcome, ProtectionKind, RestoreOutcome, VaultOverview};
 use result_vault_core::verify::{Verification, VerificationStatus};
 use result_vault_core::{ErrorFacts, ErrorKind, VaultError};
+use result_vault_app::commands::results::WatchStatus;
+use result_vault_core::db::results::{LibraryEntry, ResultSource};
+use result_vault_engine::library::{FilePreview, LibraryFile, LibraryItem, Preview};
+use result_vault_engine::watch::{NewResult, NewResultAction, NewResultState, WatchReport, WatchSettings};
 use ts_rs::TS;
 
 fn generated() -> String {
@@ -82,6 +86,18 @@ fn generated() -> String {
         PushOutcome::decl(),
         RotationStep::decl(),
         Rotation::decl(),
+        ResultSource::decl(),
+        LibraryEntry::decl(),
+        LibraryItem::decl(),
+        LibraryFile::decl(),
+        Preview::decl(),
+        FilePreview::decl(),
+        NewResultAction::decl(),
+        WatchSettings::decl(),
+        NewResultState::decl(),
+        NewResult::decl(),
+        WatchReport::decl(),
+        WatchStatus::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by ts-rs (src-tauri/tests/bindings.rs). Do not edit:\n// run `UPDATE_BINDINGS=1 cargo test -p result-vault-app --test bindings` instead.\n\n",

@@ -38,6 +38,7 @@ pub mod settings;
 pub mod tasks;
 pub mod vault;
 pub mod wallets;
+pub mod watch;
 
 pub use result_vault_core::{ErrorKind, VaultError};
 pub use session::{Engine, EngineDirs};

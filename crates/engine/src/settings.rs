@@ -22,6 +22,9 @@ pub struct Settings {
     /// Key files or folders chosen by the user, most recent first.
     #[serde(default)]
     pub key_paths: Vec<PathBuf>,
+    /// The background watch (interval, what to do with a new result, the tray).
+    #[serde(default)]
+    pub watch: crate::watch::WatchSettings,
 }
 
 impl Settings {

@@ -4,6 +4,7 @@ pub mod archive;
 pub mod dialogs;
 pub mod files;
 pub mod key_paths;
+pub mod results;
 pub mod tasks;
 pub mod vault;
 pub mod wallet;

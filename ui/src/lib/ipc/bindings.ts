@@ -763,3 +763,227 @@ started: string,
  * When it finished.
  */
 finished: string | null, };
+export type ResultSource = "task" | "file" | "cli";
+export type LibraryEntry = { 
+/**
+ * Its id in the library.
+ */
+id: number, 
+/**
+ * Unix seconds.
+ */
+opened_at: number, 
+/**
+ * Where it came from.
+ */
+source: ResultSource, 
+/**
+ * The task's network, for a task.
+ */
+network: string | null, 
+/**
+ * The task id, for a task.
+ */
+task_id: string | null, 
+/**
+ * The app's name or address, for a task.
+ */
+app: string | null, 
+/**
+ * The result archive.
+ */
+archive_path: string, 
+/**
+ * The decrypted files (a folder) or a zip.
+ */
+output_path: string, 
+/**
+ * Bytes of the result's files.
+ */
+size: number, 
+/**
+ * How many files.
+ */
+file_count: number, 
+/**
+ * Whether it was encrypted (false: a plain result).
+ */
+encrypted: boolean, 
+/**
+ * The key that opened it.
+ */
+key_fingerprint: string | null, 
+/**
+ * Its label.
+ */
+key_label: string | null, 
+/**
+ * Verified, mismatch, or not verifiable, with the reason.
+ */
+verification: Verification, };
+export type LibraryItem = { 
+/**
+ * The stored facts.
+ */
+entry: LibraryEntry, 
+/**
+ * The decrypted files are still where they were written.
+ */
+output_exists: boolean, 
+/**
+ * The encrypted archive is still there.
+ */
+archive_exists: boolean, };
+export type LibraryFile = { 
+/**
+ * Relative to the result's folder, `/`-separated.
+ */
+path: string, 
+/**
+ * Bytes.
+ */
+size: number, };
+export type Preview = { "kind": "text", 
+/**
+ * The text (its beginning when `truncated`).
+ */
+text: string, 
+/**
+ * Only the beginning is here.
+ */
+truncated: boolean, } | { "kind": "markdown", 
+/**
+ * The text.
+ */
+text: string, 
+/**
+ * Only the beginning is here.
+ */
+truncated: boolean, } | { "kind": "json", 
+/**
+ * The document's text.
+ */
+text: string, 
+/**
+ * Only the beginning is here (not parseable as a whole).
+ */
+truncated: boolean, } | { "kind": "csv", 
+/**
+ * The text.
+ */
+text: string, 
+/**
+ * Only the beginning is here.
+ */
+truncated: boolean, } | { "kind": "image", 
+/**
+ * `image/png`, `image/jpeg`, `image/gif` or `image/webp` (from the file's first bytes).
+ */
+mime: string, 
+/**
+ * The bytes, base64.
+ */
+base64: string, } | { "kind": "other", 
+/**
+ * Why it is not shown: `binary`, `svg`, `too_large`, `folder`.
+ */
+reason: string, };
+export type FilePreview = { 
+/**
+ * The file, relative to the result's folder.
+ */
+path: string, 
+/**
+ * Its size in bytes.
+ */
+size: number, 
+/**
+ * What to show.
+ */
+preview: Preview, };
+export type NewResultAction = "notify" | "download" | "open";
+export type WatchSettings = { 
+/**
+ * Watch in the background (on by default once an address is watched).
+ */
+enabled: boolean, 
+/**
+ * Minutes between checks, 1 to 1,440.
+ */
+interval_minutes: number, 
+/**
+ * What to do with a new result.
+ */
+on_new_result: NewResultAction, 
+/**
+ * Closing the window keeps Result Vault in the tray / menu bar.
+ */
+close_to_tray: boolean, 
+/**
+ * The first close to the tray was explained to the user.
+ */
+close_explained: boolean, 
+/**
+ * Start Result Vault when the user logs in (off by default).
+ */
+start_at_login: boolean, };
+export type NewResultState = "ready" | "downloaded" | "verified" | "mismatch" | "opened" | "needs_key" | { "failed": string };
+export type NewResult = { 
+/**
+ * Network name.
+ */
+network: string, 
+/**
+ * Task id (`0x` + 64 hex).
+ */
+task_id: string, 
+/**
+ * The app's name, or its address.
+ */
+app: string, 
+/**
+ * What was done.
+ */
+state: NewResultState, };
+export type WatchReport = { 
+/**
+ * When it ran (unix seconds).
+ */
+checked_at: number, 
+/**
+ * Every address and network answered.
+ */
+ok: boolean, 
+/**
+ * What failed, for people (empty when `ok`).
+ */
+problems: Array<string>, 
+/**
+ * Address × network pairs checked.
+ */
+checked: number, 
+/**
+ * Results that appeared.
+ */
+new_results: Array<NewResult>, 
+/**
+ * The key ring was locked, so new results were only downloaded.
+ */
+ring_locked: boolean, 
+/**
+ * Milliseconds the check took.
+ */
+took_ms: number, };
+export type WatchStatus = { 
+/**
+ * The last check, if one ran in this run of the app.
+ */
+last: WatchReport | null, 
+/**
+ * A check is running now.
+ */
+running: boolean, 
+/**
+ * The settings.
+ */
+settings: WatchSettings, };
