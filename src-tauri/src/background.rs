@@ -81,7 +81,11 @@ pub fn start(app: &AppHandle) {
         let mut first = true;
         loop {
             let settings = watcher.settings();
-            let wait = if first { Duration::from_secs(3) } else { wait_for(&settings, watcher.failures.load(Ordering::Relaxed)) };
+            let wait = if first {
+                Duration::from_secs(3)
+            } else {
+                wait_for(&settings, watcher.failures.load(Ordering::Relaxed))
+            };
             first = false;
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
@@ -92,9 +96,10 @@ pub fn start(app: &AppHandle) {
                 continue;
             }
             let e = engine.clone();
-            let has_watched = tauri::async_runtime::spawn_blocking(move || e.watched().map(|w| !w.is_empty()).unwrap_or(false))
-                .await
-                .unwrap_or(false);
+            let has_watched =
+                tauri::async_runtime::spawn_blocking(move || e.watched().map(|w| !w.is_empty()).unwrap_or(false))
+                    .await
+                    .unwrap_or(false);
             if !has_watched {
                 continue;
             }
@@ -133,10 +138,9 @@ fn state_words(n: &Native, s: &NewResultState) -> String {
         NewResultState::Mismatch => {
             n.text("does NOT match the chain: check it", "ne correspond PAS à la chaîne : à vérifier")
         }
-        NewResultState::NeedsKey => n.text(
-            "needs a key Result Vault does not have",
-            "demande une clé que Result Vault n'a pas",
-        ),
+        NewResultState::NeedsKey => {
+            n.text("needs a key Result Vault does not have", "demande une clé que Result Vault n'a pas")
+        }
         NewResultState::Failed(_) => n.text("could not be fetched", "n'a pas pu être récupéré"),
     }
 }
@@ -152,7 +156,9 @@ pub fn notification_text(n: &Native, results: &[NewResult]) -> (String, String) 
     let lines: Vec<String> = results
         .iter()
         .take(5)
-        .map(|r| format!("{} ({} {}) — {}", r.app, n.text("task", "tâche"), short(&r.task_id), state_words(n, &r.state)))
+        .map(|r| {
+            format!("{} ({} {}) — {}", r.app, n.text("task", "tâche"), short(&r.task_id), state_words(n, &r.state))
+        })
         .collect();
     let mut body = lines.join("\n");
     if results.len() > 5 {
@@ -195,22 +201,24 @@ pub fn show_main_window(app: &AppHandle) {
 /// desktop, closing the window quits as before.
 pub fn tray(app: &AppHandle, n: &Native) {
     let built = (|| -> tauri::Result<()> {
-        let open = MenuItem::with_id(app, "open", n.text("Open Result Vault", "Ouvrir Result Vault"), true, None::<&str>)?;
+        let open =
+            MenuItem::with_id(app, "open", n.text("Open Result Vault", "Ouvrir Result Vault"), true, None::<&str>)?;
         let check = MenuItem::with_id(app, "check", n.text("Check now", "Vérifier maintenant"), true, None::<&str>)?;
         let quit = MenuItem::with_id(app, "quit", n.text("Quit", "Quitter"), true, None::<&str>)?;
         let menu = Menu::with_items(app, &[&open, &check, &quit])?;
-        let mut b = TrayIconBuilder::with_id("main").menu(&menu).tooltip("Result Vault").on_menu_event(
-            |app, event| match event.id.as_ref() {
-                "open" => show_main_window(app),
-                "check" => {
-                    if let Some(s) = app.try_state::<AppState>() {
-                        s.watcher.wake.notify_one();
+        let mut b =
+            TrayIconBuilder::with_id("main").menu(&menu).tooltip("Result Vault").on_menu_event(
+                |app, event| match event.id.as_ref() {
+                    "open" => show_main_window(app),
+                    "check" => {
+                        if let Some(s) = app.try_state::<AppState>() {
+                            s.watcher.wake.notify_one();
+                        }
                     }
-                }
-                "quit" => app.exit(0),
-                _ => {}
-            },
-        );
+                    "quit" => app.exit(0),
+                    _ => {}
+                },
+            );
         if let Some(icon) = app.default_window_icon() {
             b = b.icon(icon.clone());
         }

@@ -61,7 +61,11 @@ pub fn push(n: &Native, p: &PushPlan) -> Confirm {
             p.network, p.address
         ),
     };
-    Confirm { title: n.text("Push a key to the SMS?", "Envoyer une clé au SMS ?"), message, ok: n.text("Push", "Envoyer") }
+    Confirm {
+        title: n.text("Push a key to the SMS?", "Envoyer une clé au SMS ?"),
+        message,
+        ok: n.text("Push", "Envoyer"),
+    }
 }
 
 /// Before a network's addresses change (`changes`: what, before, after).
@@ -111,7 +115,11 @@ pub fn delete_result(n: &Native, what: &str, output: &str, archive: bool) -> Con
         (true, false) => format!("Les fichiers déchiffrés de {what} seront supprimés :\n{output}\n\nL'archive chiffrée est gardée : vous pourrez la rouvrir."),
         (true, true) => format!("Les fichiers déchiffrés de {what} et son archive chiffrée seront supprimés :\n{output}\n\nC'est définitif."),
     };
-    Confirm { title: n.text("Delete this result?", "Supprimer ce résultat ?"), message, ok: n.text("Delete", "Supprimer") }
+    Confirm {
+        title: n.text("Delete this result?", "Supprimer ce résultat ?"),
+        message,
+        ok: n.text("Delete", "Supprimer"),
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! `ui/src/lib/ipc/bindings.ts` is not what the Rust types generate; run it with
 //! `UPDATE_BINDINGS=1` to rewrite the file.
 
+use result_vault_app::commands::results::WatchStatus;
 use result_vault_app::ipc_types::{
     BackupCreated, CreateWith, DropCheck, E2eMode, FoundKeystore, KeyLocation, KeyLocationKind, NetworkInfo,
     OpenedFile, PhraseCheck, TaskFetched,
@@ -10,6 +11,7 @@ use result_vault_core::archive::{
     ArchiveEntry, ArchiveInfo, ArchiveLayout, EncryptionFormat, OpenOutcome, OpenStatus, ResultFile,
 };
 use result_vault_core::chain::{ChainTask, Network, ResultLocation, TaskStatus};
+use result_vault_core::db::results::{LibraryEntry, ResultSource};
 use result_vault_core::db::tasks::{TaskRow, VaultState};
 use result_vault_core::db::watched::WatchedAddress;
 use result_vault_core::download::{DownloadOutcome, DownloadProgress};
@@ -24,8 +26,6 @@ use result_vault_core::vault::wallets::{SmsState, SmsStatus, WalletKeep};
 use result_vault_core::vault::{ImportOutcome, ProtectionKind, RestoreOutcome, VaultOverview};
 use result_vault_core::verify::{Verification, VerificationStatus};
 use result_vault_core::{ErrorFacts, ErrorKind, VaultError};
-use result_vault_app::commands::results::WatchStatus;
-use result_vault_core::db::results::{LibraryEntry, ResultSource};
 use result_vault_engine::library::{FilePreview, LibraryFile, LibraryItem, Preview};
 use result_vault_engine::watch::{NewResult, NewResultAction, NewResultState, WatchReport, WatchSettings};
 use ts_rs::TS;

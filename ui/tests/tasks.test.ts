@@ -89,13 +89,13 @@ afterEach(async () => {
 });
 
 describe("navigation to the tasks", () => {
-  it("puts Tasks between Open and Keys, and Settings last; focus goes to each heading", async () => {
+  it("puts Tasks then Results between Open and Keys, and Settings last; focus goes to each heading", async () => {
     const { user } = setup();
     const nav = screen.getByRole("navigation", { name: en.nav.label });
     const ids = within(nav)
       .getAllByRole("button")
       .map((b) => b.getAttribute("data-testid"));
-    expect(ids).toEqual(["nav-open", "nav-tasks", "nav-keys", "nav-settings"]);
+    expect(ids).toEqual(["nav-open", "nav-tasks", "nav-results", "nav-keys", "nav-settings"]);
 
     await openTasks(user);
     expect(screen.getByTestId("nav-tasks")).toHaveAttribute("aria-current", "page");

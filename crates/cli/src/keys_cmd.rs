@@ -96,15 +96,14 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
     if let KeysCommand::Restore { file, set_aside } = &cmd {
         // Restoring may replace an unreadable ring (set aside, kept on disk), as in the app.
         let phrase = read_phrase()?;
-        let r = ctx
-            .engine
-            .restore(file, &phrase, ctx.create_with(), || ctx.passphrase(), |_| *set_aside)
-            .map_err(|mut e| {
+        let r = ctx.engine.restore(file, &phrase, ctx.create_with(), || ctx.passphrase(), |_| *set_aside).map_err(
+            |mut e| {
                 if !*set_aside && matches!(e.kind, ErrorKind::WrongPassphrase | ErrorKind::KeyringDamaged) {
                     e.hint = format!("{} To keep this ring aside and restore into a new one, add --set-aside.", e.hint);
                 }
                 e
-            })?;
+            },
+        )?;
         if json {
             print_json(&r)?;
         } else {

@@ -218,7 +218,10 @@ pub fn preview_file(full: &Path, size: u64) -> Result<Preview> {
         return Ok(Preview::Other { reason: "svg".into() });
     }
     let mut bytes = head;
-    (&mut f).take(TEXT_PREVIEW_BYTES.saturating_sub(bytes.len() as u64)).read_to_end(&mut bytes).map_err(|e| VaultError::io("read", full, &e))?;
+    (&mut f)
+        .take(TEXT_PREVIEW_BYTES.saturating_sub(bytes.len() as u64))
+        .read_to_end(&mut bytes)
+        .map_err(|e| VaultError::io("read", full, &e))?;
     let truncated = size > bytes.len() as u64;
     // A cut in the middle of a character is not binary: drop at most 3 trailing bytes.
     let text = match std::str::from_utf8(&bytes) {
@@ -357,7 +360,9 @@ mod tests {
             preview_file(&p, size).unwrap()
         };
         assert!(matches!(w("a.txt", b"hello"), Preview::Text { text, truncated: false } if text == "hello"));
-        assert!(matches!(w("r.md", b"# <script>x</script>"), Preview::Markdown { text, .. } if text.contains("<script>")));
+        assert!(
+            matches!(w("r.md", b"# <script>x</script>"), Preview::Markdown { text, .. } if text.contains("<script>"))
+        );
         assert!(matches!(w("c.json", b"{\"a\":1}"), Preview::Json { .. }));
         assert!(matches!(w("t.csv", b"a,b\n1,2\n"), Preview::Csv { .. }));
         // An image is an image by its bytes, whatever its name.

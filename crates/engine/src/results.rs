@@ -10,9 +10,9 @@ use result_vault_core::VaultError;
 
 use crate::library::new_entry;
 use crate::session::Engine;
-use result_vault_core::db::results::ResultSource;
 use crate::tasks::KeyChoice;
 use crate::Result;
+use result_vault_core::db::results::ResultSource;
 
 /// A folder name under `results` for `archive` that does not exist yet: the archive's name
 /// without `.zip`, then `name (2)`, `name (3)`...

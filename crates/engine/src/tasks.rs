@@ -19,8 +19,8 @@ use serde::Serialize;
 
 use crate::results::unique_output_folder;
 use crate::session::Engine;
-use result_vault_core::db::results::ResultSource;
 use crate::Result;
+use result_vault_core::db::results::ResultSource;
 
 /// What a fetch returns: the fetch and the task's row as stored after it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -179,10 +179,15 @@ impl Engine {
             v.rotation().and_then(|r| r.new_fingerprint).ok_or_else(no_rotation)?
         } else {
             v.overview().active_key.ok_or_else(|| {
-                VaultError::new(ErrorKind::KeyringEmpty, "The key ring has no active key to push.", "Add or generate a key first.")
+                VaultError::new(
+                    ErrorKind::KeyringEmpty,
+                    "The key ring has no active key to push.",
+                    "Add or generate a key first.",
+                )
             })?
         };
-        let label_of = |f: &str| keys.iter().find(|k| k.fingerprint == f).map(|k| k.label.clone()).unwrap_or_else(|| f.to_owned());
+        let label_of =
+            |f: &str| keys.iter().find(|k| k.fingerprint == f).map(|k| k.label.clone()).unwrap_or_else(|| f.to_owned());
         let previous = v.last_push(&url, &a).map(|(f, _)| f);
         Ok(PushPlan {
             network: net.label.clone(),

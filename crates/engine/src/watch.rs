@@ -270,8 +270,15 @@ impl Engine {
             return NewResultState::Ready;
         }
         if open {
-            return match self.fetch_task(net, task_id, FetchTarget::ResultsFolder, KeyChoice::Ring, None, &|_| {}, cancel)
-            {
+            return match self.fetch_task(
+                net,
+                task_id,
+                FetchTarget::ResultsFolder,
+                KeyChoice::Ring,
+                None,
+                &|_| {},
+                cancel,
+            ) {
                 Ok(f) => {
                     use result_vault_core::verify::VerificationStatus as V;
                     match f.outcome.verification.status {
@@ -293,7 +300,12 @@ impl Engine {
 
     /// Confirms the task on chain and downloads its result archive (resuming), recording it as
     /// downloaded; nothing is decrypted.
-    fn download_only(&self, net: &result_vault_core::chain::Network, task_id: &str, cancel: &CancelToken) -> Result<()> {
+    fn download_only(
+        &self,
+        net: &result_vault_core::chain::Network,
+        task_id: &str,
+        cancel: &CancelToken,
+    ) -> Result<()> {
         let (task, location) = confirm_downloadable(net, task_id)?;
         let downloads = self.downloads_dir(&net.name)?;
         let dest = archive_path(&downloads, &task.task_id);
@@ -305,7 +317,9 @@ impl Engine {
             &|_| {},
             cancel,
         )?;
-        self.with_db(|db| db.set_download(&net.name, &task.task_id, VaultState::Downloaded, dl.bytes, dl.bytes, Some(&dl.path)))
+        self.with_db(|db| {
+            db.set_download(&net.name, &task.task_id, VaultState::Downloaded, dl.bytes, dl.bytes, Some(&dl.path))
+        })
     }
 }
 

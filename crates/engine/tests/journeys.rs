@@ -177,9 +177,13 @@ fn a_restore_over_an_unreadable_ring_sets_it_aside_and_brings_the_keys_back() {
     assert_eq!(e.kind, ErrorKind::KeyringDamaged);
     assert!(dir.path().join("keyring").exists());
     let r = fresh
-        .restore(&kit, &words, CreateWith::Passphrase, || Ok(Zeroizing::new(PASSPHRASE.to_owned())), |e| {
-            e.kind == ErrorKind::KeyringDamaged
-        })
+        .restore(
+            &kit,
+            &words,
+            CreateWith::Passphrase,
+            || Ok(Zeroizing::new(PASSPHRASE.to_owned())),
+            |e| e.kind == ErrorKind::KeyringDamaged,
+        )
         .unwrap();
     assert_eq!(r.added, vec![imported[0].key.fingerprint.clone()]);
     // The damaged ring is kept beside the new one, never deleted.
@@ -205,10 +209,16 @@ fn restore_with_a_wrong_passphrase_keeps_a_healthy_ring_unless_the_user_agrees()
     let fresh = Engine::new(EngineDirs::in_data(dir.path().to_path_buf()));
     let mut asked = None;
     let err = fresh
-        .restore(&kit, &words, CreateWith::Passphrase, || Ok(Zeroizing::new("not the passphrase".to_owned())), |e| {
-            asked = Some(e.kind);
-            false
-        })
+        .restore(
+            &kit,
+            &words,
+            CreateWith::Passphrase,
+            || Ok(Zeroizing::new("not the passphrase".to_owned())),
+            |e| {
+                asked = Some(e.kind);
+                false
+            },
+        )
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::WrongPassphrase);
     assert_eq!(asked, Some(ErrorKind::WrongPassphrase), "the host was asked, with the reason");

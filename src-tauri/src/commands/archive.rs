@@ -50,14 +50,7 @@ pub async fn open_archive(
             let report = move |e: ProgressEvent| {
                 let _ = on_progress.send(e);
             };
-            engine.open_archive(
-                &archive,
-                KeyChoice::Ring,
-                &extra,
-                OpenTarget::ResultsFolder,
-                &report,
-                &cancel,
-            )
+            engine.open_archive(&archive, KeyChoice::Ring, &extra, OpenTarget::ResultsFolder, &report, &cancel)
         })
         .await;
     state.engine.end_job(&job_id);

@@ -2,7 +2,6 @@
 //! to export are written by Rust. The recovery phrase crosses once, to be shown (backup_create).
 //! Every command runs the engine's use-case on the blocking pool.
 
-
 use result_vault_core::vault::kit::{check_phrase, complete_word};
 use result_vault_core::vault::model::KeySummary;
 use result_vault_core::vault::{ImportOutcome, ProtectionKind, RestoreOutcome, VaultOverview};
@@ -123,10 +122,7 @@ pub async fn keys_export_public(
     path: String,
 ) -> Result<String, VaultError> {
     let path = state.grants.take_write(&path)?;
-    state
-        .run(move |e| e.export_public_key(&fingerprint, Some(&path), true))
-        .await
-        .map(|p| p.display().to_string())
+    state.run(move |e| e.export_public_key(&fingerprint, Some(&path), true)).await.map(|p| p.display().to_string())
 }
 
 /// Exports a private key (PKCS#8 PEM) to `path`: the one explicit export. The path must be the
@@ -145,15 +141,16 @@ pub async fn keys_export_private(
         .run(move |e| {
             let keys = e.keys_overview()?.keys;
             keys.into_iter().find(|k| k.fingerprint == fp).map(|k| k.label).ok_or_else(|| {
-                VaultError::new(ErrorKind::KeyNotFound, format!("No key {fp} in the key ring."), "Refresh the list of keys.")
+                VaultError::new(
+                    ErrorKind::KeyNotFound,
+                    format!("No key {fp} in the key ring."),
+                    "Refresh the list of keys.",
+                )
             })
         })
         .await?;
     state.confirm(&app, confirmations::export_private(&state.native, &label, &path.display().to_string())).await?;
-    state
-        .run(move |e| e.export_private_key(&fingerprint, Some(&path), true))
-        .await
-        .map(|p| p.display().to_string())
+    state.run(move |e| e.export_private_key(&fingerprint, Some(&path), true)).await.map(|p| p.display().to_string())
 }
 
 /// Writes a recovery kit to `path` and returns its words, to be shown once: the path must be
@@ -228,9 +225,13 @@ pub async fn restore_kit(
     let (native, handle) = (state.native.clone(), app.clone());
     state
         .run(move |e| {
-            e.restore(&path, &words, with, || passphrase.ok_or_else(no_passphrase), |why| {
-                native.confirm(&handle, &confirmations::set_aside(&native, why))
-            })
+            e.restore(
+                &path,
+                &words,
+                with,
+                || passphrase.ok_or_else(no_passphrase),
+                |why| native.confirm(&handle, &confirmations::set_aside(&native, why)),
+            )
         })
         .await
 }

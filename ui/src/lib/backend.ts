@@ -2,6 +2,12 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type {
+  FilePreview,
+  LibraryFile,
+  LibraryItem,
+  WatchReport,
+  WatchSettings,
+  WatchStatus,
   ArchiveInfo,
   BackupCreated,
   CreateWith,
@@ -102,6 +108,23 @@ export interface Backend {
   grantForTest(path: string): Promise<void>;
   /** The window's language, for the dialogs Rust shows. */
   setLanguage(tag: string): Promise<void>;
+
+  // Results library, preview and background watch (docs/ipc-contract.md, "Results").
+  /** Every result this vault opened, newest first; `query` searches app, task, key, paths. */
+  libraryList(query: string | null): Promise<LibraryItem[]>;
+  /** The files of a result. `io` when they were moved or deleted outside the app. */
+  libraryFiles(id: number): Promise<LibraryFile[]>;
+  /** A file's preview, read by Rust from the result's folder only. */
+  libraryPreview(id: number, path: string): Promise<FilePreview>;
+  /** Deletes a result's decrypted files (and its archive), after a native confirmation. */
+  libraryDelete(id: number, archive: boolean): Promise<void>;
+  /** The last background check, whether one runs, and the watch settings. */
+  watchStatus(): Promise<WatchStatus>;
+  watchSettingsSave(settings: WatchSettings): Promise<WatchSettings>;
+  /** Asks for a check now; its report comes through `onWatchStatus`. */
+  watchCheckNow(): Promise<void>;
+  /** Subscribes to the reports of background checks; returns the unsubscribe function. */
+  onWatchStatus(handler: (report: WatchReport) => void): () => void;
 
   // Tasks, networks and downloads (docs/ipc-contract.md, "Tasks, networks and downloads").
   networksList(): Promise<NetworkInfo[]>;
@@ -337,6 +360,27 @@ export const tauriBackend: Backend = {
     }
   },
   // Only end-to-end builds have the command; elsewhere the call fails and nothing happens.
+  libraryList: (query) => call("library_list", { query }),
+  libraryFiles: (id) => call("library_files", { id }),
+  libraryPreview: (id, path) => call("library_preview", { id, path }),
+  libraryDelete: (id, archive) => call("library_delete", { id, archive }),
+  watchStatus: () => call("watch_status"),
+  watchSettingsSave: (settings) => call("watch_settings_save", { settings }),
+  watchCheckNow: () => call("watch_check_now"),
+  onWatchStatus: (handler) => {
+    let unlisten: (() => void) | null = null;
+    let stopped = false;
+    listen<WatchReport>("watch-status", (event) => handler(event.payload))
+      .then((fn) => {
+        if (stopped) fn();
+        else unlisten = fn;
+      })
+      .catch(() => undefined);
+    return () => {
+      stopped = true;
+      unlisten?.();
+    };
+  },
   grantForTest: (path) => invoke<void>("e2e_grant", { path }).catch(() => undefined),
   setLanguage: (tag) => invoke<void>("set_language", { tag }).catch(() => undefined),
   setNextDialogPath: (path) => invoke<void>("e2e_next_dialog_path", { path }).catch(() => undefined),

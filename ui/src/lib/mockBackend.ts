@@ -26,6 +26,11 @@ import type {
   VaultOverview,
   WalletSummary,
   WatchedAddress,
+  FilePreview,
+  LibraryFile,
+  LibraryItem,
+  WatchReport,
+  WatchSettings,
 } from "./ipc/bindings";
 import { createMockWallet, keystorePathOf, SAMPLE_KEYSTORE_PASSWORD } from "./mockWallet";
 import {
@@ -100,6 +105,14 @@ export type MockOptions = {
   errors: Record<string, IpcError>;
   /** What `e2e_mode` returns. */
   e2e: E2eMode;
+  /** The results library. */
+  library: LibraryItem[];
+  /** Files and previews of the library's results, by id. */
+  libraryFiles: Record<number, LibraryFile[]>;
+  previews: Record<string, FilePreview>;
+  /** The watch settings and last report. */
+  watch: WatchSettings;
+  lastCheck: WatchReport | null;
 
   // Tasks, networks and downloads.
   /** What `networks_list` returns (built-ins by default). */
@@ -196,6 +209,8 @@ export type MockBackend = Backend & {
   emitDrag(event: DropEvent): void;
   /** Simulates the `open-paths` event (a second launch handing files to this window). */
   emitOpenPaths(paths: string[]): void;
+  /** Sends a background check's report, as the app does after each check. */
+  emitWatchStatus(report: WatchReport): void;
   /** Calls recorded for one command. */
   callsTo(cmd: string): Record<string, unknown>[];
 };
@@ -308,6 +323,18 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
     savePath: (_kind, defaultName) => `/home/alice/Documents/${defaultName}`,
     errors: {},
     e2e: "off",
+    library: [],
+    libraryFiles: {},
+    previews: {},
+    watch: {
+      enabled: true,
+      interval_minutes: 10,
+      on_new_result: "notify",
+      close_to_tray: true,
+      close_explained: false,
+      start_at_login: false,
+    },
+    lastCheck: null,
     networks: builtinNetworkInfos(),
     watched: [],
     tasks: [],
@@ -434,6 +461,7 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
   const hiddenFound = new Map<string, KeyLocation>();
   const dragHandlers = new Set<(event: DropEvent) => void>();
   const openPathHandlers = new Set<(paths: string[]) => void>();
+  const watchHandlers = new Set<(report: WatchReport) => void>();
   const record = (cmd: string, args: Record<string, unknown> = {}) => calls.push({ cmd, args });
 
   const tasks = createMockTasks(options, cancelledBeforeStart, record, refreshes, fetches);
@@ -457,6 +485,10 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
     callsTo: (cmd) => calls.filter((c) => c.cmd === cmd).map((c) => c.args),
     emitDrag: (event) => dragHandlers.forEach((h) => h(event)),
     emitOpenPaths: (paths) => openPathHandlers.forEach((h) => h(paths)),
+    emitWatchStatus: (report) => {
+      options.lastCheck = report;
+      watchHandlers.forEach((h) => h(report));
+    },
 
     async inspectArchive(path) {
       record("inspect_archive", { path });
@@ -830,6 +862,66 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
 
     async setNextDialogPath(path) {
       nextDialogPath = path;
+    },
+
+    async libraryList(query) {
+      record("library_list", { query });
+      const q = query?.trim().toLowerCase() ?? "";
+      return options.library.filter(
+        (i) =>
+          !q ||
+          [i.entry.app, i.entry.task_id, i.entry.network, i.entry.key_label, i.entry.archive_path, i.entry.output_path].some(
+            (v) => v?.toLowerCase().includes(q),
+          ),
+      );
+    },
+
+    async libraryFiles(id) {
+      record("library_files", { id });
+      const item = options.library.find((i) => i.entry.id === id);
+      if (!item?.output_exists) {
+        throw {
+          kind: "io",
+          message: "The files of this result are no longer there.",
+          hint: "Open the result again from its archive, or remove it from the library.",
+        } satisfies IpcError;
+      }
+      return options.libraryFiles[id] ?? [];
+    },
+
+    async libraryPreview(id, path) {
+      record("library_preview", { id, path });
+      const p = options.previews[`${id}/${path}`];
+      if (!p) throw { kind: "invalid_input", message: "Not a file of this result.", hint: "" } satisfies IpcError;
+      return p;
+    },
+
+    async libraryDelete(id, archive) {
+      record("library_delete", { id, archive });
+      options.library = options.library.filter((i) => i.entry.id !== id);
+    },
+
+    async watchStatus() {
+      record("watch_status");
+      return { last: options.lastCheck, running: false, settings: { ...options.watch } };
+    },
+
+    async watchSettingsSave(settings) {
+      record("watch_settings_save", { settings });
+      if (settings.interval_minutes < 1 || settings.interval_minutes > 1440) {
+        throw { kind: "invalid_input", message: "Not an interval.", hint: "Choose between 1 and 1,440 minutes." } satisfies IpcError;
+      }
+      options.watch = { ...settings };
+      return { ...settings };
+    },
+
+    async watchCheckNow() {
+      record("watch_check_now");
+    },
+
+    onWatchStatus(handler) {
+      watchHandlers.add(handler);
+      return () => watchHandlers.delete(handler);
     },
 
     async grantForTest(path) {

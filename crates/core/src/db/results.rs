@@ -115,9 +115,8 @@ const SELECT: &str = "SELECT id, opened_at, source, network, task_id, app, archi
 
 fn entry(r: &Row<'_>) -> rusqlite::Result<LibraryEntry> {
     let verification: String = r.get(13)?;
-    let verification = serde_json::from_str(&verification).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(13, rusqlite::types::Type::Text, Box::new(e))
-    })?;
+    let verification = serde_json::from_str(&verification)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(13, rusqlite::types::Type::Text, Box::new(e)))?;
     Ok(LibraryEntry {
         id: r.get(0)?,
         opened_at: r.get::<_, i64>(1)?.max(0) as u64,
