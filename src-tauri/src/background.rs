@@ -180,20 +180,25 @@ fn notify(app: &AppHandle, n: &Native, report: &WatchReport) {
     }
 }
 
-/// Shows the main window, making it again if it was closed to the tray.
-pub fn show_main_window(app: &AppHandle) {
+/// Shows the main window, making it (at start, or again after it was closed to the tray) when
+/// there is none. Returns whether it was made now (its web view is still loading).
+pub fn show_main_window(app: &AppHandle) -> bool {
     if let Some(w) = app.get_webview_window("main") {
         let _ = w.unminimize();
         let _ = w.show();
         let _ = w.set_focus();
-        return;
+        return false;
     }
-    let Some(config) = app.config().app.windows.first().cloned() else { return };
+    let Some(config) = app.config().app.windows.first().cloned() else { return false };
     match tauri::WebviewWindowBuilder::from_config(app, &config).and_then(|b| b.build()) {
         Ok(w) => {
             let _ = w.set_focus();
+            true
         }
-        Err(e) => log::warn!("the window could not be made again: {e}"),
+        Err(e) => {
+            log::warn!("the window could not be made: {e}");
+            false
+        }
     }
 }
 
@@ -209,7 +214,9 @@ pub fn tray(app: &AppHandle, n: &Native) {
         let mut b =
             TrayIconBuilder::with_id("main").menu(&menu).tooltip("Result Vault").on_menu_event(
                 |app, event| match event.id.as_ref() {
-                    "open" => show_main_window(app),
+                    "open" => {
+                        show_main_window(app);
+                    }
                     "check" => {
                         if let Some(s) = app.try_state::<AppState>() {
                             s.watcher.wake.notify_one();

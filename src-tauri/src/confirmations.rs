@@ -89,7 +89,7 @@ pub fn network_change(n: &Native, name: &str, changes: &[(String, String, String
 }
 
 /// Before a key ring that cannot be opened (`why`) is set aside for a restore.
-pub fn set_aside(n: &Native, why: &result_vault_engine::VaultError) -> Confirm {
+pub fn set_aside(n: &Native, why: &result_vault_engine::Error) -> Confirm {
     Confirm {
         title: n.text("Set the current key ring aside?", "Mettre de côté le trousseau actuel ?"),
         message: if n.french() {
@@ -119,6 +119,19 @@ pub fn delete_result(n: &Native, what: &str, output: &str, archive: bool) -> Con
         title: n.text("Delete this result?", "Supprimer ce résultat ?"),
         message,
         ok: n.text("Delete", "Supprimer"),
+    }
+}
+
+/// Before a set-aside key ring is reopened (the current one set aside in its turn).
+pub fn reopen_set_aside(n: &Native, name: &str) -> Confirm {
+    Confirm {
+        title: n.text("Reopen a key ring set aside?", "Rouvrir un trousseau mis de côté ?"),
+        message: if n.french() {
+            format!("Le trousseau {name} redeviendra celui de Result Vault. Le trousseau actuel sera mis de côté à son tour (jamais effacé). Vous devrez ouvrir le trousseau rouvert (sa phrase de passe, ou le trousseau du système).")
+        } else {
+            format!("The key ring {name} becomes Result Vault's key ring again. The current one is set aside in its turn (never deleted). You then open the reopened ring (its passphrase, or the system keychain).")
+        },
+        ok: n.text("Reopen", "Rouvrir"),
     }
 }
 

@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-use result_vault_engine::{ErrorKind, VaultError};
+use result_vault_engine::{Error, ErrorKind};
 
 /// The paths granted in this run.
 #[derive(Debug, Default)]
@@ -30,8 +30,8 @@ struct GrantSet {
 }
 
 /// The refusal of a path the user did not choose.
-pub fn not_chosen(path: &str) -> VaultError {
-    VaultError::new(
+pub fn not_chosen(path: &str) -> Error {
+    Error::new(
         ErrorKind::InvalidInput,
         format!("Result Vault did not ask you for \"{}\", so it does not use it.", path.escape_debug()),
         "Choose the file again with the app's button, or drop it on the window.",
@@ -76,7 +76,7 @@ impl Grants {
     }
 
     /// `path` if it may be read ([`Self::may_read`]), else `invalid_input`.
-    pub fn readable(&self, path: &str) -> Result<PathBuf, VaultError> {
+    pub fn readable(&self, path: &str) -> Result<PathBuf, Error> {
         if self.may_read(path) {
             Ok(PathBuf::from(path))
         } else {
@@ -86,7 +86,7 @@ impl Grants {
 
     /// Takes the write grant of `path` (it is used once), else `invalid_input`. The file, once
     /// written, may be read back (a kit is verified right after it is written).
-    pub fn take_write(&self, path: &str) -> Result<PathBuf, VaultError> {
+    pub fn take_write(&self, path: &str) -> Result<PathBuf, Error> {
         let c = clean(path).ok_or_else(|| not_chosen(path))?;
         let mut set = self.set();
         if !set.write.remove(&c) {

@@ -61,5 +61,5 @@ pub struct PhraseCheck {
     pub valid: bool,
     /// `invalid_phrase` naming the problem (the position of an unknown word).
     #[ts(type = "IpcError | null")]
-    pub error: Option<result_vault_core::VaultError>,
+    pub error: Option<result_vault_core::Error>,
 }

@@ -2,7 +2,7 @@
 //!
 //! - [`commands`]: the IPC commands, grouped by domain: arguments, dialogs and progress
 //!   channels only; every use-case is a method of the engine, run on the blocking pool (never on
-//!   the main thread). Each returns `Result<T, VaultError>`, so errors cross IPC as
+//!   the main thread). Each returns `Result<T, Error>`, so errors cross IPC as
 //!   `{ kind, message, hint }`.
 //! - [`state`]: the engine, and the files the app was started with.
 //! - [`ipc_types`]: shapes that exist only at the IPC boundary; with the core's, they are
@@ -34,18 +34,25 @@ pub fn file_args(argv: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The argument that starts the app in the tray without a window ("start when I log in").
+pub const BACKGROUND_ARG: &str = "--background";
+
 /// Builds and runs the app (blocks until the last window closes).
 pub fn run() {
     let result = tauri::Builder::default()
         // First, so that a second launch hands its files to this window and exits at once.
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
-            background::show_main_window(app);
+            let made = background::show_main_window(app);
             let paths = file_args(&argv);
             log::info!("second launch: {} file(s) handed to the open window", paths.len());
             if let Some(state) = app.try_state::<state::AppState>() {
                 state.grants.grant_read(&paths);
+                // A window made just now (the app was in the tray) takes them when it loads.
+                if made {
+                    state.startup_paths.lock().unwrap_or_else(|e| e.into_inner()).extend(paths.iter().cloned());
+                }
             }
-            if !paths.is_empty() {
+            if !paths.is_empty() && !made {
                 let _ = app.emit("open-paths", paths);
             }
         }))
@@ -53,6 +60,11 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
+        // "Start when I log in" starts in the tray, without a window (`--background`).
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![BACKGROUND_ARG]),
+        ))
         .setup(|app| {
             let dirs = <paths::AppDirs as paths::ResolveDirs>::resolve(app.handle())?;
             log::info!("Result Vault {} started; data folder {}", env!("CARGO_PKG_VERSION"), dirs.data.display());
@@ -66,6 +78,16 @@ pub fn run() {
                 background::tray(app.handle(), &state.native);
             }
             background::start(app.handle());
+            // Started in the background (at login) with a tray to bring it up later: no window
+            // and no web view until it is asked for.
+            let in_background =
+                std::env::args().any(|a| a == BACKGROUND_ARG) && background::keeps_running(app.handle());
+            if in_background {
+                if let Some(w) = app.get_webview_window("main") {
+                    let _ = w.destroy();
+                }
+                log::info!("started in the background: no window until it is asked for");
+            }
             Ok(())
         })
         // What the user drags onto the window may be read (the native event, before the web
@@ -133,6 +155,8 @@ pub fn run() {
             commands::vault::phrase_check,
             commands::vault::phrase_complete,
             commands::vault::restore_kit,
+            commands::vault::keyring_set_aside_list,
+            commands::vault::keyring_reopen_set_aside,
             commands::vault::e2e_mode,
             commands::tasks::networks_list,
             commands::tasks::network_save,

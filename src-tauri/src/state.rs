@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use result_vault_engine::{Engine, VaultError};
+use result_vault_engine::{Engine, Error};
 
 use crate::background::Watcher;
 use crate::grants::Grants;
@@ -41,27 +41,27 @@ impl AppState {
     /// calls the network goes through here.
     pub async fn run<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Engine) -> Result<T, VaultError> + Send + 'static,
-    ) -> Result<T, VaultError> {
+        f: impl FnOnce(&Engine) -> Result<T, Error> + Send + 'static,
+    ) -> Result<T, Error> {
         let engine = self.engine.clone();
         tauri::async_runtime::spawn_blocking(move || f(&engine))
             .await
-            .unwrap_or_else(|e| Err(VaultError::internal(format!("background work failed: {e}"))))
+            .unwrap_or_else(|e| Err(Error::internal(format!("background work failed: {e}"))))
     }
 
     /// Asks `confirm` in a system dialog on the blocking pool (it blocks until answered);
     /// `cancelled` ("Nothing was written") unless the user chose its button.
-    pub async fn confirm(&self, app: &tauri::AppHandle, confirm: Confirm) -> Result<(), VaultError> {
+    pub async fn confirm(&self, app: &tauri::AppHandle, confirm: Confirm) -> Result<(), Error> {
         let native = self.native.clone();
         let app = app.clone();
         let yes = tauri::async_runtime::spawn_blocking(move || native.confirm(&app, &confirm))
             .await
-            .map_err(|e| VaultError::internal(format!("dialog failed: {e}")))?;
+            .map_err(|e| Error::internal(format!("dialog failed: {e}")))?;
         if yes {
             Ok(())
         } else {
             log::info!("the user declined a confirmation");
-            Err(VaultError::cancelled())
+            Err(Error::cancelled())
         }
     }
 }

@@ -12,7 +12,7 @@ use result_vault_core::archive::{
 };
 use result_vault_core::chain::{ChainTask, Network, ResultLocation, TaskStatus};
 use result_vault_core::db::results::{LibraryEntry, ResultSource};
-use result_vault_core::db::tasks::{TaskRow, VaultState};
+use result_vault_core::db::tasks::{ResultState, TaskRow};
 use result_vault_core::db::watched::WatchedAddress;
 use result_vault_core::download::{DownloadOutcome, DownloadProgress};
 use result_vault_core::fetch::{FetchEvent, FetchOutcome};
@@ -25,7 +25,7 @@ use result_vault_core::vault::model::{Rotation, RotationStep, WalletSummary};
 use result_vault_core::vault::wallets::{SmsState, SmsStatus, WalletKeep};
 use result_vault_core::vault::{ImportOutcome, ProtectionKind, RestoreOutcome, VaultOverview};
 use result_vault_core::verify::{Verification, VerificationStatus};
-use result_vault_core::{ErrorFacts, ErrorKind, VaultError};
+use result_vault_core::{Error, ErrorFacts, ErrorKind};
 use result_vault_engine::library::{FilePreview, LibraryFile, LibraryItem, Preview};
 use result_vault_engine::watch::{NewResult, NewResultAction, NewResultState, WatchReport, WatchSettings};
 use ts_rs::TS;
@@ -33,7 +33,7 @@ use ts_rs::TS;
 fn generated() -> String {
     let decls = [
         ErrorKind::decl(),
-        VaultError::decl(),
+        Error::decl(),
         ErrorFacts::decl(),
         ArchiveLayout::decl(),
         ArchiveEntry::decl(),
@@ -66,7 +66,7 @@ fn generated() -> String {
         TaskStatus::decl(),
         ResultLocation::decl(),
         DealSource::decl(),
-        VaultState::decl(),
+        ResultState::decl(),
         VerificationStatus::decl(),
         Verification::decl(),
         TaskRow::decl(),

@@ -3,7 +3,7 @@
 // viewCategory answer as PoCo's hub would (docs/design.md 3.2). The chain is the truth: a task's `onChain` overrides apply here only, and `chainOnly`
 // tasks exist only here.
 //
-//   node tests/standins/seed-chain.mjs --rpc http://127.0.0.1:PORT --scenario /abs/scenario.json
+//   node tests/standins/seed-chain.mjs --rpc http://127.0.0.1:PORT --scenario /abs/scenario.json [--hub 0xHUB]
 //
 // Prints one JSON line {"hub":"0xChecksummed"}.
 //
@@ -227,17 +227,22 @@ async function verify(url, hub, iface, entries) {
 }
 
 async function main() {
-  const opts = parseOptions(process.argv.slice(2), { rpc: undefined, scenario: undefined });
+  const opts = parseOptions(process.argv.slice(2), { rpc: undefined, scenario: undefined, hub: null });
   const scenario = loadScenario(opts.scenario);
   const { abi, bytecode } = compileHub();
   const iface = new Interface(abi);
   const all = entries(scenario);
 
-  const provider = new JsonRpcProvider(opts.rpc);
-  const deployed = await new ContractFactory(abi, bytecode, await provider.getSigner(0)).deploy();
-  await deployed.waitForDeployment();
-  const hub = await deployed.getAddress();
-  provider.destroy();
+  // `--hub 0x…`: write into a hub deployed before (a task that changed state, as on a live
+  // chain); the words written are the non-zero ones of the new scenario.
+  let hub = opts.hub;
+  if (!hub) {
+    const provider = new JsonRpcProvider(opts.rpc);
+    const deployed = await new ContractFactory(abi, bytecode, await provider.getSigner(0)).deploy();
+    await deployed.waitForDeployment();
+    hub = await deployed.getAddress();
+    provider.destroy();
+  }
 
   const slots = await writeStorage(opts.rpc, hub, storageImage(hubStorageLayout(), all));
   const checked = await verify(opts.rpc, hub, iface, all);

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use result_vault_core::vault::ProtectionKind;
 use result_vault_engine::vault::CreateWith;
-use result_vault_engine::{Engine, EngineDirs, ErrorKind, VaultError};
+use result_vault_engine::{Engine, EngineDirs, Error, ErrorKind};
 use rust_i18n::t;
 use zeroize::Zeroizing;
 
@@ -37,7 +37,7 @@ impl Context {
 
     /// Opens (or creates) the key ring, once per command: with the keychain, or the passphrase
     /// when the ring is passphrase-protected (or `--passphrase-file` is given for a new ring).
-    pub fn open_vault(&self) -> Result<&Engine, VaultError> {
+    pub fn open_vault(&self) -> Result<&Engine, Error> {
         if !self.engine.is_open() {
             self.engine.open_vault(self.create_with(), || self.passphrase())?;
         }
@@ -46,7 +46,7 @@ impl Context {
 
     /// Opens the key ring if there is one (an encrypted result then tries its keys); with none,
     /// nothing is created.
-    pub fn open_vault_if_any(&self) -> Result<(), VaultError> {
+    pub fn open_vault_if_any(&self) -> Result<(), Error> {
         if self.engine.protection()? != ProtectionKind::None {
             self.open_vault()?;
         }
@@ -63,17 +63,17 @@ impl Context {
     }
 
     /// The key ring's passphrase: from `--passphrase-file`, else a silent terminal prompt.
-    pub fn passphrase(&self) -> Result<Zeroizing<String>, VaultError> {
+    pub fn passphrase(&self) -> Result<Zeroizing<String>, Error> {
         read_secret(self.passphrase_file.as_deref(), SecretKind::Passphrase, &t!("keys.prompt_passphrase"))
     }
 
     /// A wallet keystore's password: from `--password-file`, else a silent terminal prompt.
-    pub fn wallet_password(&self) -> Result<Zeroizing<String>, VaultError> {
+    pub fn wallet_password(&self) -> Result<Zeroizing<String>, Error> {
         read_secret(self.password_file.as_deref(), SecretKind::WalletPassword, &t!("wallet.prompt_password"))
     }
 
     /// A wallet's private key: from `--password-file`, else a silent terminal prompt.
-    pub fn wallet_private_key(&self) -> Result<Zeroizing<String>, VaultError> {
+    pub fn wallet_private_key(&self) -> Result<Zeroizing<String>, Error> {
         read_secret(self.password_file.as_deref(), SecretKind::WalletKey, &t!("wallet.prompt_private_key"))
     }
 }
@@ -93,45 +93,43 @@ pub enum SecretKind {
 /// prompt (`prompt`, in the output's language; nothing typed is shown).
 ///
 /// Errors: `io` (the file), `wrong_passphrase` / `wrong_password` (no file and no terminal).
-pub fn read_secret(file: Option<&Path>, kind: SecretKind, prompt: &str) -> Result<Zeroizing<String>, VaultError> {
+pub fn read_secret(file: Option<&Path>, kind: SecretKind, prompt: &str) -> Result<Zeroizing<String>, Error> {
     if let Some(f) = file {
-        let s = Zeroizing::new(std::fs::read_to_string(f).map_err(|e| VaultError::io("read", f, &e))?);
+        let s = Zeroizing::new(std::fs::read_to_string(f).map_err(|e| Error::io("read", f, &e))?);
         return Ok(Zeroizing::new(s.trim_end_matches(['\r', '\n']).to_owned()));
     }
     if !std::io::stdin().is_terminal() {
         return Err(match kind {
-            SecretKind::Passphrase => VaultError::new(
+            SecretKind::Passphrase => Error::new(
                 ErrorKind::WrongPassphrase,
                 "This key ring is protected by a passphrase, and no terminal is there to type it.",
                 "Give it with --passphrase-file FILE.",
             ),
-            SecretKind::WalletPassword => VaultError::new(
+            SecretKind::WalletPassword => Error::new(
                 ErrorKind::WrongPassword,
                 "Wallet keystore password is needed, and no terminal is there to type it.",
                 "Give it with --password-file FILE.",
             ),
-            SecretKind::WalletKey => VaultError::new(
+            SecretKind::WalletKey => Error::new(
                 ErrorKind::WrongPassword,
                 "Private key (64 hex digits) is needed, and no terminal is there to type it.",
                 "Give it with --password-file FILE.",
             ),
         });
     }
-    rpassword::prompt_password(prompt)
-        .map(Zeroizing::new)
-        .map_err(|e| VaultError::io("read", Path::new("the terminal"), &e))
+    rpassword::prompt_password(prompt).map(Zeroizing::new).map_err(|e| Error::io("read", Path::new("the terminal"), &e))
 }
 
 /// Reads the 24 recovery words: at a terminal, a silent prompt (the words are a secret);
 /// otherwise one line of standard input (scripts).
-pub fn read_phrase() -> Result<Zeroizing<String>, VaultError> {
+pub fn read_phrase() -> Result<Zeroizing<String>, Error> {
     if std::io::stdin().is_terminal() {
         let _ = std::io::stderr().flush();
         return rpassword::prompt_password(t!("keys.prompt_phrase").as_ref())
             .map(Zeroizing::new)
-            .map_err(|e| VaultError::io("read", Path::new("the terminal"), &e));
+            .map_err(|e| Error::io("read", Path::new("the terminal"), &e));
     }
     let mut s = Zeroizing::new(String::new());
-    std::io::stdin().lock().read_line(&mut s).map_err(|e| VaultError::io("read", Path::new("stdin"), &e))?;
+    std::io::stdin().lock().read_line(&mut s).map_err(|e| Error::io("read", Path::new("stdin"), &e))?;
     Ok(s)
 }

@@ -7,11 +7,11 @@
 
 use std::borrow::Cow;
 
-use result_vault_core::{ErrorKind, VaultError};
+use result_vault_core::{Error, ErrorKind};
 use rust_i18n::t;
 
 /// The lines printed on standard error for `e`, in the current language.
-pub fn human_error(e: &VaultError) -> String {
+pub fn human_error(e: &Error) -> String {
     if &*rust_i18n::locale() == "en" {
         return format!("{}\n{}", t!("error.message", message = e.message), t!("error.hint", hint = e.hint));
     }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use result_vault_core::progress::CancelToken;
 use result_vault_core::vault::model::KeyStatus;
-use result_vault_engine::{ErrorKind, VaultError};
+use result_vault_engine::{Error, ErrorKind};
 use rust_i18n::t;
 use serde_json::json;
 use zeroize::Zeroizing;
@@ -88,7 +88,7 @@ pub enum KeysCommand {
 }
 
 /// `result-vault keys …`.
-pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
+pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), Error> {
     let json = ctx.json;
     if let KeysCommand::Rotate { networks, config, sms_url } = cmd {
         return crate::rotate_cmd::rotate(&networks, config, sms_url, ctx);
@@ -113,7 +113,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
     }
     let engine = ctx.open_vault()?;
     match cmd {
-        KeysCommand::Rotate { .. } | KeysCommand::Restore { .. } => Err(VaultError::internal("handled above")),
+        KeysCommand::Rotate { .. } | KeysCommand::Restore { .. } => Err(Error::internal("handled above")),
         KeysCommand::List {} => {
             let o = engine.keys_overview()?;
             if json {
@@ -154,7 +154,7 @@ pub fn run(cmd: KeysCommand, ctx: &Context) -> Result<(), VaultError> {
             let outcomes = if path.as_os_str() == "-" {
                 let mut pem = Zeroizing::new(String::new());
                 std::io::Read::read_to_string(&mut std::io::stdin(), &mut pem)
-                    .map_err(|e| VaultError::io("read", Path::new("stdin"), &e))?;
+                    .map_err(|e| Error::io("read", Path::new("stdin"), &e))?;
                 vec![engine.import_key_pem(&pem, &label)?]
             } else {
                 engine.import_key_path(&path)?

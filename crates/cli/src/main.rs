@@ -16,6 +16,7 @@ mod progress_bar;
 mod rotate_cmd;
 mod tasks_cmd;
 mod wallet_cmd;
+mod watch_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -25,7 +26,7 @@ use clap::{ArgGroup, Parser, Subcommand};
 use result_vault_core::archive::{inspect, OpenStatus, OutputTarget};
 use result_vault_core::keys::load_key_paths;
 use result_vault_core::progress::{no_progress, CancelToken, ProgressEvent};
-use result_vault_core::VaultError;
+use result_vault_core::Error;
 use result_vault_engine::results::OpenTarget;
 use result_vault_engine::tasks::KeyChoice;
 use rust_i18n::t;
@@ -138,6 +139,16 @@ enum Command {
         #[command(subcommand)]
         command: keys_cmd::KeysCommand,
     },
+    /// Watched addresses, and one check for new results now (what the app does in the background).
+    Watch {
+        #[command(subcommand)]
+        command: watch_cmd::WatchCommand,
+    },
+    /// The results library: every result this vault opened, newest first.
+    Results {
+        /// Keep the results whose app, task, network, key or paths contain this.
+        search: Option<String>,
+    },
 }
 
 /// The `--json` success object of `decrypt` (the contract: `status`, `format`,
@@ -167,8 +178,8 @@ struct ErrorParts<'a> {
 }
 
 /// Prints one JSON object on stdout (the `--json` contract).
-pub(crate) fn print_json(v: &impl Serialize) -> Result<(), VaultError> {
-    println!("{}", serde_json::to_string(v).map_err(|e| VaultError::internal(format!("JSON output: {e}")))?);
+pub(crate) fn print_json(v: &impl Serialize) -> Result<(), Error> {
+    println!("{}", serde_json::to_string(v).map_err(|e| Error::internal(format!("JSON output: {e}")))?);
     Ok(())
 }
 
@@ -191,10 +202,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cmd: Command, ctx: &context::Context) -> Result<(), VaultError> {
+fn run(cmd: Command, ctx: &context::Context) -> Result<(), Error> {
     let json = ctx.json;
     match cmd {
         Command::Keys { command } => keys_cmd::run(command, ctx),
+        Command::Watch { command } => watch_cmd::run(command, ctx),
+        Command::Results { search } => watch_cmd::results(search.as_deref(), ctx),
         Command::Wallet { command } => wallet_cmd::run_wallet(command, ctx),
         Command::Sms { command } => wallet_cmd::run_sms(command, ctx),
         Command::Tasks { net, beneficiary, full, offline } => tasks_cmd::tasks(&net, &beneficiary, full, offline, ctx),
@@ -294,7 +307,7 @@ fn run(cmd: Command, ctx: &context::Context) -> Result<(), VaultError> {
 }
 
 /// The given key files (`--key`), else the key ring's keys when there is a ring.
-fn key_choice(keys: &[PathBuf], ctx: &context::Context) -> Result<KeyChoice, VaultError> {
+fn key_choice(keys: &[PathBuf], ctx: &context::Context) -> Result<KeyChoice, Error> {
     if keys.is_empty() {
         ctx.open_vault_if_any()?;
         Ok(KeyChoice::Ring)

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 use result_vault_core::chain::Network;
 use result_vault_engine::networks::NetworkOverrides;
-use result_vault_engine::VaultError;
+use result_vault_engine::Error;
 
 use crate::context::Context;
 
@@ -68,14 +68,14 @@ impl OverrideArgs {
     /// Network `name` with these overrides.
     ///
     /// Errors: `unknown_network`, `invalid_input` (config file), `io`, `invalid_address` (hub).
-    pub fn resolve(&self, name: &str, ctx: &Context) -> Result<Network, VaultError> {
+    pub fn resolve(&self, name: &str, ctx: &Context) -> Result<Network, Error> {
         ctx.engine.network_with(name, &self.to_overrides())
     }
 }
 
 impl NetworkArgs {
     /// The network with every override applied.
-    pub fn resolve(&self, ctx: &Context) -> Result<Network, VaultError> {
+    pub fn resolve(&self, ctx: &Context) -> Result<Network, Error> {
         self.overrides.resolve(&self.network, ctx)
     }
 }

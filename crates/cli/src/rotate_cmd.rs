@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use result_vault_core::progress::CancelToken;
 use result_vault_core::vault::model::RotationStep;
-use result_vault_engine::VaultError;
+use result_vault_engine::Error;
 use rust_i18n::t;
 
 use crate::context::Context;
@@ -19,7 +19,7 @@ pub fn rotate(
     config: Option<PathBuf>,
     sms_url: Option<String>,
     ctx: &Context,
-) -> Result<(), VaultError> {
+) -> Result<(), Error> {
     let json = ctx.json;
     let engine = ctx.open_vault()?;
     let address = engine.default_address()?;
@@ -35,7 +35,7 @@ pub fn rotate(
     }
     if r.step < RotationStep::KitUpdated {
         r = engine.rotation_check_kit().map_err(|e| {
-            VaultError::new(
+            Error::new(
                 e.kind,
                 e.message,
                 "Make a recovery kit that holds the new key and verify it: `result-vault keys backup KIT.age`, then `result-vault keys verify-backup KIT.age`; then run `result-vault keys rotate` again: it resumes here.",

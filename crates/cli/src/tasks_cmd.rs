@@ -17,7 +17,7 @@ use result_vault_core::progress::CancelToken;
 use result_vault_core::tasks::RefreshOutcome;
 use result_vault_core::verify::VerificationStatus;
 use result_vault_engine::tasks::{FetchTarget, KeyChoice};
-use result_vault_engine::VaultError;
+use result_vault_engine::Error;
 use rust_i18n::t;
 use serde::Serialize;
 
@@ -36,7 +36,7 @@ struct TasksJson<'a> {
 }
 
 /// `result-vault tasks`.
-pub fn tasks(net: &NetworkArgs, beneficiary: &str, full: bool, offline: bool, ctx: &Context) -> Result<(), VaultError> {
+pub fn tasks(net: &NetworkArgs, beneficiary: &str, full: bool, offline: bool, ctx: &Context) -> Result<(), Error> {
     let json = ctx.json;
     let address = parse_address(beneficiary)?;
     let network = net.resolve(ctx)?;
@@ -114,7 +114,7 @@ pub fn fetch(
     keys: &[PathBuf],
     downloads: Option<PathBuf>,
     ctx: &Context,
-) -> Result<(), VaultError> {
+) -> Result<(), Error> {
     let json = ctx.json;
     let network = net.resolve(ctx)?;
     // The given key files, else the key ring if there is one, else none (a plain result needs

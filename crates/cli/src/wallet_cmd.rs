@@ -11,7 +11,7 @@ use result_vault_core::chain::parse_address;
 use result_vault_core::vault::wallets::WalletKeep;
 use result_vault_core::wallet::{classify, WalletFile};
 use result_vault_engine::wallets::keystores_found;
-use result_vault_engine::VaultError;
+use result_vault_engine::Error;
 use rust_i18n::t;
 use serde::Serialize;
 use zeroize::Zeroizing;
@@ -73,12 +73,12 @@ struct ListJson {
 }
 
 /// `result-vault wallet …`.
-pub fn run_wallet(cmd: WalletCommand, ctx: &Context) -> Result<(), VaultError> {
+pub fn run_wallet(cmd: WalletCommand, ctx: &Context) -> Result<(), Error> {
     let json = ctx.json;
     let engine = ctx.open_vault()?;
     match cmd {
         WalletCommand::Import { file, path_only } => {
-            let text = Zeroizing::new(std::fs::read_to_string(&file).map_err(|e| VaultError::io("read", &file, &e))?);
+            let text = Zeroizing::new(std::fs::read_to_string(&file).map_err(|e| Error::io("read", &file, &e))?);
             let password = match classify(&text)? {
                 WalletFile::Keystore { .. } => Some(ctx.wallet_password()?),
                 WalletFile::Plain => None,
@@ -133,7 +133,7 @@ struct CheckJson {
 }
 
 /// The beneficiary: `--address`, else the first imported wallet's.
-fn address_or_default(address: Option<String>, ctx: &Context) -> Result<String, VaultError> {
+fn address_or_default(address: Option<String>, ctx: &Context) -> Result<String, Error> {
     match address {
         Some(a) => Ok(parse_address(&a)?.to_checksum(None)),
         None => ctx.open_vault()?.default_address(),
@@ -141,7 +141,7 @@ fn address_or_default(address: Option<String>, ctx: &Context) -> Result<String, 
 }
 
 /// `result-vault sms …`.
-pub fn run_sms(cmd: SmsCommand, ctx: &Context) -> Result<(), VaultError> {
+pub fn run_sms(cmd: SmsCommand, ctx: &Context) -> Result<(), Error> {
     let json = ctx.json;
     match cmd {
         SmsCommand::Check { net, address } => {

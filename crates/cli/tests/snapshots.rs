@@ -19,7 +19,7 @@
 
 use std::path::{Path, PathBuf};
 
-use result_vault_core::{ErrorKind, VaultError};
+use result_vault_core::{Error, ErrorKind};
 
 #[path = "../src/error_text.rs"]
 #[allow(dead_code)]
@@ -44,7 +44,7 @@ enum Coverage {
     /// By the command line itself: `tests/cmd/<kind>.trycmd`, or `tests/cmd/<kind>.*.toml`.
     EndToEnd,
     /// Only by the unit snapshot of `human_error`, for this error (the core's own words).
-    Unit(VaultError),
+    Unit(Error),
 }
 
 const ADDRESS: &str = "0xC08C3def622Af1476f2Db0E3CC8CcaeAd07BE3bB";
@@ -53,7 +53,7 @@ const ADDRESS: &str = "0xC08C3def622Af1476f2Db0E3CC8CcaeAd07BE3bB";
 /// given a place here (and then `every_kind_has_its_snapshots` checks its cases or snapshot).
 fn coverage(kind: ErrorKind) -> Coverage {
     use Coverage::{EndToEnd, Unit};
-    let e = |message: &str, hint: &str| Unit(VaultError::new(kind, message, hint));
+    let e = |message: &str, hint: &str| Unit(Error::new(kind, message, hint));
     match kind {
         ErrorKind::NotAResult
         | ErrorKind::IncompleteArchive
@@ -80,7 +80,7 @@ fn coverage(kind: ErrorKind) -> Coverage {
         | ErrorKind::KeyringEmpty
         | ErrorKind::UnknownNetwork
         | ErrorKind::InvalidInput => EndToEnd,
-        ErrorKind::Cancelled => Unit(VaultError::cancelled()),
+        ErrorKind::Cancelled => Unit(Error::cancelled()),
         ErrorKind::KeychainUnavailable => e(
             "The system keychain cannot be reached (the name org.freedesktop.secrets was not provided by any .service files).",
             "On Linux, start a Secret Service (GNOME Keyring or KWallet) and unlock it. Or protect the key ring with a passphrase instead.",
@@ -121,17 +121,17 @@ fn coverage(kind: ErrorKind) -> Coverage {
             "Another Result Vault (the app or a command) has been changing /home/me/.local/share/result-vault/keyring.lock for more than 10 s.",
             "Wait for the other one to finish (or close it), then try again.",
         ),
-        ErrorKind::Internal => Unit(VaultError::internal("JSON output: an example of a bug.")),
+        ErrorKind::Internal => Unit(Error::internal("JSON output: an example of a bug.")),
     }
 }
 
 /// The error printed for `kind` in the unit snapshot: the core's words for the kinds covered only
 /// here; for the others (whose real messages are in `tests/cmd/`), a stand-in message and hint,
 /// so that the snapshot still fixes the kind's translated title and hint.
-fn sample(kind: ErrorKind) -> VaultError {
+fn sample(kind: ErrorKind) -> Error {
     match coverage(kind) {
         Coverage::Unit(e) => e,
-        Coverage::EndToEnd => VaultError::new(
+        Coverage::EndToEnd => Error::new(
             kind,
             format!("(the core's message: see tests/cmd/{kind}.*)"),
             format!("(the core's hint: see tests/cmd/{kind}.*)"),

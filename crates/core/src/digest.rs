@@ -16,7 +16,7 @@ use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 use sha3::Keccak256;
 
-use crate::error::{Result, VaultError};
+use crate::error::{Error, Result};
 
 /// The folder the app's output lives in, inside the enclave.
 pub const IEXEC_OUT: &str = "/iexec_out";
@@ -101,7 +101,7 @@ pub struct ResultDigest {
 /// Errors: `io` when the folder cannot be read. A result whose digest cannot be computed is not
 /// an error: `result_digest` is `None` and `reason` says why.
 pub fn result_digest_of_folder(folder: &Path) -> Result<ResultDigest> {
-    std::fs::read_dir(folder).map_err(|e| VaultError::io("read", folder, &e))?;
+    std::fs::read_dir(folder).map_err(|e| Error::io("read", folder, &e))?;
     let root = if !folder.join("computed.json").exists() && folder.join("iexec_out/computed.json").exists() {
         folder.join("iexec_out")
     } else {

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ErrorKind, Result, VaultError};
+use crate::error::{Error, ErrorKind, Result};
 use crate::http::{client, network_error};
 use crate::progress::CancelToken;
 
@@ -140,7 +140,7 @@ enum Failure {
     /// This gateway does not have it (404, 410): try the next, do not retry here.
     Missing(String),
     /// Stop now (cancelled, disk error).
-    Fatal(VaultError),
+    Fatal(Error),
 }
 
 /// Downloads the first of `urls` that works into `dest` (a new file; never overwritten: when
@@ -166,7 +166,7 @@ pub fn download(
         });
     }
     if let Some(parent) = dest.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| VaultError::io("create", parent, &e))?;
+        std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, &e))?;
     }
     let http = client(STALL_TIMEOUT)?;
     let resumed_from = partial_state(dest).0;
@@ -231,7 +231,7 @@ pub fn download(
         }
     }
     if missing == urls.len() && !urls.is_empty() {
-        return Err(VaultError::new(
+        return Err(Error::new(
             ErrorKind::NoResult,
             format!("No IPFS gateway has this result ({last})."),
             "The result may not be pinned any more, or not yet propagated. Try again later, or add another gateway in Settings.",
@@ -284,7 +284,7 @@ fn attempt(
     cancel: &CancelToken,
 ) -> std::result::Result<u64, Failure> {
     let part = part_path(dest);
-    let io = |action: &str, e: std::io::Error| Failure::Fatal(VaultError::io(action, &part, &e));
+    let io = |action: &str, e: std::io::Error| Failure::Fatal(Error::io(action, &part, &e));
     let meta = read_meta(dest).unwrap_or_default();
     let mut have = std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
     let gateway = host_of(url);
@@ -368,7 +368,7 @@ fn attempt(
     loop {
         if cancel.is_cancelled() {
             let _ = file.flush();
-            return Err(Failure::Fatal(VaultError::new(
+            return Err(Failure::Fatal(Error::new(
                 ErrorKind::Cancelled,
                 "Download paused. What was downloaded is kept.",
                 "Download again to resume where it stopped.",

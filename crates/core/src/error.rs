@@ -188,7 +188,7 @@ impl fmt::Display for ErrorKind {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "ts", ts(rename = "IpcError"))]
 #[error("{message}")]
-pub struct VaultError {
+pub struct Error {
     /// What went wrong, from the closed list.
     pub kind: ErrorKind,
     /// One or two sentences for a person: what is wrong, naming the file or entry.
@@ -213,10 +213,10 @@ pub struct ErrorFacts {
     pub keys_tried: Vec<String>,
 }
 
-impl VaultError {
+impl Error {
     /// Builds an error from its three parts.
     pub fn new(kind: ErrorKind, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        VaultError { kind, message: message.into(), hint: hint.into(), facts: None }
+        Error { kind, message: message.into(), hint: hint.into(), facts: None }
     }
 
     /// The same error, with its facts in data (see [`ErrorFacts`]).
@@ -313,8 +313,8 @@ impl VaultError {
     }
 }
 
-/// `Result` with [`VaultError`].
-pub type Result<T, E = VaultError> = std::result::Result<T, E>;
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]
 mod tests {
@@ -330,7 +330,7 @@ mod tests {
 
     #[test]
     fn error_serialises_as_kind_message_hint() {
-        let e = VaultError::not_a_result("x is not a zip");
+        let e = Error::not_a_result("x is not a zip");
         let v: serde_json::Value = serde_json::to_value(&e).unwrap();
         assert_eq!(v["kind"], "not_a_result");
         assert_eq!(v["message"], "x is not a zip");
@@ -341,8 +341,8 @@ mod tests {
     #[test]
     fn io_hint_depends_on_the_os_error() {
         let p = Path::new("/x");
-        let denied = VaultError::io("write", p, &std::io::Error::from(std::io::ErrorKind::PermissionDenied));
-        let full = VaultError::io("write", p, &std::io::Error::from(std::io::ErrorKind::StorageFull));
+        let denied = Error::io("write", p, &std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        let full = Error::io("write", p, &std::io::Error::from(std::io::ErrorKind::StorageFull));
         assert_eq!(denied.kind, ErrorKind::Io);
         assert_ne!(denied.hint, full.hint);
         assert!(denied.message.contains("/x"));

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::archive::{open_result, OpenOptions, OpenOutcome, OutputTarget};
 use crate::chain::{ChainTask, IpfsLocation, Network, ResultLocation, Rpc, TaskStatus};
 use crate::download::{download, DownloadOptions, DownloadOutcome, DownloadProgress};
-use crate::error::{ErrorKind, Result, VaultError};
+use crate::error::{Error, ErrorKind, Result};
 use crate::keys::KeyCandidate;
 use crate::progress::{CancelToken, ProgressEvent};
 use crate::verify::{verify_folder, Verification};
@@ -84,7 +84,7 @@ pub fn gateway_urls(gateways: &[String], location: &str) -> Vec<String> {
 /// that is not a safe IPFS path), `network`.
 pub fn confirm_downloadable(network: &Network, task_id: &str) -> Result<(ChainTask, String)> {
     let id: B256 = task_id.trim().parse().map_err(|_| {
-        VaultError::new(
+        Error::new(
             ErrorKind::TaskNotFound,
             format!("\u{201c}{task_id}\u{201d} is not a task id."),
             "A task id is 0x followed by 64 hexadecimal digits.",
@@ -92,9 +92,9 @@ pub fn confirm_downloadable(network: &Network, task_id: &str) -> Result<(ChainTa
     })?;
     let hub = crate::chain::parse_address(&network.hub)?;
     let task = Rpc::new(&network.rpc_url)?.view_task(hub, id, crate::tasks::now())?;
-    let no_result = |message: String, hint: &str| Err(VaultError::new(ErrorKind::NoResult, message, hint));
+    let no_result = |message: String, hint: &str| Err(Error::new(ErrorKind::NoResult, message, hint));
     if task.deal_id.trim_start_matches("0x").chars().all(|c| c == '0') {
-        return Err(VaultError::new(
+        return Err(Error::new(
             ErrorKind::TaskNotFound,
             format!("No task {task_id} on {}.", network.label),
             "Check the task id and the network; a task that has not started yet is not on chain.",
@@ -175,7 +175,7 @@ pub fn open_and_verify(
             let dir = tempfile::Builder::new()
                 .prefix(".verify-")
                 .tempdir_in(beside)
-                .map_err(|e| VaultError::io("create a folder in", beside, &e))?;
+                .map_err(|e| Error::io("create a folder in", beside, &e))?;
             Some(dir)
         }
     };
@@ -186,7 +186,7 @@ pub fn open_and_verify(
     let verification = match (&output, &scratch) {
         (OutputTarget::Folder(folder), _) => verify_folder(folder, task)?,
         (_, Some(dir)) => verify_folder(dir.path(), task)?,
-        (_, None) => return Err(VaultError::internal("no folder to verify")),
+        (_, None) => return Err(Error::internal("no folder to verify")),
     };
     Ok(FetchOutcome { task: task.clone(), download: dl, open, verification })
 }

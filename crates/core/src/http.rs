@@ -8,7 +8,7 @@
 use std::io::Read;
 use std::time::Duration;
 
-use crate::error::{ErrorKind, Result, VaultError};
+use crate::error::{Error, ErrorKind, Result};
 
 /// Time to open a connection.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -29,12 +29,12 @@ pub fn client(timeout: Duration) -> Result<reqwest::blocking::Client> {
         .user_agent(concat!("ResultVault/", env!("CARGO_PKG_VERSION")))
         .redirect(same_origin_redirects())
         .build()
-        .map_err(|e| VaultError::internal(format!("HTTP client: {e}")))
+        .map_err(|e| Error::internal(format!("HTTP client: {e}")))
 }
 
 /// A `network` error with `hint`.
-pub fn network_error(message: impl Into<String>, hint: &str) -> VaultError {
-    VaultError::new(ErrorKind::Network, message, hint)
+pub fn network_error(message: impl Into<String>, hint: &str) -> Error {
+    Error::new(ErrorKind::Network, message, hint)
 }
 
 /// Why a redirect from `from` (the URL first asked) to `to` is refused, or `None` to follow it.

@@ -17,7 +17,7 @@ use rsa::RsaPrivateKey;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::error::{Result, VaultError};
+use crate::error::{Error, Result};
 
 /// Largest key file read (a 16384-bit PKCS#8 PEM is about 13 KB): bigger files are not keys.
 pub const MAX_KEY_FILE_BYTES: u64 = 1 << 20;
@@ -32,7 +32,7 @@ impl Fingerprint {
         let der = key
             .to_public_key()
             .to_public_key_der()
-            .map_err(|e| VaultError::internal(format!("could not encode a public key: {e}")))?;
+            .map_err(|e| Error::internal(format!("could not encode a public key: {e}")))?;
         Ok(Fingerprint(Sha256::digest(der.as_bytes()).into()))
     }
 
@@ -105,20 +105,17 @@ pub fn parse_private_key_pem(pem: &str, source: &str) -> Result<RsaPrivateKey> {
     let pick_private =
         "Choose the private key file (for the iexec CLI: `.secrets/beneficiary/<address>_key`, not the `.pub` file).";
     if text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || text.contains("Proc-Type: 4,ENCRYPTED") {
-        return Err(VaultError::invalid_key(
+        return Err(Error::invalid_key(
             format!("{source} is a password-protected private key, which Result Vault cannot read."),
             "Remove the password first (for example `openssl pkey -in KEY -out KEY.pem`), then choose the new file.",
         ));
     }
     if text.contains("-----BEGIN PUBLIC KEY-----") || text.contains("-----BEGIN RSA PUBLIC KEY-----") {
-        return Err(VaultError::invalid_key(
-            format!("{source} is a public key: it cannot decrypt anything."),
-            pick_private,
-        ));
+        return Err(Error::invalid_key(format!("{source} is a public key: it cannot decrypt anything."), pick_private));
     }
     if text.contains("-----BEGIN RSA PRIVATE KEY-----") {
         return RsaPrivateKey::from_pkcs1_pem(&normalise_pem(text)).map_err(|_| {
-            VaultError::invalid_key(
+            Error::invalid_key(
                 format!("{source} looks like an RSA private key but could not be read (damaged?)."),
                 pick_private,
             )
@@ -131,13 +128,13 @@ pub fn parse_private_key_pem(pem: &str, source: &str) -> Result<RsaPrivateKey> {
             } else {
                 "looks like a private key but could not be read (damaged?)"
             };
-            VaultError::invalid_key(format!("{source} {what}."), pick_private)
+            Error::invalid_key(format!("{source} {what}."), pick_private)
         });
     }
     if text.contains("-----BEGIN") {
-        return Err(VaultError::invalid_key(format!("{source} is a PEM file, but not a private key."), pick_private));
+        return Err(Error::invalid_key(format!("{source} is a PEM file, but not a private key."), pick_private));
     }
-    Err(VaultError::invalid_key(format!("{source} is not a key file."), pick_private))
+    Err(Error::invalid_key(format!("{source} is not a key file."), pick_private))
 }
 
 /// Cuts away text around the PEM block and makes line endings `\n`, so that keys pasted with a
@@ -156,16 +153,16 @@ fn normalise_pem(text: &str) -> Zeroizing<String> {
 pub fn load_key_file(path: &Path) -> Result<KeyCandidate> {
     let label =
         path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
-    let meta = std::fs::metadata(path).map_err(|e| VaultError::io("read the key file", path, &e))?;
+    let meta = std::fs::metadata(path).map_err(|e| Error::io("read the key file", path, &e))?;
     if meta.len() > MAX_KEY_FILE_BYTES {
-        return Err(VaultError::invalid_key(
+        return Err(Error::invalid_key(
             format!("{label} is too large to be a key file."),
             "Choose the private key file.",
         ));
     }
-    let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| VaultError::io("read the key file", path, &e))?);
+    let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| Error::io("read the key file", path, &e))?);
     let text = std::str::from_utf8(&bytes).map_err(|_| {
-        VaultError::invalid_key(
+        Error::invalid_key(
             format!("{label} is not a key file (it is not text)."),
             "Choose the private key file (a PEM text file).",
         )
@@ -179,13 +176,13 @@ pub fn load_key_file(path: &Path) -> Result<KeyCandidate> {
 ///
 /// A folder with no `*_key` file, or with one that does not parse, is `invalid_key_file`.
 pub fn load_keys(path: &Path) -> Result<Vec<KeyCandidate>> {
-    let meta = std::fs::metadata(path).map_err(|e| VaultError::io("open the key", path, &e))?;
+    let meta = std::fs::metadata(path).map_err(|e| Error::io("open the key", path, &e))?;
     if !meta.is_dir() {
         return Ok(vec![load_key_file(path)?]);
     }
     let files = key_files_in(path)?;
     if files.is_empty() {
-        return Err(VaultError::invalid_key(
+        return Err(Error::invalid_key(
             format!("The folder {} holds no private key (no file named like `0x…_key`).", path.display()),
             "Choose the `.secrets/beneficiary` folder where the iexec CLI saved your keys, or a key file.",
         ));
@@ -195,10 +192,10 @@ pub fn load_keys(path: &Path) -> Result<Vec<KeyCandidate>> {
 
 /// The `*_key` files of a folder, sorted by name (the iexec CLI's naming: `<0xAddress>_key`).
 pub fn key_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
-    let rd = std::fs::read_dir(dir).map_err(|e| VaultError::io("list the folder", dir, &e))?;
+    let rd = std::fs::read_dir(dir).map_err(|e| Error::io("list the folder", dir, &e))?;
     let mut out = Vec::new();
     for entry in rd {
-        let entry = entry.map_err(|e| VaultError::io("list the folder", dir, &e))?;
+        let entry = entry.map_err(|e| Error::io("list the folder", dir, &e))?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
         if name.ends_with("_key") && entry.path().is_file() {

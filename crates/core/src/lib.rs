@@ -38,4 +38,4 @@ pub mod vault;
 pub mod verify;
 pub mod wallet;
 
-pub use error::{ErrorFacts, ErrorKind, Result, VaultError};
+pub use error::{Error, ErrorFacts, ErrorKind, Result};

@@ -16,7 +16,7 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::error::{ErrorKind, Result, VaultError};
+use crate::error::{Error, ErrorKind, Result};
 
 /// How long a writer waits for another one before giving up (seconds of normal writes are a
 /// few milliseconds each; this only fires when a holder is stuck, e.g. suspended in a debugger).
@@ -42,7 +42,7 @@ impl FileLock {
     /// As [`exclusive`](Self::exclusive), with another timeout (tests).
     pub fn exclusive_within(path: &Path, timeout: Duration) -> Result<FileLock> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| VaultError::io("create the folder", dir, &e))?;
+            std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, &e))?;
         }
         let file = OpenOptions::new()
             .read(true)
@@ -50,7 +50,7 @@ impl FileLock {
             .create(true)
             .truncate(false)
             .open(path)
-            .map_err(|e| VaultError::io("open the lock file", path, &e))?;
+            .map_err(|e| Error::io("open the lock file", path, &e))?;
         let start = Instant::now();
         let mut pause = Duration::from_millis(1);
         loop {
@@ -61,7 +61,7 @@ impl FileLock {
                     pause = (pause * 2).min(Duration::from_millis(50));
                 }
                 Err(TryLockError::WouldBlock) => {
-                    return Err(VaultError::new(
+                    return Err(Error::new(
                         ErrorKind::Busy,
                         format!(
                             "Another Result Vault (the app or a command) has been changing {} for more than {} s.",
@@ -71,7 +71,7 @@ impl FileLock {
                         "Wait for the other one to finish (or close it), then try again.",
                     ))
                 }
-                Err(TryLockError::Error(e)) => return Err(VaultError::io("lock", path, &e)),
+                Err(TryLockError::Error(e)) => return Err(Error::io("lock", path, &e)),
             }
         }
     }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::error::{Result, VaultError};
+use crate::error::{Error, Result};
 
 /// What the work is doing now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -69,7 +69,7 @@ impl CancelToken {
     /// `Err(cancelled)` once cancelled.
     pub fn check(&self) -> Result<()> {
         if self.is_cancelled() {
-            Err(VaultError::cancelled())
+            Err(Error::cancelled())
         } else {
             Ok(())
         }

@@ -11,7 +11,7 @@ use base64::Engine as _;
 use serde::Serialize;
 
 use crate::chain::address::checksummed;
-use crate::error::{ErrorKind, Result, VaultError};
+use crate::error::{Error, ErrorKind, Result};
 use crate::http::{client, describe_send_error, network_error, read_limited};
 use crate::wallet::Wallet;
 
@@ -135,17 +135,17 @@ impl Sms {
         let said = answer_words(&body);
         match status {
             200..=299 => Ok(PushOutcome { sms_url: self.url.clone(), address: owner, created: create, status }),
-            401 => Err(VaultError::new(
+            401 => Err(Error::new(
                 ErrorKind::SmsUnauthorized,
                 format!("The SMS {} refused the signature of {owner} (HTTP 401).", self.url),
                 "The wallet must be the beneficiary's own wallet (the address the key is for). Import that wallet and try again.",
             )),
-            404 => Err(VaultError::new(
+            404 => Err(Error::new(
                 ErrorKind::SmsKeyAbsent,
                 format!("The SMS {} holds no key for {owner} to update (HTTP 404).", self.url),
                 "Push it as a new key instead (Result Vault does this by itself when it checks first).",
             )),
-            409 => Err(VaultError::new(
+            409 => Err(Error::new(
                 ErrorKind::SmsKeyExists,
                 format!("The SMS {} already holds a key for {owner} (HTTP 409).", self.url),
                 "Update it instead (replace), after making sure the key there is backed up or no longer needed.",
@@ -174,8 +174,8 @@ fn answer_words(body: &[u8]) -> String {
     }
 }
 
-fn too_large(len: usize) -> VaultError {
-    VaultError::new(
+fn too_large(len: usize) -> Error {
+    Error::new(
         ErrorKind::SmsValueTooLarge,
         format!("The key is {len} bytes once encoded; the SMS accepts at most {MAX_VALUE_BYTES} (HTTP 413)."),
         "Use an RSA key of 4,096 bits or less (Result Vault generates RSA-4096, which fits).",

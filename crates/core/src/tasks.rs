@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::chain::{deal_final_time, task_id, Network, Rpc};
 use crate::db::tasks::TaskRow;
 use crate::db::Db;
-use crate::error::{ErrorKind, Result, VaultError};
+use crate::error::{Error, ErrorKind, Result};
 use crate::index::market::MarketApi;
 use crate::index::subgraph::Subgraph;
 use crate::index::DealSource;
@@ -29,7 +29,7 @@ pub fn check_network(network: &Network) -> Result<u64> {
     crate::chain::parse_address(&network.hub)?;
     let id = Rpc::new(&network.rpc_url)?.chain_id()?;
     if id != network.chain_id {
-        return Err(VaultError::new(
+        return Err(Error::new(
             ErrorKind::ChainMismatch,
             format!(
                 "The RPC {} serves chain {id}, not chain {} ({}).",
@@ -152,7 +152,7 @@ pub fn refresh(
                 }
                 Err(e) if e.kind == ErrorKind::Cancelled => return Err(e),
                 Err(market_error) => {
-                    return Err(VaultError::new(
+                    return Err(Error::new(
                         ErrorKind::Network,
                         format!("{} {}", subgraph_error.message, market_error.message),
                         market_error.hint,
@@ -288,7 +288,7 @@ pub fn fill_final_times(db: &Db, network: &Network, cancel: &CancelToken) -> Res
 /// Errors: `task_not_found` (not 32 bytes of hex, or unknown on this network), `network`.
 pub fn add_by_id(db: &mut Db, network: &Network, id: &str) -> Result<Vec<TaskRow>> {
     let not_found = |why: &str| {
-        VaultError::new(
+        Error::new(
             ErrorKind::TaskNotFound,
             format!("{why} on {}.", network.label),
             "Check the id (0x followed by 64 hexadecimal digits) and the network: a task of another network is not found here.",

@@ -22,7 +22,7 @@ use sha3::{Digest, Keccak256};
 use zeroize::Zeroizing;
 
 use crate::chain::address::checksummed;
-use crate::error::{ErrorKind, Result, VaultError};
+use crate::error::{Error, ErrorKind, Result};
 
 type Aes128Ctr = ctr::Ctr128BE<aes::Aes128>;
 
@@ -74,8 +74,8 @@ impl fmt::Debug for Wallet {
     }
 }
 
-fn invalid(message: impl Into<String>) -> VaultError {
-    VaultError::new(
+fn invalid(message: impl Into<String>) -> Error {
+    Error::new(
         ErrorKind::InvalidWallet,
         message,
         "Choose the wallet file the iexec CLI or your Ethereum wallet exported (a JSON keystore, or iexec's wallet.json), or paste the private key.",
@@ -121,8 +121,8 @@ impl Wallet {
     /// Errors: `internal` (signing cannot fail on a valid key).
     pub fn personal_sign(&self, message: &[u8]) -> Result<[u8; 65]> {
         let signer = PrivateKeySigner::from_bytes(&B256::from(*self.key))
-            .map_err(|e| VaultError::internal(format!("signer: {e}")))?;
-        let sig = signer.sign_message_sync(message).map_err(|e| VaultError::internal(format!("sign: {e}")))?;
+            .map_err(|e| Error::internal(format!("signer: {e}")))?;
+        let sig = signer.sign_message_sync(message).map_err(|e| Error::internal(format!("sign: {e}")))?;
         Ok(sig.as_bytes())
     }
 }
@@ -229,7 +229,7 @@ fn fixed<const N: usize>(bytes: Vec<u8>, name: &str) -> Result<[u8; N]> {
     })
 }
 
-fn over_cap(name: &str, value: u64, cap: u64, what: &str) -> VaultError {
+fn over_cap(name: &str, value: u64, cap: u64, what: &str) -> Error {
     invalid(format!(
         "The keystore's {name} is {value}; Result Vault accepts at most {cap} ({what}), what wallets write."
     ))
@@ -252,7 +252,7 @@ pub fn parse_keystore(text: &str) -> Result<ParsedKeystore> {
     let c = crypto_member(&v).ok_or_else(|| invalid("This file is not a keystore (no `crypto` section)."))?;
     let cipher = c.get("cipher").and_then(Value::as_str).unwrap_or_default();
     if cipher != "aes-128-ctr" {
-        return Err(VaultError::new(
+        return Err(Error::new(
             ErrorKind::InvalidWallet,
             format!("This keystore uses the cipher \u{201c}{cipher}\u{201d}, which Result Vault does not support (only aes-128-ctr, the standard one)."),
             "Export the wallet again from your wallet software as a standard keystore, or paste its private key.",
@@ -316,7 +316,7 @@ pub fn parse_keystore(text: &str) -> Result<ParsedKeystore> {
         "pbkdf2" => {
             let prf = params.get("prf").and_then(Value::as_str).unwrap_or_default();
             if prf != "hmac-sha256" {
-                return Err(VaultError::new(
+                return Err(Error::new(
                     ErrorKind::InvalidWallet,
                     format!("This keystore derives its key with PBKDF2 and \u{201c}{prf}\u{201d}, which Result Vault does not support (only hmac-sha256)."),
                     "Export the wallet again as a standard keystore, or paste its private key.",
@@ -332,7 +332,7 @@ pub fn parse_keystore(text: &str) -> Result<ParsedKeystore> {
             KeystoreKdf::Pbkdf2 { rounds: rounds as u32 }
         }
         other => {
-            return Err(VaultError::new(
+            return Err(Error::new(
                 ErrorKind::InvalidWallet,
                 format!("This keystore uses the key derivation \u{201c}{other}\u{201d}, which Result Vault does not support (scrypt or pbkdf2)."),
                 "Export the wallet again as a standard keystore, or paste its private key.",
@@ -363,7 +363,7 @@ impl ParsedKeystore {
         }
         let check = Keccak256::new().chain_update(&derived[16..32]).chain_update(self.ciphertext).finalize();
         if check.as_slice() != self.mac.as_slice() {
-            return Err(VaultError::new(
+            return Err(Error::new(
                 ErrorKind::WrongPassword,
                 "This password does not open the wallet keystore.",
                 "Type the password you chose when the wallet was created (the iexec CLI asks for it at `iexec wallet create`). Letter case matters.",

@@ -10,7 +10,7 @@ use result_vault_core::archive::inner::Limits;
 use result_vault_core::archive::{open_result, OpenOptions, OpenOutcome, OpenStatus, OutputTarget};
 use result_vault_core::keys::{load_keys, KeyCandidate};
 use result_vault_core::progress::{no_progress, CancelToken};
-use result_vault_core::{ErrorKind, VaultError};
+use result_vault_core::{Error, ErrorKind};
 
 fn right_key() -> Vec<KeyCandidate> {
     load_keys(&fixture("expected_key")).unwrap()
@@ -18,7 +18,7 @@ fn right_key() -> Vec<KeyCandidate> {
 
 /// Opens `bytes` as an archive, extracting into a fresh folder; checks that a failure leaves the
 /// folder's parent empty.
-fn try_open_with(bytes: &[u8], keys: &[KeyCandidate], limits: Limits) -> Result<OpenOutcome, VaultError> {
+fn try_open_with(bytes: &[u8], keys: &[KeyCandidate], limits: Limits) -> Result<OpenOutcome, Error> {
     let dir = tempfile::tempdir().unwrap();
     let archive = write_temp(dir.path(), "archive.zip", bytes);
     let out_parent = dir.path().join("out");
@@ -49,7 +49,7 @@ fn try_open_with(bytes: &[u8], keys: &[KeyCandidate], limits: Limits) -> Result<
     r
 }
 
-fn try_open(bytes: &[u8]) -> Result<OpenOutcome, VaultError> {
+fn try_open(bytes: &[u8]) -> Result<OpenOutcome, Error> {
     try_open_with(bytes, &right_key(), Limits::default())
 }
 

@@ -17,7 +17,7 @@ use result_vault_core::index::subgraph::Subgraph;
 use result_vault_core::progress::CancelToken;
 use result_vault_core::sms::Sms;
 use result_vault_core::wallet::Wallet;
-use result_vault_core::{ErrorKind, VaultError};
+use result_vault_core::{Error, ErrorKind};
 use serde_json::{json, Value};
 
 const CID: &str = "/ipfs/QmbWqxBEKC3P8tqsKc98xmWNzrzDtRLMiMPL8wBuTGsMnR";
@@ -85,7 +85,7 @@ fn quick() -> DownloadOptions {
     DownloadOptions { rounds: 2, backoff: Duration::from_millis(20) }
 }
 
-fn assert_network(e: &VaultError, words: &[&str]) {
+fn assert_network(e: &Error, words: &[&str]) {
     assert_eq!(e.kind, ErrorKind::Network, "{e:?}");
     for w in words {
         assert!(e.message.contains(w), "{w:?} not in {:?}", e.message);

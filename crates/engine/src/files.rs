@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use result_vault_core::archive::output::PendingOutput;
-use result_vault_core::VaultError;
+use result_vault_core::Error;
 
 use crate::Result;
 
@@ -28,7 +28,7 @@ pub fn write_new(path: &Path, content: &[u8], overwrite: bool, audience: Audienc
     if audience == Audience::OwnerOnly {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(pending.temp_path(), std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| VaultError::io("protect", pending.temp_path(), &e))?;
+            .map_err(|e| Error::io("protect", pending.temp_path(), &e))?;
     }
     #[cfg(not(unix))]
     let _ = audience;
@@ -36,9 +36,9 @@ pub fn write_new(path: &Path, content: &[u8], overwrite: bool, audience: Audienc
         .write(true)
         .truncate(true)
         .open(pending.temp_path())
-        .map_err(|e| VaultError::io("write", path, &e))?;
-    f.write_all(content).map_err(|e| VaultError::io("write", path, &e))?;
-    f.sync_all().map_err(|e| VaultError::io("write", path, &e))?;
+        .map_err(|e| Error::io("write", path, &e))?;
+    f.write_all(content).map_err(|e| Error::io("write", path, &e))?;
+    f.sync_all().map_err(|e| Error::io("write", path, &e))?;
     drop(f);
     pending.commit(overwrite)
 }

@@ -7,7 +7,7 @@
 //! - a task id becomes a file name (`<taskid>.zip`): `0x` and 64 hexadecimal digits, the 32-byte
 //!   id of PoCo (docs/design.md 3.2), kept in lower case.
 
-use result_vault_core::{ErrorKind, VaultError};
+use result_vault_core::{Error, ErrorKind};
 
 use crate::Result;
 
@@ -25,7 +25,7 @@ pub fn network_name(s: &str) -> Result<&str> {
     if ok {
         Ok(s)
     } else {
-        Err(VaultError::new(
+        Err(Error::new(
             ErrorKind::InvalidInput,
             format!("\u{201c}{}\u{201d} is not a network name.", printable(s)),
             "A network name is made of lower-case letters, digits and dashes (at most 64), e.g. my-testnet.",
@@ -44,7 +44,7 @@ pub fn task_id(s: &str) -> Result<String> {
         Some(h) if h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()) => {
             Ok(format!("0x{}", h.to_ascii_lowercase()))
         }
-        _ => Err(VaultError::new(
+        _ => Err(Error::new(
             ErrorKind::TaskNotFound,
             format!("\u{201c}{}\u{201d} is not a task id.", printable(t)),
             "A task id is 0x followed by 64 hexadecimal digits.",

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use result_vault_core::keys::{key_files_in, load_keys};
-use result_vault_core::VaultError;
+use result_vault_core::Error;
 use serde::Serialize;
 
 use crate::session::Engine;
@@ -52,11 +52,11 @@ fn conventional_folders() -> Vec<PathBuf> {
 
 /// Counts the keys at `path` without parsing them (a cheap look for the list).
 fn describe(path: &Path, remembered: bool) -> Result<KeyLocation> {
-    let meta = std::fs::metadata(path).map_err(|e| VaultError::io("read", path, &e))?;
+    let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, &e))?;
     let (kind, key_count) = if meta.is_dir() {
         let n = key_files_in(path)?.len() as u32;
         if n == 0 {
-            return Err(VaultError::invalid_key(
+            return Err(Error::invalid_key(
                 format!("The folder {} holds no private key.", path.display()),
                 "Choose a key file or a `.secrets/beneficiary` folder that holds `*_key` files.",
             ));
@@ -88,7 +88,7 @@ impl Engine {
     ///
     /// Errors: `invalid_key_file` (not a private key, or a folder with none), `io`, `busy`.
     pub fn remember_key_path(&self, path: &Path) -> Result<KeyLocation> {
-        let p = std::path::absolute(path).map_err(|e| VaultError::io("resolve", path, &e))?;
+        let p = std::path::absolute(path).map_err(|e| Error::io("resolve", path, &e))?;
         let keys = load_keys(&p)?;
         let loc = KeyLocation {
             path: p.display().to_string(),

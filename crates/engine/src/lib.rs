@@ -10,7 +10,7 @@
 //! - blocking: the app runs them on its blocking pool, never on the main thread;
 //! - no lock is held across slow work: the key ring is changed by read-modify-write under its
 //!   file lock (`result_vault_core::lock`), the in-memory handle is only cloned out of its mutex;
-//! - errors are [`VaultError`]s from the closed list of kinds, with a message and a hint.
+//! - errors are [`Error`]s from the closed list of kinds, with a message and a hint.
 //!
 //! - [`session`]: the [`Engine`], its folders and jobs;
 //! - [`vault`]: open or create the key ring, keys, backups, restore;
@@ -40,8 +40,8 @@ pub mod vault;
 pub mod wallets;
 pub mod watch;
 
-pub use result_vault_core::{ErrorKind, VaultError};
+pub use result_vault_core::{Error, ErrorKind};
 pub use session::{Engine, EngineDirs};
 
 /// The result of every use-case.
-pub type Result<T> = std::result::Result<T, VaultError>;
+pub type Result<T> = std::result::Result<T, Error>;

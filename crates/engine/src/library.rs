@@ -14,7 +14,7 @@ use base64::Engine as _;
 use result_vault_core::archive::{OpenOutcome, OpenStatus};
 use result_vault_core::db::results::{LibraryEntry, NewLibraryEntry, ResultSource};
 use result_vault_core::verify::{Verification, VerificationStatus};
-use result_vault_core::{ErrorKind, VaultError};
+use result_vault_core::{Error, ErrorKind};
 use serde::Serialize;
 
 use crate::session::Engine;
@@ -108,16 +108,16 @@ pub struct FilePreview {
     pub preview: Preview,
 }
 
-fn not_in_library(id: i64) -> VaultError {
-    VaultError::new(
+fn not_in_library(id: i64) -> Error {
+    Error::new(
         ErrorKind::InvalidInput,
         format!("No result {id} in the library."),
         "Reopen the Results screen: the list may have changed.",
     )
 }
 
-fn gone(path: &str) -> VaultError {
-    VaultError::new(
+fn gone(path: &str) -> Error {
+    Error::new(
         ErrorKind::Io,
         format!("The files of this result are no longer at {path}: they were moved or deleted outside Result Vault."),
         "Open the result again from its archive, or remove it from the library.",
@@ -161,7 +161,7 @@ pub(crate) fn new_entry(
 /// `rel` as a path inside `root`: relative, no `..`, and (once resolved) not a link out of it.
 fn inside(root: &Path, rel: &str) -> Result<PathBuf> {
     let refuse = || {
-        VaultError::new(
+        Error::new(
             ErrorKind::InvalidInput,
             format!("\"{}\" is not a file of this result.", rel.escape_debug()),
             "Choose a file from the result's list.",
@@ -200,15 +200,15 @@ pub fn preview_file(full: &Path, size: u64) -> Result<Preview> {
         return Ok(Preview::Other { reason: "folder".into() });
     }
     let ext = full.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    let mut f = std::fs::File::open(full).map_err(|e| VaultError::io("read", full, &e))?;
+    let mut f = std::fs::File::open(full).map_err(|e| Error::io("read", full, &e))?;
     let mut head = Vec::new();
-    (&mut f).take(16).read_to_end(&mut head).map_err(|e| VaultError::io("read", full, &e))?;
+    (&mut f).take(16).read_to_end(&mut head).map_err(|e| Error::io("read", full, &e))?;
     if let Some(mime) = sniff_image(&head) {
         if size > IMAGE_PREVIEW_BYTES {
             return Ok(Preview::Other { reason: "too_large".into() });
         }
         let mut bytes = head;
-        f.read_to_end(&mut bytes).map_err(|e| VaultError::io("read", full, &e))?;
+        f.read_to_end(&mut bytes).map_err(|e| Error::io("read", full, &e))?;
         return Ok(Preview::Image {
             mime: mime.into(),
             base64: base64::engine::general_purpose::STANDARD.encode(&bytes),
@@ -221,7 +221,7 @@ pub fn preview_file(full: &Path, size: u64) -> Result<Preview> {
     (&mut f)
         .take(TEXT_PREVIEW_BYTES.saturating_sub(bytes.len() as u64))
         .read_to_end(&mut bytes)
-        .map_err(|e| VaultError::io("read", full, &e))?;
+        .map_err(|e| Error::io("read", full, &e))?;
     let truncated = size > bytes.len() as u64;
     // A cut in the middle of a character is not binary: drop at most 3 trailing bytes.
     let text = match std::str::from_utf8(&bytes) {
@@ -314,7 +314,7 @@ impl Engine {
     pub fn preview(&self, id: i64, rel: &str) -> Result<FilePreview> {
         let e = self.library_entry(id)?;
         let full = inside(Path::new(&e.output_path), rel)?;
-        let size = std::fs::metadata(&full).map_err(|err| VaultError::io("read", &full, &err))?.len();
+        let size = std::fs::metadata(&full).map_err(|err| Error::io("read", &full, &err))?.len();
         Ok(FilePreview { path: rel.to_owned(), size, preview: preview_file(&full, size)? })
     }
 
@@ -327,13 +327,13 @@ impl Engine {
         let e = self.library_entry(id)?;
         let out = Path::new(&e.output_path);
         if out.is_dir() {
-            std::fs::remove_dir_all(out).map_err(|err| VaultError::io("delete", out, &err))?;
+            std::fs::remove_dir_all(out).map_err(|err| Error::io("delete", out, &err))?;
         } else if out.exists() {
-            std::fs::remove_file(out).map_err(|err| VaultError::io("delete", out, &err))?;
+            std::fs::remove_file(out).map_err(|err| Error::io("delete", out, &err))?;
         }
         let a = Path::new(&e.archive_path);
         if archive && a.is_file() {
-            std::fs::remove_file(a).map_err(|err| VaultError::io("delete", a, &err))?;
+            std::fs::remove_file(a).map_err(|err| Error::io("delete", a, &err))?;
         }
         log::info!("result {id} deleted from the library (archive too: {archive})");
         self.with_db(|db| db.remove_result(id))

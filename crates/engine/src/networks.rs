@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use result_vault_core::chain::networks::builtin;
 use result_vault_core::chain::{parse_address, Network};
 use result_vault_core::db::Db;
-use result_vault_core::{ErrorKind, VaultError};
+use result_vault_core::{Error, ErrorKind};
 use serde::{Deserialize, Serialize};
 
 use crate::session::Engine;
@@ -61,9 +61,9 @@ struct NetworksFile {
 }
 
 fn read_networks_file(path: &Path) -> Result<Vec<Network>> {
-    let text = std::fs::read_to_string(path).map_err(|e| VaultError::io("read", path, &e))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, &e))?;
     serde_json::from_str::<NetworksFile>(&text).map(|f| f.networks).map_err(|e| {
-        VaultError::new(
+        Error::new(
             ErrorKind::InvalidInput,
             format!("{} is not a valid network file ({e}).", path.display()),
             "It must be JSON: {\"networks\": [{\"name\", \"label\", \"chain_id\", \"rpc_url\", \"hub\", \"sms_urls\", \"ipfs_gateways\", \"subgraph_url\", \"market_api_url\", \"legacy\"}]}.",
@@ -109,8 +109,8 @@ pub fn all_networks(db: &Db) -> Result<Vec<NetworkInfo>> {
 }
 
 /// `unknown_network` for `name`.
-pub fn unknown_network(name: &str) -> VaultError {
-    VaultError::new(
+pub fn unknown_network(name: &str) -> Error {
+    Error::new(
         ErrorKind::UnknownNetwork,
         format!("No network named \u{201c}{name}\u{201d}."),
         "Use arbitrum-mainnet, arbitrum-sepolia-testnet or bellecour, or a network saved in Settings (from the command line: --config FILE, or --rpc-url and --hub).",
@@ -237,7 +237,7 @@ impl Engine {
     pub fn save_network(&self, mut network: Network) -> Result<Vec<NetworkInfo>> {
         network.name = network.name.trim().to_owned();
         if network.name.is_empty() {
-            return Err(VaultError::new(
+            return Err(Error::new(
                 ErrorKind::InvalidInput,
                 "A network needs a name.",
                 "Type a short name, e.g. my-testnet.",

@@ -6,7 +6,7 @@ use result_vault_core::archive::{inspect, open_result, ArchiveLayout, OpenOption
 use result_vault_core::digest::{result_digest_of_folder, ResultDigest};
 use result_vault_core::keys::{load_key_paths, KeyCandidate};
 use result_vault_core::progress::{no_progress, CancelToken, ProgressEvent};
-use result_vault_core::VaultError;
+use result_vault_core::Error;
 
 use crate::library::new_entry;
 use crate::session::Engine;
@@ -104,8 +104,8 @@ impl Engine {
         if path.is_dir() {
             return result_digest_of_folder(path);
         }
-        let work = tempfile::tempdir()
-            .map_err(|e| VaultError::io("create a temporary folder in", &std::env::temp_dir(), &e))?;
+        let work =
+            tempfile::tempdir().map_err(|e| Error::io("create a temporary folder in", &std::env::temp_dir(), &e))?;
         let keys = match inspect(path)?.layout {
             ArchiveLayout::Plain => Vec::new(),
             _ => self.keys_for(keys)?,

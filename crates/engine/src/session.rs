@@ -10,7 +10,7 @@ use result_vault_core::db::Db;
 use result_vault_core::download::Slots;
 use result_vault_core::progress::CancelToken;
 use result_vault_core::vault::Vault;
-use result_vault_core::{ErrorKind, VaultError};
+use result_vault_core::{Error, ErrorKind};
 
 use crate::Result;
 
@@ -123,7 +123,7 @@ impl Engine {
         }
         match guard.as_mut() {
             Some(db) => f(db),
-            None => Err(VaultError::internal("task cache not open")),
+            None => Err(Error::internal("task cache not open")),
         }
     }
 
@@ -153,6 +153,11 @@ impl Engine {
 
     pub(crate) fn set_vault(&self, v: Vault) {
         *lock(&self.vault) = Some(v);
+    }
+
+    /// Forgets this session's ring handle (the next use opens the ring on disk again).
+    pub(crate) fn close_vault(&self) {
+        *lock(&self.vault) = None;
     }
 
     /// The cancel token of job `id` (a cancel may arrive before the job starts: it is kept).
@@ -187,8 +192,8 @@ impl Engine {
     }
 }
 
-fn not_open() -> VaultError {
-    VaultError::new(
+fn not_open() -> Error {
+    Error::new(
         ErrorKind::KeyringNotOpen,
         "The key ring is not open.",
         "Open or unlock the key ring first (restart Result Vault if this persists).",

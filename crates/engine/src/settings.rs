@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use result_vault_core::lock::FileLock;
-use result_vault_core::VaultError;
+use result_vault_core::Error;
 use serde::{Deserialize, Serialize};
 
 use crate::Result;
@@ -47,13 +47,14 @@ impl Settings {
     }
 
     fn write(&self, dir: &Path) -> Result<()> {
-        std::fs::create_dir_all(dir).map_err(|e| VaultError::io("create the folder", dir, &e))?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, &e))?;
         let target = dir.join(SETTINGS_FILE);
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| VaultError::io("write in", dir, &e))?;
-        let body = serde_json::to_vec_pretty(self).map_err(|e| VaultError::internal(e.to_string()))?;
-        std::io::Write::write_all(&mut tmp, &body).map_err(|e| VaultError::io("write", &target, &e))?;
-        tmp.as_file().sync_all().map_err(|e| VaultError::io("write", &target, &e))?;
-        tmp.persist(&target).map_err(|e| VaultError::io("write", &target, &e.error))?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io("write in", dir, &e))?;
+        let body = serde_json::to_vec_pretty(self).map_err(|e| Error::internal(e.to_string()))?;
+        std::io::Write::write_all(&mut tmp, &body).map_err(|e| Error::io("write", &target, &e))?;
+        tmp.as_file().sync_all().map_err(|e| Error::io("write", &target, &e))?;
+        result_vault_core::archive::output::persist_replacing(tmp, &target)
+            .map_err(|e| Error::io("write", &target, &e))?;
         result_vault_core::archive::output::sync_dir(dir);
         Ok(())
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use result_vault_core::archive::{OpenStatus, OutputTarget};
 use result_vault_core::chain::{parse_address, Network};
-use result_vault_core::db::tasks::{TaskRow, VaultState};
+use result_vault_core::db::tasks::{ResultState, TaskRow};
 use result_vault_core::db::watched::WatchedAddress;
 use result_vault_core::download::{discard_partial, partial_state};
 use result_vault_core::fetch::{archive_path, fetch_task, FetchEvent, FetchOutcome};
@@ -14,7 +14,7 @@ use result_vault_core::keys::KeyCandidate;
 use result_vault_core::progress::CancelToken;
 use result_vault_core::tasks::{self, Confirm, RefreshOutcome, RefreshProgress};
 use result_vault_core::verify::VerificationStatus;
-use result_vault_core::{ErrorKind, VaultError};
+use result_vault_core::{Error, ErrorKind};
 use serde::Serialize;
 
 use crate::results::unique_output_folder;
@@ -153,16 +153,16 @@ impl Engine {
         let slots = self.download_slots.clone();
         let _slot = slots.acquire(cancel)?;
         let (have, total) = partial_state(&dest);
-        db.set_download(&network.name, &tid, VaultState::Downloading, have, total, None)?;
+        db.set_download(&network.name, &tid, ResultState::Downloading, have, total, None)?;
         let result = fetch_task(network, &tid, &downloads, target, &keys, progress, cancel);
         let now = tasks::now();
         match &result {
             Ok(o) => {
                 let st = match (o.verification.status, o.open.status) {
-                    (VerificationStatus::Verified, _) => VaultState::Verified,
-                    (VerificationStatus::Mismatch, _) => VaultState::Mismatch,
-                    (_, OpenStatus::NotEncrypted) => VaultState::NotEncrypted,
-                    _ => VaultState::Decrypted,
+                    (VerificationStatus::Verified, _) => ResultState::Verified,
+                    (VerificationStatus::Mismatch, _) => ResultState::Mismatch,
+                    (_, OpenStatus::NotEncrypted) => ResultState::NotEncrypted,
+                    _ => ResultState::Decrypted,
                 };
                 db.store_chain_task(&network.name, &o.task, now)?;
                 db.set_download(&network.name, &tid, st, o.download.bytes, o.download.bytes, Some(&o.download.path))?;
@@ -184,14 +184,14 @@ impl Engine {
                 let (have, total) = partial_state(&dest);
                 let st = if dest.exists() {
                     if e.kind == ErrorKind::NoMatchingKey {
-                        VaultState::NeedsKey
+                        ResultState::NeedsKey
                     } else {
-                        VaultState::Downloaded
+                        ResultState::Downloaded
                     }
                 } else if have > 0 {
-                    VaultState::Partial
+                    ResultState::Partial
                 } else {
-                    VaultState::NotDownloaded
+                    ResultState::NotDownloaded
                 };
                 let archive = dest.exists().then(|| dest.display().to_string());
                 db.set_download(&network.name, &tid, st, have, total, archive.as_deref())?;
@@ -211,11 +211,11 @@ impl Engine {
         let dest = archive_path(&self.downloads_dir(network)?, &task_id);
         discard_partial(&dest);
         if dest.exists() {
-            std::fs::remove_file(&dest).map_err(|e| VaultError::io("delete", &dest, &e))?;
+            std::fs::remove_file(&dest).map_err(|e| Error::io("delete", &dest, &e))?;
         }
         log::info!("download of task {task_id} discarded");
         self.with_db(|db| {
-            db.set_download(network, &task_id.to_ascii_lowercase(), VaultState::NotDownloaded, 0, 0, None)
+            db.set_download(network, &task_id.to_ascii_lowercase(), ResultState::NotDownloaded, 0, 0, None)
         })
     }
 

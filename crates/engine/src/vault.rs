@@ -11,7 +11,7 @@ use result_vault_core::vault::model::{KeySource, KeySummary};
 use result_vault_core::vault::{
     generate_key_pair, BackupOutcome, ImportOutcome, ProtectionKind, RestoreOutcome, Unlock, Vault, VaultOverview,
 };
-use result_vault_core::{ErrorKind, VaultError};
+use result_vault_core::{Error, ErrorKind};
 use zeroize::Zeroizing;
 
 use crate::files::{write_new, Audience};
@@ -34,7 +34,7 @@ pub const MIN_PASSPHRASE_CHARS: usize = 8;
 /// Checks a passphrase chosen for a new ring. Errors: `invalid_input`.
 fn new_passphrase(p: Zeroizing<String>) -> Result<Zeroizing<String>> {
     if p.chars().count() < MIN_PASSPHRASE_CHARS {
-        return Err(VaultError::new(
+        return Err(Error::new(
             ErrorKind::InvalidInput,
             format!("A key ring passphrase needs at least {MIN_PASSPHRASE_CHARS} characters."),
             "Choose a longer passphrase (a few words you will remember).",
@@ -176,6 +176,23 @@ impl Engine {
         self.vault()?.verify_backup(kit, words)
     }
 
+    /// The key rings set aside by a restore, newest first (file names in the data folder).
+    pub fn set_aside_rings(&self) -> Vec<String> {
+        Vault::set_aside_rings(self.data_dir())
+    }
+
+    /// Reopens a set-aside ring (the current one is set aside in its turn, never deleted) and
+    /// closes this session's ring: the host opens the reopened one next (its passphrase, or the
+    /// keychain). For a ring set aside by mistake, e.g. a passphrase typed wrong at a restore.
+    ///
+    /// Errors: `invalid_input`, `io`, `busy`.
+    pub fn reopen_set_aside(&self, name: &str) -> Result<()> {
+        Vault::reopen_set_aside(self.data_dir(), name)?;
+        self.close_vault();
+        log::info!("a key ring set aside was reopened");
+        Ok(())
+    }
+
     /// Restores a kit into the key ring. When no ring is open in this session, one is opened or
     /// created (`passphrase` asked only for a passphrase ring). A ring that cannot be opened
     /// (damaged, its keychain entry gone, or a passphrase that does not match: it may be a
@@ -193,10 +210,10 @@ impl Engine {
         words: &str,
         create_with: CreateWith,
         passphrase: impl FnOnce() -> Result<Zeroizing<String>>,
-        set_aside: impl FnOnce(&VaultError) -> bool,
+        set_aside: impl FnOnce(&Error) -> bool,
     ) -> Result<RestoreOutcome> {
         let phrase = check_phrase(words)?;
-        let bytes = std::fs::read(kit).map_err(|e| VaultError::io("read", kit, &e))?;
+        let bytes = std::fs::read(kit).map_err(|e| Error::io("read", kit, &e))?;
         open_kit(&bytes, &phrase)?;
         if self.vault_if_open().is_none() {
             let dir = self.data_dir();
@@ -207,7 +224,7 @@ impl Engine {
                 if let Some(p) = &typed {
                     return Ok(p.clone());
                 }
-                let ask = ask_once.take().ok_or_else(|| VaultError::internal("the passphrase was asked twice"))?;
+                let ask = ask_once.take().ok_or_else(|| Error::internal("the passphrase was asked twice"))?;
                 let p = ask()?;
                 typed = Some(p.clone());
                 Ok(p)

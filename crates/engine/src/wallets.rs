@@ -11,7 +11,7 @@ use result_vault_core::sms::{PushOutcome, Sms};
 use result_vault_core::vault::model::{Rotation, WalletSummary};
 use result_vault_core::vault::wallets::{SmsStatus, WalletKeep};
 use result_vault_core::wallet::{default_keystore_dir, keystores_in};
-use result_vault_core::{ErrorKind, VaultError};
+use result_vault_core::{Error, ErrorKind};
 use serde::Serialize;
 
 use crate::session::Engine;
@@ -108,7 +108,7 @@ impl Engine {
     /// Errors: `wallet_required`.
     pub fn default_address(&self) -> Result<String> {
         self.wallets()?.first().map(|w| w.address.clone()).ok_or_else(|| {
-            VaultError::new(
+            Error::new(
                 ErrorKind::WalletRequired,
                 "No wallet is imported, so the beneficiary address is unknown.",
                 "Give the address (--address ADDRESS), or import the wallet first (result-vault wallet import FILE).",
@@ -179,7 +179,7 @@ impl Engine {
             v.rotation().and_then(|r| r.new_fingerprint).ok_or_else(no_rotation)?
         } else {
             v.overview().active_key.ok_or_else(|| {
-                VaultError::new(
+                Error::new(
                     ErrorKind::KeyringEmpty,
                     "The key ring has no active key to push.",
                     "Add or generate a key first.",
@@ -259,6 +259,6 @@ impl Engine {
     }
 }
 
-fn no_rotation() -> VaultError {
-    VaultError::new(ErrorKind::Internal, "No key rotation is in progress.", "Start the rotation again.")
+fn no_rotation() -> Error {
+    Error::new(ErrorKind::Internal, "No key rotation is in progress.", "Start the rotation again.")
 }

@@ -14,12 +14,12 @@ use std::time::Instant;
 
 use result_vault_core::chain::parse_address;
 use result_vault_core::chain::TaskStatus;
-use result_vault_core::db::tasks::VaultState;
+use result_vault_core::db::tasks::ResultState;
 use result_vault_core::download::{download, DownloadOptions};
 use result_vault_core::fetch::{archive_path, confirm_downloadable, gateway_urls};
 use result_vault_core::progress::CancelToken;
 use result_vault_core::tasks::{self, confirm_tasks, Confirm};
-use result_vault_core::{ErrorKind, VaultError};
+use result_vault_core::{Error, ErrorKind};
 use serde::{Deserialize, Serialize};
 
 use crate::session::Engine;
@@ -159,7 +159,7 @@ impl Engine {
     /// Errors: `invalid_input` (an interval out of 1..=1440 minutes), `io`, `busy`.
     pub fn set_watch_settings(&self, w: WatchSettings) -> Result<WatchSettings> {
         if !(INTERVAL_RANGE.0..=INTERVAL_RANGE.1).contains(&w.interval_minutes) {
-            return Err(VaultError::new(
+            return Err(Error::new(
                 ErrorKind::InvalidInput,
                 format!("{} minutes is not a check interval Result Vault uses.", w.interval_minutes),
                 "Choose between 1 minute and 1,440 minutes (a day).",
@@ -171,8 +171,12 @@ impl Engine {
     /// One background check of every watched address (see the module's documentation). Never
     /// fails as a whole: what failed is in `problems`.
     pub fn check_now(&self, cancel: &CancelToken) -> WatchReport {
+        self.check_with(self.watch_settings().on_new_result, cancel)
+    }
+
+    /// [`check_now`](Self::check_now), doing `action` with new results (the CLI's `--action`).
+    pub fn check_with(&self, action: NewResultAction, cancel: &CancelToken) -> WatchReport {
         let started = Instant::now();
-        let settings = self.watch_settings();
         let mut report = WatchReport {
             checked_at: tasks::now(),
             ok: true,
@@ -197,7 +201,7 @@ impl Engine {
             report.checked += 1;
             // The first refresh of an address only learns its tasks: old results are not news.
             let baseline = w.last_refresh.is_none();
-            match self.check_one(&w.network, &w.address, settings.on_new_result, baseline, cancel) {
+            match self.check_one(&w.network, &w.address, action, baseline, cancel) {
                 Ok(mut found) => report.new_results.append(&mut found),
                 Err(e) => {
                     report.ok = false;
@@ -318,7 +322,7 @@ impl Engine {
             cancel,
         )?;
         self.with_db(|db| {
-            db.set_download(&net.name, &task.task_id, VaultState::Downloaded, dl.bytes, dl.bytes, Some(&dl.path))
+            db.set_download(&net.name, &task.task_id, ResultState::Downloaded, dl.bytes, dl.bytes, Some(&dl.path))
         })
     }
 }

@@ -224,6 +224,18 @@ fn restore_with_a_wrong_passphrase_keeps_a_healthy_ring_unless_the_user_agrees()
     assert_eq!(asked, Some(ErrorKind::WrongPassphrase), "the host was asked, with the reason");
     assert_eq!(std::fs::read(dir.path().join("keyring")).unwrap(), before, "the ring was not touched");
     assert_eq!(engine(dir.path()).keys_overview().unwrap().keys.len(), 1);
+
+    // The user agrees by mistake: the healthy ring is set aside, a new one made with the kit...
+    let other = "another passphrase, typed wrong";
+    fresh.restore(&kit, &words, CreateWith::Passphrase, || Ok(Zeroizing::new(other.to_owned())), |_| true).unwrap();
+    let aside = fresh.set_aside_rings();
+    assert_eq!(aside.len(), 1);
+    // ...and it can be reopened: the first ring comes back as it was, the new one is kept aside.
+    fresh.reopen_set_aside(&aside[0]).unwrap();
+    assert_eq!(std::fs::read(dir.path().join("keyring")).unwrap(), before);
+    assert_eq!(fresh.set_aside_rings().len(), 1, "the ring made by the restore is kept aside, not deleted");
+    assert_eq!(engine(dir.path()).keys_overview().unwrap().keys.len(), 1);
+    assert_eq!(fresh.reopen_set_aside("keyring.prev").unwrap_err().kind, ErrorKind::InvalidInput);
 }
 
 #[test]

@@ -8,7 +8,7 @@ use result_vault_core::archive::{inspect, ArchiveInfo, OpenOutcome};
 use result_vault_core::progress::ProgressEvent;
 use result_vault_engine::results::OpenTarget;
 use result_vault_engine::tasks::KeyChoice;
-use result_vault_engine::VaultError;
+use result_vault_engine::Error;
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -17,7 +17,7 @@ use crate::state::AppState;
 
 /// Says what a file is, without any key (`ArchiveInfo`).
 #[tauri::command]
-pub async fn inspect_archive(state: State<'_, AppState>, path: String) -> Result<ArchiveInfo, VaultError> {
+pub async fn inspect_archive(state: State<'_, AppState>, path: String) -> Result<ArchiveInfo, Error> {
     let path = state.grants.readable(&path)?;
     state.run(move |_| inspect(&path)).await
 }
@@ -32,7 +32,7 @@ pub async fn open_archive(
     archive: String,
     key_paths: Vec<String>,
     on_progress: Channel<ProgressEvent>,
-) -> Result<OpenOutcome, VaultError> {
+) -> Result<OpenOutcome, Error> {
     let archive = state.grants.readable(&archive)?;
     // Key paths: chosen by the user in this run, or remembered / found by the engine.
     let chosen: Vec<(String, bool)> = key_paths.into_iter().map(|p| (p.clone(), state.grants.may_read(&p))).collect();
@@ -60,14 +60,14 @@ pub async fn open_archive(
 /// Asks a job to stop; a job not started yet starts cancelled. Async like every command that
 /// takes the engine's state: even a short lock wait stays off the main thread.
 #[tauri::command]
-pub async fn cancel_job(state: State<'_, AppState>, job_id: String) -> Result<(), VaultError> {
+pub async fn cancel_job(state: State<'_, AppState>, job_id: String) -> Result<(), Error> {
     state.engine.cancel_job(&job_id);
     Ok(())
 }
 
 /// For a drag in progress: which of the paths start like a zip (reads 4 bytes of each).
 #[tauri::command]
-pub async fn check_drop(state: State<'_, AppState>, paths: Vec<String>) -> Result<Vec<DropCheck>, VaultError> {
+pub async fn check_drop(state: State<'_, AppState>, paths: Vec<String>) -> Result<Vec<DropCheck>, Error> {
     // Only what is being dragged onto the window (granted by the native event) is looked at.
     let paths: Vec<String> = paths.into_iter().filter(|p| state.grants.may_read(p)).collect();
     state.run(move |_| Ok(drop_checks(paths))).await

@@ -6,7 +6,7 @@ use tauri::State;
 
 use crate::native::PickKind;
 use crate::state::AppState;
-use result_vault_engine::VaultError;
+use result_vault_engine::Error;
 
 /// Shows the system's file dialog for `kind` (`default_name`: the file name a save dialog
 /// proposes) and grants the chosen path: reading for an open dialog, one write for a save
@@ -17,11 +17,11 @@ pub async fn pick_path(
     state: State<'_, AppState>,
     kind: PickKind,
     default_name: Option<String>,
-) -> Result<Option<String>, VaultError> {
+) -> Result<Option<String>, Error> {
     let native = state.native.clone();
     let chosen = tauri::async_runtime::spawn_blocking(move || native.pick(&app, kind, default_name.as_deref()))
         .await
-        .map_err(|e| VaultError::internal(format!("dialog failed: {e}")))?;
+        .map_err(|e| Error::internal(format!("dialog failed: {e}")))?;
     let Some(path) = chosen else { return Ok(None) };
     if kind.saves() {
         state.grants.grant_write(&path);
@@ -40,7 +40,7 @@ pub fn set_language(state: State<'_, AppState>, tag: String) {
 /// End-to-end builds only: the next file dialog returns `path` (granted as a user's choice).
 #[cfg(feature = "e2e")]
 #[tauri::command]
-pub async fn e2e_next_dialog_path(state: State<'_, AppState>, path: String) -> Result<(), VaultError> {
+pub async fn e2e_next_dialog_path(state: State<'_, AppState>, path: String) -> Result<(), Error> {
     state.native.e2e().paths.push_back(path.into());
     Ok(())
 }
@@ -48,7 +48,7 @@ pub async fn e2e_next_dialog_path(state: State<'_, AppState>, path: String) -> R
 /// End-to-end builds only: the next confirmation is answered `yes` (or not).
 #[cfg(feature = "e2e")]
 #[tauri::command]
-pub async fn e2e_next_confirm(state: State<'_, AppState>, yes: bool) -> Result<(), VaultError> {
+pub async fn e2e_next_confirm(state: State<'_, AppState>, yes: bool) -> Result<(), Error> {
     state.native.e2e().confirms.push_back(yes);
     Ok(())
 }
@@ -56,7 +56,7 @@ pub async fn e2e_next_confirm(state: State<'_, AppState>, yes: bool) -> Result<(
 /// End-to-end builds only: every confirmation asked so far ("title: message").
 #[cfg(feature = "e2e")]
 #[tauri::command]
-pub async fn e2e_dialogs_asked(state: State<'_, AppState>) -> Result<Vec<String>, VaultError> {
+pub async fn e2e_dialogs_asked(state: State<'_, AppState>) -> Result<Vec<String>, Error> {
     Ok(state.native.e2e().asked.clone())
 }
 
@@ -64,7 +64,7 @@ pub async fn e2e_dialogs_asked(state: State<'_, AppState>) -> Result<Vec<String>
 /// `openPath` hook).
 #[cfg(feature = "e2e")]
 #[tauri::command]
-pub async fn e2e_grant(state: State<'_, AppState>, path: String) -> Result<(), VaultError> {
+pub async fn e2e_grant(state: State<'_, AppState>, path: String) -> Result<(), Error> {
     state.grants.grant_read([path]);
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use result_vault_engine::library::{FilePreview, LibraryFile, LibraryItem};
 use result_vault_engine::watch::{WatchReport, WatchSettings};
-use result_vault_engine::VaultError;
+use result_vault_engine::Error;
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -23,19 +23,19 @@ pub struct WatchStatus {
 
 /// The library, newest first; `query` searches app, task, network, key and paths.
 #[tauri::command]
-pub async fn library_list(state: State<'_, AppState>, query: Option<String>) -> Result<Vec<LibraryItem>, VaultError> {
+pub async fn library_list(state: State<'_, AppState>, query: Option<String>) -> Result<Vec<LibraryItem>, Error> {
     state.run(move |e| e.library(query.as_deref())).await
 }
 
 /// The files of result `id`. Errors: `invalid_input`, `io` (moved or deleted outside the app).
 #[tauri::command]
-pub async fn library_files(state: State<'_, AppState>, id: i64) -> Result<Vec<LibraryFile>, VaultError> {
+pub async fn library_files(state: State<'_, AppState>, id: i64) -> Result<Vec<LibraryFile>, Error> {
     state.run(move |e| e.library_files(id)).await
 }
 
 /// The preview of the file `path` (relative) of result `id`, read from its folder only.
 #[tauri::command]
-pub async fn library_preview(state: State<'_, AppState>, id: i64, path: String) -> Result<FilePreview, VaultError> {
+pub async fn library_preview(state: State<'_, AppState>, id: i64, path: String) -> Result<FilePreview, Error> {
     state.run(move |e| e.preview(id, &path)).await
 }
 
@@ -47,7 +47,7 @@ pub async fn library_delete(
     state: State<'_, AppState>,
     id: i64,
     archive: bool,
-) -> Result<(), VaultError> {
+) -> Result<(), Error> {
     let entry = state.run(move |e| e.library_entry(id)).await?;
     let what = entry.app.clone().or(entry.task_id.clone()).unwrap_or_else(|| entry.archive_path.clone());
     state.confirm(&app, crate::confirmations::delete_result(&state.native, &what, &entry.output_path, archive)).await?;
@@ -56,7 +56,7 @@ pub async fn library_delete(
 
 /// The watch: the last check, whether one runs, the settings.
 #[tauri::command]
-pub async fn watch_status(state: State<'_, AppState>) -> Result<WatchStatus, VaultError> {
+pub async fn watch_status(state: State<'_, AppState>) -> Result<WatchStatus, Error> {
     let settings = state.run(|e| Ok(e.watch_settings())).await?;
     let w = &state.watcher;
     Ok(WatchStatus {
@@ -69,17 +69,30 @@ pub async fn watch_status(state: State<'_, AppState>) -> Result<WatchStatus, Vau
 /// Saves the watch settings; the loop uses them at once. Errors: `invalid_input`, `io`, `busy`.
 #[tauri::command]
 pub async fn watch_settings_save(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     settings: WatchSettings,
-) -> Result<WatchSettings, VaultError> {
+) -> Result<WatchSettings, Error> {
     let saved = state.run(move |e| e.set_watch_settings(settings)).await?;
     state.watcher.set_settings(saved.clone());
+    // "Start when I log in": the system's own autostart entry (an XDG autostart file, a launch
+    // agent, the Run key), which starts the app with `--background`.
+    let login = saved.start_at_login;
+    let _ = tauri::async_runtime::spawn_blocking(move || {
+        use tauri_plugin_autostart::ManagerExt;
+        let launcher = app.autolaunch();
+        let done = if login { launcher.enable() } else { launcher.disable() };
+        if let Err(e) = done {
+            log::warn!("start at login could not be {}: {e}", if login { "set" } else { "removed" });
+        }
+    })
+    .await;
     Ok(saved)
 }
 
 /// Checks now (the report comes as a `watch-status` event).
 #[tauri::command]
-pub async fn watch_check_now(state: State<'_, AppState>) -> Result<(), VaultError> {
+pub async fn watch_check_now(state: State<'_, AppState>) -> Result<(), Error> {
     state.watcher.wake.notify_one();
     Ok(())
 }

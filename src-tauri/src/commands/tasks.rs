@@ -8,7 +8,7 @@ use result_vault_core::db::watched::WatchedAddress;
 use result_vault_core::fetch::FetchEvent;
 use result_vault_core::tasks::{RefreshOutcome, RefreshProgress};
 use result_vault_engine::tasks::{FetchTarget, KeyChoice};
-use result_vault_engine::VaultError;
+use result_vault_engine::Error;
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -17,7 +17,7 @@ use crate::state::AppState;
 
 /// The networks (built-in with overrides, and custom ones).
 #[tauri::command]
-pub async fn networks_list(state: State<'_, AppState>) -> Result<Vec<NetworkInfo>, VaultError> {
+pub async fn networks_list(state: State<'_, AppState>) -> Result<Vec<NetworkInfo>, Error> {
     state.run(|e| e.networks()).await
 }
 
@@ -33,7 +33,7 @@ pub async fn network_save(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     network: Network,
-) -> Result<Vec<NetworkInfo>, VaultError> {
+) -> Result<Vec<NetworkInfo>, Error> {
     // A bad name is refused by the engine before anything is asked.
     if network.name.trim().is_empty() {
         return state.run(move |e| e.save_network(network)).await;
@@ -50,13 +50,13 @@ pub async fn network_save(
 
 /// Forgets a network's overrides (a built-in one goes back to its defaults; a custom one is removed).
 #[tauri::command]
-pub async fn network_reset(state: State<'_, AppState>, name: String) -> Result<Vec<NetworkInfo>, VaultError> {
+pub async fn network_reset(state: State<'_, AppState>, name: String) -> Result<Vec<NetworkInfo>, Error> {
     state.run(move |e| e.reset_network(&name)).await
 }
 
 /// Watched addresses, all networks.
 #[tauri::command]
-pub async fn watched_list(state: State<'_, AppState>) -> Result<Vec<WatchedAddress>, VaultError> {
+pub async fn watched_list(state: State<'_, AppState>) -> Result<Vec<WatchedAddress>, Error> {
     state.run(|e| e.watched()).await
 }
 
@@ -69,13 +69,13 @@ pub async fn watched_add(
     network: String,
     address: String,
     label: String,
-) -> Result<WatchedAddress, VaultError> {
+) -> Result<WatchedAddress, Error> {
     state.run(move |e| e.watch(&network, &address, &label)).await
 }
 
 /// Stops watching an address.
 #[tauri::command]
-pub async fn watched_remove(state: State<'_, AppState>, network: String, address: String) -> Result<(), VaultError> {
+pub async fn watched_remove(state: State<'_, AppState>, network: String, address: String) -> Result<(), Error> {
     state.run(move |e| e.unwatch(&network, &address)).await
 }
 
@@ -85,7 +85,7 @@ pub async fn tasks_list(
     state: State<'_, AppState>,
     network: Option<String>,
     address: Option<String>,
-) -> Result<Vec<TaskRow>, VaultError> {
+) -> Result<Vec<TaskRow>, Error> {
     state.run(move |e| e.tasks(network.as_deref(), address.as_deref())).await
 }
 
@@ -98,7 +98,7 @@ pub async fn tasks_refresh(
     full: bool,
     job_id: String,
     on_progress: Channel<RefreshProgress>,
-) -> Result<RefreshOutcome, VaultError> {
+) -> Result<RefreshOutcome, Error> {
     let id = job_id.clone();
     let out = state
         .run(move |e| {
@@ -114,11 +114,7 @@ pub async fn tasks_refresh(
 ///
 /// Errors: `task_not_found`, `unknown_network`, `network`.
 #[tauri::command]
-pub async fn tasks_add_by_id(
-    state: State<'_, AppState>,
-    network: String,
-    id: String,
-) -> Result<Vec<TaskRow>, VaultError> {
+pub async fn tasks_add_by_id(state: State<'_, AppState>, network: String, id: String) -> Result<Vec<TaskRow>, Error> {
     state.run(move |e| e.add_task_by_id(&e.network(&network)?, &id)).await
 }
 
@@ -132,7 +128,7 @@ pub async fn task_fetch(
     task_id: String,
     job_id: String,
     on_progress: Channel<FetchEvent>,
-) -> Result<TaskFetched, VaultError> {
+) -> Result<TaskFetched, Error> {
     let id = job_id.clone();
     let out = state
         .run(move |e| {
@@ -150,10 +146,6 @@ pub async fn task_fetch(
 /// Deletes a task's download, partial or complete (e.g. a copy that did not match the chain), so
 /// that the next fetch downloads it again. Opened results in the results folder are not touched.
 #[tauri::command]
-pub async fn task_discard_download(
-    state: State<'_, AppState>,
-    network: String,
-    task_id: String,
-) -> Result<(), VaultError> {
+pub async fn task_discard_download(state: State<'_, AppState>, network: String, task_id: String) -> Result<(), Error> {
     state.run(move |e| e.discard_download(&network, &task_id)).await
 }

@@ -6,7 +6,7 @@ use result_vault_core::vault::kit::{check_phrase, complete_word};
 use result_vault_core::vault::model::KeySummary;
 use result_vault_core::vault::{ImportOutcome, ProtectionKind, RestoreOutcome, VaultOverview};
 use result_vault_engine::vault::CreateWith as EngineCreateWith;
-use result_vault_engine::{ErrorKind, VaultError};
+use result_vault_engine::{Error, ErrorKind};
 use tauri::State;
 use zeroize::Zeroizing;
 
@@ -14,13 +14,13 @@ use crate::confirmations;
 use crate::ipc_types::{BackupCreated, CreateWith, E2eMode, PhraseCheck};
 use crate::state::AppState;
 
-fn no_passphrase() -> VaultError {
-    VaultError::new(ErrorKind::WrongPassphrase, "No passphrase was given.", "Type a passphrase.")
+fn no_passphrase() -> Error {
+    Error::new(ErrorKind::WrongPassphrase, "No passphrase was given.", "Type a passphrase.")
 }
 
 /// How the ring on disk is protected (`none` when there is none yet), without unlocking it.
 #[tauri::command]
-pub async fn vault_protection(state: State<'_, AppState>) -> Result<ProtectionKind, VaultError> {
+pub async fn vault_protection(state: State<'_, AppState>) -> Result<ProtectionKind, Error> {
     state.run(|e| e.protection()).await
 }
 
@@ -30,7 +30,7 @@ pub async fn vault_open(
     state: State<'_, AppState>,
     passphrase: Option<String>,
     create_with: Option<CreateWith>,
-) -> Result<VaultOverview, VaultError> {
+) -> Result<VaultOverview, Error> {
     let passphrase = passphrase.map(Zeroizing::new);
     state
         .run(move |e| match create_with {
@@ -46,17 +46,13 @@ pub async fn vault_open(
 
 /// The open ring's overview, as on disk now (another process may have changed it).
 #[tauri::command]
-pub async fn keys_overview(state: State<'_, AppState>) -> Result<VaultOverview, VaultError> {
+pub async fn keys_overview(state: State<'_, AppState>) -> Result<VaultOverview, Error> {
     state.run(|e| e.keys_overview()).await
 }
 
 /// Generates an RSA-4096 key (seconds) and adds it; `cancel_job(job_id)` stops it.
 #[tauri::command]
-pub async fn keys_generate(
-    state: State<'_, AppState>,
-    label: String,
-    job_id: String,
-) -> Result<ImportOutcome, VaultError> {
+pub async fn keys_generate(state: State<'_, AppState>, label: String, job_id: String) -> Result<ImportOutcome, Error> {
     let id = job_id.clone();
     let out = state.run(move |e| e.generate_key(&label, &e.job(&id))).await;
     state.engine.end_job(&job_id);
@@ -65,41 +61,33 @@ pub async fn keys_generate(
 
 /// Imports a key file or a `.secrets/beneficiary` folder.
 #[tauri::command]
-pub async fn keys_import_path(state: State<'_, AppState>, path: String) -> Result<Vec<ImportOutcome>, VaultError> {
+pub async fn keys_import_path(state: State<'_, AppState>, path: String) -> Result<Vec<ImportOutcome>, Error> {
     let path = state.grants.readable(&path)?;
     state.run(move |e| e.import_key_path(&path)).await
 }
 
 /// Imports a pasted PEM.
 #[tauri::command]
-pub async fn keys_import_pem(
-    state: State<'_, AppState>,
-    pem: String,
-    label: String,
-) -> Result<ImportOutcome, VaultError> {
+pub async fn keys_import_pem(state: State<'_, AppState>, pem: String, label: String) -> Result<ImportOutcome, Error> {
     let pem = Zeroizing::new(pem);
     state.run(move |e| e.import_key_pem(&pem, &label)).await
 }
 
 /// Renames a key.
 #[tauri::command]
-pub async fn keys_rename(
-    state: State<'_, AppState>,
-    fingerprint: String,
-    label: String,
-) -> Result<KeySummary, VaultError> {
+pub async fn keys_rename(state: State<'_, AppState>, fingerprint: String, label: String) -> Result<KeySummary, Error> {
     state.run(move |e| e.rename_key(&fingerprint, &label)).await
 }
 
 /// Retires a key (it still decrypts).
 #[tauri::command]
-pub async fn keys_retire(state: State<'_, AppState>, fingerprint: String) -> Result<KeySummary, VaultError> {
+pub async fn keys_retire(state: State<'_, AppState>, fingerprint: String) -> Result<KeySummary, Error> {
     state.run(move |e| e.retire_key(&fingerprint)).await
 }
 
 /// Deletes a key held by a verified recovery kit (`backup_required` otherwise).
 #[tauri::command]
-pub async fn keys_delete(state: State<'_, AppState>, fingerprint: String) -> Result<KeySummary, VaultError> {
+pub async fn keys_delete(state: State<'_, AppState>, fingerprint: String) -> Result<KeySummary, Error> {
     state.run(move |e| e.delete_key(&fingerprint)).await
 }
 
@@ -109,7 +97,7 @@ pub async fn keys_suggest_name(
     state: State<'_, AppState>,
     fingerprint: String,
     private: bool,
-) -> Result<String, VaultError> {
+) -> Result<String, Error> {
     state.run(move |e| e.key_file_name(&fingerprint, private)).await
 }
 
@@ -120,7 +108,7 @@ pub async fn keys_export_public(
     state: State<'_, AppState>,
     fingerprint: String,
     path: String,
-) -> Result<String, VaultError> {
+) -> Result<String, Error> {
     let path = state.grants.take_write(&path)?;
     state.run(move |e| e.export_public_key(&fingerprint, Some(&path), true)).await.map(|p| p.display().to_string())
 }
@@ -134,18 +122,14 @@ pub async fn keys_export_private(
     state: State<'_, AppState>,
     fingerprint: String,
     path: String,
-) -> Result<String, VaultError> {
+) -> Result<String, Error> {
     let path = state.grants.take_write(&path)?;
     let fp = fingerprint.clone();
     let label = state
         .run(move |e| {
             let keys = e.keys_overview()?.keys;
             keys.into_iter().find(|k| k.fingerprint == fp).map(|k| k.label).ok_or_else(|| {
-                VaultError::new(
-                    ErrorKind::KeyNotFound,
-                    format!("No key {fp} in the key ring."),
-                    "Refresh the list of keys.",
-                )
+                Error::new(ErrorKind::KeyNotFound, format!("No key {fp} in the key ring."), "Refresh the list of keys.")
             })
         })
         .await?;
@@ -162,7 +146,7 @@ pub async fn backup_create(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     path: String,
-) -> Result<BackupCreated, VaultError> {
+) -> Result<BackupCreated, Error> {
     let path = state.grants.take_write(&path)?;
     let count = state.run(|e| Ok(e.keys_overview()?.keys.len())).await?;
     state.confirm(&app, confirmations::write_kit(&state.native, count, &path.display().to_string())).await?;
@@ -177,11 +161,7 @@ pub async fn backup_create(
 
 /// Test-restores a kit in memory with `words` (age scrypt: about a second); marks it verified.
 #[tauri::command]
-pub async fn backup_verify(
-    state: State<'_, AppState>,
-    path: String,
-    words: String,
-) -> Result<RestoreOutcome, VaultError> {
+pub async fn backup_verify(state: State<'_, AppState>, path: String, words: String) -> Result<RestoreOutcome, Error> {
     let words = Zeroizing::new(words);
     let path = state.grants.readable(&path)?;
     state.run(move |e| e.verify_backup(&path, &words)).await
@@ -216,7 +196,7 @@ pub async fn restore_kit(
     path: String,
     words: String,
     passphrase: Option<String>,
-) -> Result<RestoreOutcome, VaultError> {
+) -> Result<RestoreOutcome, Error> {
     let words = Zeroizing::new(words);
     let passphrase = passphrase.map(Zeroizing::new);
     let with = if passphrase.is_some() { EngineCreateWith::Passphrase } else { EngineCreateWith::Keychain };
@@ -251,4 +231,22 @@ pub fn e2e_mode() -> E2eMode {
         Ok("tour") => E2eMode::Tour,
         _ => E2eMode::Off,
     }
+}
+
+/// The key rings a restore set aside (file names in the data folder), newest first.
+#[tauri::command]
+pub async fn keyring_set_aside_list(state: State<'_, AppState>) -> Result<Vec<String>, Error> {
+    state.run(|e| Ok(e.set_aside_rings())).await
+}
+
+/// Reopens a set-aside ring after a native confirmation (`cancelled` when declined): the
+/// current ring is set aside in its turn, never deleted. The window then opens the ring again.
+#[tauri::command]
+pub async fn keyring_reopen_set_aside(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<(), Error> {
+    state.confirm(&app, confirmations::reopen_set_aside(&state.native, &name)).await?;
+    state.run(move |e| e.reopen_set_aside(&name)).await
 }

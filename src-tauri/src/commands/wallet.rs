@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use result_vault_core::vault::model::{Rotation, WalletSummary};
 use result_vault_core::vault::wallets::{SmsStatus, WalletKeep};
-use result_vault_engine::VaultError;
+use result_vault_engine::Error;
 use tauri::State;
 use zeroize::Zeroizing;
 
@@ -15,13 +15,13 @@ use crate::state::AppState;
 
 /// The imported wallets.
 #[tauri::command]
-pub async fn wallets_list(state: State<'_, AppState>) -> Result<Vec<WalletSummary>, VaultError> {
+pub async fn wallets_list(state: State<'_, AppState>) -> Result<Vec<WalletSummary>, Error> {
     state.run(|e| e.wallets()).await
 }
 
 /// Keystores found in `~/.ethereum/keystore` (where the iexec CLI keeps them).
 #[tauri::command]
-pub async fn keystores_found(state: State<'_, AppState>) -> Result<Vec<FoundKeystore>, VaultError> {
+pub async fn keystores_found(state: State<'_, AppState>) -> Result<Vec<FoundKeystore>, Error> {
     state.run(|_| Ok(result_vault_engine::wallets::keystores_found())).await
 }
 
@@ -35,7 +35,7 @@ pub async fn wallet_import_file(
     path: String,
     password: Option<String>,
     keep: WalletKeep,
-) -> Result<WalletSummary, VaultError> {
+) -> Result<WalletSummary, Error> {
     let password = password.map(Zeroizing::new);
     // A keystore the user picked, or one of those found where the iexec CLI keeps them.
     let chosen = state.grants.may_read(&path);
@@ -56,14 +56,14 @@ pub async fn wallet_import_key(
     state: State<'_, AppState>,
     private_key: String,
     label: String,
-) -> Result<WalletSummary, VaultError> {
+) -> Result<WalletSummary, Error> {
     let key = Zeroizing::new(private_key);
     state.run(move |e| e.import_wallet_key(&key, &label)).await
 }
 
 /// Forgets a wallet.
 #[tauri::command]
-pub async fn wallet_remove(state: State<'_, AppState>, address: String) -> Result<(), VaultError> {
+pub async fn wallet_remove(state: State<'_, AppState>, address: String) -> Result<(), Error> {
     state.run(move |e| e.remove_wallet(&address)).await
 }
 
@@ -71,7 +71,7 @@ pub async fn wallet_remove(state: State<'_, AppState>, address: String) -> Resul
 ///
 /// Errors: `network`, `invalid_address`, `unknown_network`.
 #[tauri::command]
-pub async fn sms_status(state: State<'_, AppState>, network: String, address: String) -> Result<SmsStatus, VaultError> {
+pub async fn sms_status(state: State<'_, AppState>, network: String, address: String) -> Result<SmsStatus, Error> {
     state.run(move |e| e.sms_status(&network, &address)).await
 }
 
@@ -86,7 +86,7 @@ pub async fn sms_push(
     network: String,
     address: String,
     password: Option<String>,
-) -> Result<SmsStatus, VaultError> {
+) -> Result<SmsStatus, Error> {
     let password = password.map(Zeroizing::new);
     confirm_push(&app, &state, &network, Some(&address)).await?;
     state.run(move |e| e.sms_push(&network, &address, password.as_ref().map(|p| p.as_str()))).await
@@ -101,7 +101,7 @@ async fn confirm_push(
     state: &AppState,
     network: &str,
     address: Option<&str>,
-) -> Result<(), VaultError> {
+) -> Result<(), Error> {
     let (n, a) = (network.to_owned(), address.map(str::to_owned));
     let plan = state
         .run(move |e| match a {
@@ -117,13 +117,13 @@ async fn confirm_push(
 
 /// Whether the wallet of `address` needs a password to sign.
 #[tauri::command]
-pub async fn wallet_needs_password(state: State<'_, AppState>, address: String) -> Result<bool, VaultError> {
+pub async fn wallet_needs_password(state: State<'_, AppState>, address: String) -> Result<bool, Error> {
     state.run(move |e| e.wallet_needs_password(&address)).await
 }
 
 /// The current (or last) rotation, to resume the wizard where it stopped.
 #[tauri::command]
-pub async fn rotation_status(state: State<'_, AppState>) -> Result<Option<Rotation>, VaultError> {
+pub async fn rotation_status(state: State<'_, AppState>) -> Result<Option<Rotation>, Error> {
     state.run(|e| e.rotation()).await
 }
 
@@ -133,13 +133,13 @@ pub async fn rotation_start(
     state: State<'_, AppState>,
     address: String,
     networks: Vec<String>,
-) -> Result<Rotation, VaultError> {
+) -> Result<Rotation, Error> {
     state.run(move |e| e.rotation_start(&address, &networks)).await
 }
 
 /// Step 2: generates the new key (seconds; `cancel_job(jobId)` stops it).
 #[tauri::command]
-pub async fn rotation_generate(state: State<'_, AppState>, job_id: String) -> Result<Rotation, VaultError> {
+pub async fn rotation_generate(state: State<'_, AppState>, job_id: String) -> Result<Rotation, Error> {
     let id = job_id.clone();
     let out = state.run(move |e| e.rotation_generate(&e.job(&id))).await;
     state.engine.end_job(&job_id);
@@ -148,7 +148,7 @@ pub async fn rotation_generate(state: State<'_, AppState>, job_id: String) -> Re
 
 /// Step 3: passes once a verified recovery kit holds the new key (`backup_required` otherwise).
 #[tauri::command]
-pub async fn rotation_check_kit(state: State<'_, AppState>) -> Result<Rotation, VaultError> {
+pub async fn rotation_check_kit(state: State<'_, AppState>) -> Result<Rotation, Error> {
     state.run(|e| e.rotation_check_kit()).await
 }
 
@@ -159,7 +159,7 @@ pub async fn rotation_push(
     state: State<'_, AppState>,
     network: String,
     password: Option<String>,
-) -> Result<Rotation, VaultError> {
+) -> Result<Rotation, Error> {
     let password = password.map(Zeroizing::new);
     confirm_push(&app, &state, &network, None).await?;
     state.run(move |e| e.rotation_push(&network, password.as_ref().map(|p| p.as_str()))).await
@@ -167,6 +167,6 @@ pub async fn rotation_push(
 
 /// Step 5: retires the old key and closes the rotation.
 #[tauri::command]
-pub async fn rotation_finish(state: State<'_, AppState>) -> Result<Rotation, VaultError> {
+pub async fn rotation_finish(state: State<'_, AppState>) -> Result<Rotation, Error> {
     state.run(|e| e.rotation_finish()).await
 }

@@ -98,6 +98,10 @@ export interface Backend {
   restoreKit(path: string, words: string, passphrase: string | null): Promise<RestoreOutcome>;
   /** Native "open file" dialog for a recovery kit (.age); null when closed. */
   pickKitFile(): Promise<string | null>;
+  /** The key rings a restore set aside, newest first. */
+  keyringSetAsideList(): Promise<string[]>;
+  /** Reopens one (the current ring set aside in its turn) after a native confirmation. */
+  keyringReopenSetAside(name: string): Promise<void>;
   /** Native "save file" dialog; null when closed. */
   saveFile(kind: SaveKind, defaultName: string): Promise<string | null>;
   /** Whether the app runs for the end-to-end tests (`RESULT_VAULT_E2E`): `off`, `hooks`, `tour`. */
@@ -351,6 +355,8 @@ export const tauriBackend: Backend = {
   phraseComplete: (prefix) => call("phrase_complete", { prefix }),
   restoreKit: (path, words, passphrase) => call("restore_kit", { path, words, passphrase }),
   pickKitFile: () => pick("kit"),
+  keyringSetAsideList: () => call("keyring_set_aside_list"),
+  keyringReopenSetAside: (name) => call("keyring_reopen_set_aside", { name }),
   saveFile: (kind, defaultName) => pick(SAVE_KINDS[kind], defaultName),
   e2eMode: async () => {
     try {

@@ -1,7 +1,7 @@
 import { get, writable, type Readable } from "svelte/store";
 import type { Backend } from "./backend";
 import { toIpcError } from "./backend";
-import type { IpcError, KeySummary, Network, SmsState, TaskRow, VaultState, WalletSummary } from "./ipc/bindings";
+import type { IpcError, KeySummary, Network, SmsState, TaskRow, ResultState, WalletSummary } from "./ipc/bindings";
 import { networksInUse, pickNetwork } from "./smsNetworks";
 import { createNetworks, type Networks } from "./stores/networks";
 
@@ -18,7 +18,7 @@ import { createNetworks, type Networks } from "./stores/networks";
  */
 
 /** Vault states of a result that was opened (what "latest results" lists). */
-export const RESULT_STATES: readonly VaultState[] = ["verified", "decrypted", "not_encrypted", "mismatch"];
+export const RESULT_STATES: readonly ResultState[] = ["verified", "decrypted", "not_encrypted", "mismatch"];
 
 /** How many results Home lists. */
 export const LATEST_COUNT = 5;

@@ -105,6 +105,8 @@ export type MockOptions = {
   errors: Record<string, IpcError>;
   /** What `e2e_mode` returns. */
   e2e: E2eMode;
+  /** Key rings set aside by a restore. */
+  setAside: string[];
   /** The results library. */
   library: LibraryItem[];
   /** Files and previews of the library's results, by id. */
@@ -323,6 +325,7 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
     savePath: (_kind, defaultName) => `/home/alice/Documents/${defaultName}`,
     errors: {},
     e2e: "off",
+    setAside: [],
     library: [],
     libraryFiles: {},
     previews: {},
@@ -862,6 +865,16 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
 
     async setNextDialogPath(path) {
       nextDialogPath = path;
+    },
+
+    async keyringSetAsideList() {
+      record("keyring_set_aside_list");
+      return [...options.setAside];
+    },
+
+    async keyringReopenSetAside(name) {
+      record("keyring_reopen_set_aside", { name });
+      options.setAside = options.setAside.filter((n) => n !== name);
     },
 
     async libraryList(query) {

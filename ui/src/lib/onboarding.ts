@@ -1,5 +1,5 @@
 import type { SmsState, WalletSummary } from "./ipc/bindings";
-import type { VaultState } from "./stores/keys";
+import type { KeyRingState } from "./stores/keys";
 
 /**
  * The welcome tour of a first run, and what it leaves to do:
@@ -92,7 +92,7 @@ export function finished(record: OnboardingRecord | null, how: "done" | "skipped
 }
 
 /** First run: the key ring is open and empty, and the tour was never finished or skipped. */
-export function shouldOfferTour(record: OnboardingRecord | null, vault: VaultState): boolean {
+export function shouldOfferTour(record: OnboardingRecord | null, vault: KeyRingState): boolean {
   if (record?.status) return false;
   return vault.name === "open" && vault.overview.keys.length === 0;
 }
@@ -104,7 +104,7 @@ export type Reminder =
 
 /** What Home knows, for the reminders (null: not known yet). */
 export type ReminderFacts = {
-  vault: VaultState;
+  vault: KeyRingState;
   wallets: WalletSummary[] | null;
   /** The key service of each (current) network, for the first wallet. */
   sms: { network: string; label: string; state: SmsState | null }[];

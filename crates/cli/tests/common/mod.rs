@@ -62,7 +62,7 @@ pub fn ganache() -> (Proc, String) {
     (p, url)
 }
 
-fn node_json(args: &[&str]) -> Value {
+pub fn node_json(args: &[&str]) -> Value {
     let o = Command::new("node").args(args).current_dir(repo()).output().unwrap();
     assert!(o.status.success(), "node {args:?}: {}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8_lossy(&o.stdout);

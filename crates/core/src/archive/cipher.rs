@@ -13,7 +13,7 @@ use std::io::Read;
 use aes::cipher::{Block, BlockModeDecrypt, KeyInit, KeyIvInit};
 use zeroize::Zeroizing;
 
-use crate::error::{Result, VaultError};
+use crate::error::{Error, Result};
 
 /// AES block size in bytes.
 pub const BLOCK: usize = 16;
@@ -87,7 +87,7 @@ impl<R: Read> Decryptor<R> {
                 let mut iv = [0u8; BLOCK];
                 read_full(&mut input, &mut iv).map_err(ReadFailure::Io).and_then(|n| {
                     if n < BLOCK {
-                        Err(ReadFailure::Format(VaultError::damaged_ciphertext(
+                        Err(ReadFailure::Format(Error::damaged_ciphertext(
                             "The encrypted part is shorter than its 16-byte IV.",
                         )))
                     } else {
@@ -149,19 +149,19 @@ impl<R: Read> Decryptor<R> {
         self.finished = true;
         out.truncate(len);
         if len == 0 {
-            return Err(ReadFailure::Format(VaultError::damaged_ciphertext(
+            return Err(ReadFailure::Format(Error::damaged_ciphertext(
                 "The encrypted part is empty: there is no ciphertext after the IV.",
             )));
         }
         if !len.is_multiple_of(BLOCK) {
-            return Err(ReadFailure::Format(VaultError::damaged_ciphertext(format!(
+            return Err(ReadFailure::Format(Error::damaged_ciphertext(format!(
                 "The encrypted part is {} bytes past the last whole AES block: its length is not a multiple of 16, so it was cut or altered.",
                 len % BLOCK
             ))));
         }
         self.engine.decrypt(out);
         let pad = strip_pkcs7(out).ok_or_else(|| {
-            ReadFailure::Format(VaultError::damaged_ciphertext(
+            ReadFailure::Format(Error::damaged_ciphertext(
                 "The padding at the end of the encrypted part is wrong: the ciphertext was altered, or it was not encrypted with this key.",
             ))
         })?;
@@ -185,7 +185,7 @@ pub enum ReadFailure {
     /// The underlying reader failed (truncated entry, CRC mismatch, disk error...).
     Io(std::io::Error),
     /// The ciphertext itself is malformed.
-    Format(VaultError),
+    Format(Error),
 }
 
 /// Reads until `buf` is full or the input ends; returns the count read.

@@ -16,7 +16,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use flate2::bufread::DeflateDecoder;
 
 use crate::archive::names::{decode_name, safe_relative_path, NameSet, SafePath};
-use crate::error::{Result, VaultError};
+use crate::error::{Error, Result};
 use crate::progress::CancelToken;
 
 /// Limits that stop zip bombs and absurd inputs ([`ErrorKind::UnsafeArchive`](crate::ErrorKind)).
@@ -174,7 +174,7 @@ pub fn read_inner_zip<R: BufRead>(
         // about an earlier entry than any the walk found, so the outcome does not depend on
         // timing and is the one extraction, which works in order, reports.
         drop(tx);
-        let helped = helper.join().unwrap_or_else(|_| Err(VaultError::internal("the inflating thread panicked")));
+        let helped = helper.join().unwrap_or_else(|_| Err(Error::internal("the inflating thread panicked")));
         match (helped, walked) {
             (Err(e), _) => Err(e),
             (Ok(()), Err(e)) => Err(e),
@@ -215,16 +215,13 @@ fn check_entry(h: &LocalHeader, got: (u32, u64, u64), descriptor: Option<(u32, u
         None => (h.crc, h.uncompressed_size, h.compressed_size),
     };
     if crc != want_crc {
-        return Err(VaultError::damaged_contents(format!(
+        return Err(Error::damaged_contents(format!(
             "The file \"{}\" is damaged (its checksum does not match).",
             h.name
         )));
     }
     if want_size.is_some_and(|s| s != size) || want_csize.is_some_and(|s| s != csize) {
-        return Err(VaultError::damaged_contents(format!(
-            "The file \"{}\" is damaged (its size does not match).",
-            h.name
-        )));
+        return Err(Error::damaged_contents(format!("The file \"{}\" is damaged (its size does not match).", h.name)));
     }
     Ok(())
 }
@@ -245,10 +242,10 @@ fn walk<R: BufRead>(
     loop {
         let sig = match read_u32_or_eof(input)? {
             None if locals.is_empty() => {
-                return Err(VaultError::damaged_contents("The decrypted result is empty: it is not a zip."))
+                return Err(Error::damaged_contents("The decrypted result is empty: it is not a zip."))
             }
             None => {
-                return Err(VaultError::damaged_contents(
+                return Err(Error::damaged_contents(
                     "The decrypted result ends before its table of contents (central directory).",
                 ))
             }
@@ -257,7 +254,7 @@ fn walk<R: BufRead>(
         match sig {
             LOCAL_SIG => {
                 if locals.len() >= limits.max_entries {
-                    return Err(VaultError::unsafe_archive(format!(
+                    return Err(Error::unsafe_archive(format!(
                         "The result has more than {} files.",
                         limits.max_entries
                     )));
@@ -267,10 +264,7 @@ fn walk<R: BufRead>(
                 seen.insert(&safe)?;
                 if safe.is_dir {
                     if h.compressed_size.unwrap_or(0) != 0 || h.uncompressed_size.unwrap_or(0) != 0 {
-                        return Err(VaultError::damaged_contents(format!(
-                            "The folder entry \"{}\" has contents.",
-                            h.name
-                        )));
+                        return Err(Error::damaged_contents(format!("The folder entry \"{}\" has contents.", h.name)));
                     }
                     if h.has_descriptor {
                         read_descriptor(input, false)?;
@@ -282,7 +276,7 @@ fn walk<R: BufRead>(
                 if let Some((_, helper_failed)) = defer {
                     if helper_failed.load(Ordering::Relaxed) {
                         // The helper's error (an earlier entry) is the one reported.
-                        return Err(VaultError::internal("the inflating thread stopped"));
+                        return Err(Error::internal("the inflating thread stopped"));
                     }
                 }
                 if let (Some((tx, _)), 8, false, Some(c), Some(declared)) =
@@ -297,13 +291,13 @@ fn walk<R: BufRead>(
                         let mut data = Vec::with_capacity(c as usize);
                         input.take(c).read_to_end(&mut data).map_err(map_input_error)?;
                         if data.len() as u64 != c {
-                            return Err(VaultError::damaged_contents(format!("The file \"{}\" is cut short.", h.name)));
+                            return Err(Error::damaged_contents(format!("The file \"{}\" is cut short.", h.name)));
                         }
                         files.push(InnerFile { path: safe.normalized.clone(), size: declared });
                         locals.push(LocalEntry { name: h.name.clone(), crc: h.crc });
                         if tx.send(Deferred { header: h, data }).is_err() {
                             // The helper stopped on an error: it is the one reported.
-                            return Err(VaultError::internal("the inflating thread stopped"));
+                            return Err(Error::internal("the inflating thread stopped"));
                         }
                         continue;
                     }
@@ -327,13 +321,13 @@ fn walk<R: BufRead>(
                 let mut rest = sig.to_le_bytes().to_vec();
                 input.take(MAX_CENTRAL_BYTES as u64 + 1).read_to_end(&mut rest).map_err(map_input_error)?;
                 if rest.len() > MAX_CENTRAL_BYTES {
-                    return Err(VaultError::unsafe_archive("The result's table of contents is unreasonably large."));
+                    return Err(Error::unsafe_archive("The result's table of contents is unreasonably large."));
                 }
                 check_central_directory(&rest, &locals)?;
                 return Ok(files);
             }
             other => {
-                return Err(VaultError::damaged_contents(format!(
+                return Err(Error::damaged_contents(format!(
                     "The decrypted result is not a valid zip (unexpected record 0x{other:08x} after {} entries).",
                     locals.len()
                 )))
@@ -367,12 +361,12 @@ fn read_local_header<R: Read>(input: &mut R) -> Result<LocalHeader> {
     let mut extra = vec![0u8; extra_len];
     read_exact(input, &mut extra, "a file header's extra field")?;
     if flags & 0x0001 != 0 {
-        return Err(VaultError::damaged_contents(
+        return Err(Error::damaged_contents(
             "An entry of the result is password-protected, which iExec results never are.",
         ));
     }
     if method != 0 && method != 8 {
-        return Err(VaultError::damaged_contents(format!(
+        return Err(Error::damaged_contents(format!(
             "An entry of the result uses compression method {method}; iExec results use Deflate (8) or none (0)."
         )));
     }
@@ -397,7 +391,7 @@ fn read_local_header<R: Read>(input: &mut R) -> Result<LocalHeader> {
         csize = None;
         usize_ = None;
         if method == 0 {
-            return Err(VaultError::damaged_contents(
+            return Err(Error::damaged_contents(
                 "An uncompressed entry of the result has no size in its header, which cannot be read as a stream.",
             ));
         }
@@ -407,8 +401,8 @@ fn read_local_header<R: Read>(input: &mut R) -> Result<LocalHeader> {
 }
 
 /// The error of a result past [`Limits::max_total_bytes`].
-fn too_big(limits: &Limits) -> VaultError {
-    VaultError::unsafe_archive(format!(
+fn too_big(limits: &Limits) -> Error {
+    Error::unsafe_archive(format!(
         "The result would take more than {} bytes once extracted: extraction was stopped.",
         limits.max_total_bytes
     ))
@@ -433,16 +427,13 @@ fn copy_entry<R: BufRead>(
         size += data.len() as u64;
         *total += data.len() as u64;
         if declared.is_some_and(|d| size > d) {
-            return Err(VaultError::damaged_contents(format!(
-                "The file \"{}\" is longer than its header says.",
-                h.name
-            )));
+            return Err(Error::damaged_contents(format!("The file \"{}\" is longer than its header says.", h.name)));
         }
         if *total > limits.max_total_bytes {
             return Err(too_big(limits));
         }
         if size > limits.ratio_floor_bytes && size / consumed.max(1) > limits.max_ratio {
-            return Err(VaultError::unsafe_archive(format!(
+            return Err(Error::unsafe_archive(format!(
                 "The file \"{}\" inflates to more than {} times its compressed size past its first {} MiB, \
                  far beyond real data: it looks like a zip bomb, so extraction was stopped.",
                 h.name,
@@ -470,7 +461,7 @@ fn copy_entry<R: BufRead>(
                 got += n as u64;
             }
             if got != c {
-                return Err(VaultError::damaged_contents(format!("The file \"{}\" is cut short.", h.name)));
+                return Err(Error::damaged_contents(format!("The file \"{}\" is cut short.", h.name)));
             }
             c
         }
@@ -481,7 +472,7 @@ fn copy_entry<R: BufRead>(
             let used = d.total_in();
             if used != c || d.into_inner().limit() != 0 {
                 // Bytes left over after the end of the Deflate stream: sizes disagree.
-                return Err(VaultError::damaged_contents(format!(
+                return Err(Error::damaged_contents(format!(
                     "The file \"{}\" is damaged (its compressed size does not match).",
                     h.name
                 )));
@@ -546,7 +537,7 @@ fn read_descriptor<R: Read>(input: &mut R, zip64: bool) -> Result<(u32, u64, u64
 /// Checks that the central directory lists exactly the entries seen, with the same CRCs, and
 /// that none is a symbolic link.
 fn check_central_directory(cd: &[u8], locals: &[LocalEntry]) -> Result<()> {
-    let bad = || VaultError::damaged_contents("The result's table of contents (central directory) is damaged.");
+    let bad = || Error::damaged_contents("The result's table of contents (central directory) is damaged.");
     let mut at = 0usize;
     let mut count = 0usize;
     while at + 4 <= cd.len() && u32le(&cd[at..]) == CENTRAL_SIG {
@@ -562,17 +553,17 @@ fn check_central_directory(cd: &[u8], locals: &[LocalEntry]) -> Result<()> {
         let extra = cd.get(at + 46 + name_len..at + 46 + name_len + extra_len).ok_or_else(bad)?;
         let name = decode_name(raw_name, flags & 0x0800 != 0, find_extra(extra, 0x7075));
         let local = locals.get(count).ok_or_else(|| {
-            VaultError::damaged_contents(format!("The table of contents lists \"{name}\", which is not in the result."))
+            Error::damaged_contents(format!("The table of contents lists \"{name}\", which is not in the result."))
         })?;
         if local.name != name || (!name.ends_with('/') && local.crc != crc) {
-            return Err(VaultError::damaged_contents(format!(
+            return Err(Error::damaged_contents(format!(
                 "The table of contents does not match the entry \"{}\".",
                 local.name
             )));
         }
         // Unix host (3) with S_IFLNK in the high 16 bits of the external attributes.
         if made_by_host == 3 && (external >> 16) & 0o170000 == 0o120000 {
-            return Err(VaultError::unsafe_archive(format!(
+            return Err(Error::unsafe_archive(format!(
                 "The entry \"{name}\" is a symbolic link; Result Vault never creates links."
             )));
         }
@@ -580,7 +571,7 @@ fn check_central_directory(cd: &[u8], locals: &[LocalEntry]) -> Result<()> {
         at += 46 + name_len + extra_len + comment_len;
     }
     if count != locals.len() {
-        return Err(VaultError::damaged_contents(format!(
+        return Err(Error::damaged_contents(format!(
             "The table of contents lists {count} entries, but the result holds {}.",
             locals.len()
         )));
@@ -616,32 +607,32 @@ fn read_u32_or_eof<R: Read>(input: &mut R) -> Result<Option<u32>> {
     match n {
         0 => Ok(None),
         4 => Ok(Some(u32le(&b))),
-        _ => Err(VaultError::damaged_contents("The decrypted result ends in the middle of a record.")),
+        _ => Err(Error::damaged_contents("The decrypted result ends in the middle of a record.")),
     }
 }
 
 fn read_exact<R: Read>(input: &mut R, buf: &mut [u8], what: &str) -> Result<()> {
     let n = crate::archive::cipher::read_full(input, buf).map_err(map_input_error)?;
     if n < buf.len() {
-        return Err(VaultError::damaged_contents(format!("The decrypted result ends in the middle of {what}.")));
+        return Err(Error::damaged_contents(format!("The decrypted result ends in the middle of {what}.")));
     }
     Ok(())
 }
 
-/// Turns an error from the plaintext stream back into the [`VaultError`] it carries (the
+/// Turns an error from the plaintext stream back into the [`Error`] it carries (the
 /// decrypting side sends its errors through the stream), or `damaged_contents`.
-pub fn map_input_error(e: std::io::Error) -> VaultError {
-    match e.get_ref().and_then(|inner| inner.downcast_ref::<VaultError>()) {
+pub fn map_input_error(e: std::io::Error) -> Error {
+    match e.get_ref().and_then(|inner| inner.downcast_ref::<Error>()) {
         Some(v) => v.clone(),
-        None => VaultError::damaged_contents(format!("The decrypted result could not be read: {e}.")),
+        None => Error::damaged_contents(format!("The decrypted result could not be read: {e}.")),
     }
 }
 
-fn map_entry_error(e: std::io::Error, name: &str) -> VaultError {
-    if e.get_ref().and_then(|inner| inner.downcast_ref::<VaultError>()).is_some() {
+fn map_entry_error(e: std::io::Error, name: &str) -> Error {
+    if e.get_ref().and_then(|inner| inner.downcast_ref::<Error>()).is_some() {
         return map_input_error(e);
     }
-    VaultError::damaged_contents(format!("The file \"{name}\" is damaged (its compressed data is corrupt)."))
+    Error::damaged_contents(format!("The file \"{name}\" is damaged (its compressed data is corrupt)."))
 }
 
 fn u16le(b: &[u8]) -> u16 {

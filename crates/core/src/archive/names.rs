@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::error::{Result, VaultError};
+use crate::error::{Error, Result};
 
 /// A checked relative path of an entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +65,7 @@ pub fn decode_name(raw: &[u8], utf8_flag: bool, unicode_extra: Option<&[u8]>) ->
 /// Conventions"). Names that differ only by case or Unicode normalisation are caught per archive,
 /// by [`NameSet`].
 pub fn safe_relative_path(name: &str) -> Result<SafePath> {
-    let refuse = |why: &str| VaultError::unsafe_archive(format!("The entry \"{}\" {why}.", name.escape_debug()));
+    let refuse = |why: &str| Error::unsafe_archive(format!("The entry \"{}\" {why}.", name.escape_debug()));
     if name.is_empty() {
         return Err(refuse("has an empty name"));
     }
@@ -222,11 +222,11 @@ impl NameSet {
                 v.insert(path.normalized.clone());
                 Ok(())
             }
-            Entry::Occupied(o) if *o.get() == path.normalized => Err(VaultError::unsafe_archive(format!(
+            Entry::Occupied(o) if *o.get() == path.normalized => Err(Error::unsafe_archive(format!(
                 "Two entries of the result are named \"{}\": the second would replace the first.",
                 path.normalized.escape_debug()
             ))),
-            Entry::Occupied(o) => Err(VaultError::unsafe_archive(format!(
+            Entry::Occupied(o) => Err(Error::unsafe_archive(format!(
                 "The entries \"{}\" and \"{}\" differ only by upper and lower case or by how their accents \
                  are encoded: on Windows or macOS the second would replace the first.",
                 o.get().escape_debug(),

@@ -21,7 +21,7 @@ use crate::archive::inner::{map_input_error, read_inner_zip, CheckOnly, EntrySin
 use crate::archive::outer::{ArchiveLayout, OuterArchive};
 use crate::archive::output::{ensure_space, write_error, FolderSink, OutputTarget, PendingOutput};
 use crate::archive::unwrap::unwrap_aes_key;
-use crate::error::{Result, VaultError};
+use crate::error::{Error, Result};
 use crate::keys::KeyCandidate;
 use crate::progress::{CancelToken, ProgressEvent, ProgressFn, Stage, Throttle};
 
@@ -173,7 +173,7 @@ fn stream_plain(
     progress: ProgressFn<'_>,
     cancel: &CancelToken,
 ) -> Result<Vec<InnerFile>> {
-    let file = File::open(archive).map_err(|e| VaultError::io("open", archive, &e))?;
+    let file = File::open(archive).map_err(|e| Error::io("open", archive, &e))?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     run_pipeline(total, pending, opts, progress, cancel, move |tx, throttle, cancel| {
         let mut file = file;
@@ -183,7 +183,7 @@ fn stream_plain(
             buf.resize(CHUNK, 0);
             let n = match read_full(&mut file, &mut buf) {
                 Ok(n) => n,
-                Err(e) => return Err(VaultError::io("read", archive, &e)),
+                Err(e) => return Err(Error::io("read", archive, &e)),
             };
             buf.truncate(n);
             if n == 0 {
@@ -210,7 +210,7 @@ fn stream_encrypted(
     let total = outer.ciphertext_size();
     if let AesKey::Cbc256(_) = aes {
         if total < 32 || !(total - 16).is_multiple_of(16) {
-            return Err(VaultError::damaged_ciphertext(format!(
+            return Err(Error::damaged_ciphertext(format!(
                 "The encrypted part is {total} bytes: an IV followed by whole 16-byte AES blocks was expected."
             )));
         }
@@ -250,12 +250,12 @@ fn stream_encrypted(
 /// Maps a failure while reading the ciphertext. Errors of the stored entry itself (truncation,
 /// CRC mismatch) were already turned into `incomplete_archive` by [`Counted`]; any other error
 /// comes from the base64 layer of a legacy archive.
-fn read_failure(f: ReadFailure) -> VaultError {
+fn read_failure(f: ReadFailure) -> Error {
     match f {
         ReadFailure::Format(e) => e,
-        ReadFailure::Io(e) => match e.get_ref().and_then(|i| i.downcast_ref::<VaultError>()) {
+        ReadFailure::Io(e) => match e.get_ref().and_then(|i| i.downcast_ref::<Error>()) {
             Some(v) => v.clone(),
-            None => VaultError::damaged_ciphertext(format!(
+            None => Error::damaged_ciphertext(format!(
                 "The encrypted part of this legacy result is not valid base64 ({e})."
             )),
         },
@@ -273,7 +273,7 @@ struct Counted<R> {
 impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf).map_err(|e| {
-            std::io::Error::other(VaultError::incomplete(format!(
+            std::io::Error::other(Error::incomplete(format!(
                 "The encrypted part of the archive is damaged or cut short ({e})."
             )))
         })?;
@@ -324,7 +324,7 @@ fn recycle(chunk: Chunk, spare: &SyncSender<Vec<u8>>) {
 }
 
 /// The checking end, as a `Read`: errors sent by the producer come out as `io::Error`s that
-/// carry the original [`VaultError`] (see [`map_input_error`]).
+/// carry the original [`Error`] (see [`map_input_error`]).
 struct ChunkReader {
     rx: Receiver<Result<Chunk>>,
     spare: SyncSender<Vec<u8>>,
@@ -381,10 +381,10 @@ fn write_chunks(
     rx: Receiver<Chunk>,
     spare: SyncSender<Vec<u8>>,
 ) -> Result<()> {
-    let mut f = File::options().write(true).truncate(true).open(path).map_err(|e| VaultError::io("write", path, &e))?;
+    let mut f = File::options().write(true).truncate(true).open(path).map_err(|e| Error::io("write", path, &e))?;
     preallocate(&f, expected);
     let flusher_file = match durable {
-        true => Some(f.try_clone().map_err(|e| VaultError::io("write", path, &e))?),
+        true => Some(f.try_clone().map_err(|e| Error::io("write", path, &e))?),
         false => None,
     };
     // At most one flush request waits: when the flusher is behind, requests merge.
@@ -421,7 +421,7 @@ fn write_chunks(
         };
         wrote?;
         flushed.map_err(|e| write_error(path, &e))?;
-        f.set_len(written).map_err(|e| VaultError::io("write", path, &e))?;
+        f.set_len(written).map_err(|e| Error::io("write", path, &e))?;
         if durable {
             f.sync_data().map_err(|e| write_error(path, &e))?;
         }
@@ -511,9 +511,9 @@ where
         // Closing the checking side's channel ends the producer (if it is still sending), which
         // closes the writer's.
         drop(reader);
-        let produced = producer.join().unwrap_or_else(|_| Err(VaultError::internal("the decrypting thread panicked")));
+        let produced = producer.join().unwrap_or_else(|_| Err(Error::internal("the decrypting thread panicked")));
         let written = match writer {
-            Some(w) => w.join().unwrap_or_else(|_| Err(VaultError::internal("the writing thread panicked"))),
+            Some(w) => w.join().unwrap_or_else(|_| Err(Error::internal("the writing thread panicked"))),
             None => Ok(()),
         };
         // The producer's error explains the others (it was forwarded), and a damaged or cut

@@ -9,7 +9,7 @@ use serde::Serialize;
 use zip::result::ZipError;
 use zip::{CompressionMethod, ZipArchive};
 
-use crate::error::{Result, VaultError};
+use crate::error::{Error, Result};
 
 /// Name of the entry that holds the RSA-wrapped AES key (docs/design.md 1.1).
 pub const KEY_ENTRY: &str = "aes-key.rsa";
@@ -80,18 +80,17 @@ impl OuterArchive {
     /// something known; `incomplete_archive` when it starts like a zip but its directory is
     /// missing or broken, or the key entry fails its CRC.
     pub fn open(path: &Path) -> Result<Self> {
-        let mut file = File::open(path).map_err(|e| VaultError::io("open", path, &e))?;
-        let meta = file.metadata().map_err(|e| VaultError::io("read", path, &e))?;
+        let mut file = File::open(path).map_err(|e| Error::io("open", path, &e))?;
+        let meta = file.metadata().map_err(|e| Error::io("read", path, &e))?;
         if meta.is_dir() {
-            return Err(VaultError::not_a_result(format!("{} is a folder, not a result archive.", path.display())));
+            return Err(Error::not_a_result(format!("{} is a folder, not a result archive.", path.display())));
         }
         read_ahead(&file);
         let mut head = [0u8; 512];
-        let n =
-            crate::archive::cipher::read_full(&mut file, &mut head).map_err(|e| VaultError::io("read", path, &e))?;
+        let n = crate::archive::cipher::read_full(&mut file, &mut head).map_err(|e| Error::io("read", path, &e))?;
         let head = &head[..n];
         if n == 0 {
-            return Err(VaultError::not_a_result(format!("{} is empty (0 bytes).", file_name(path))));
+            return Err(Error::not_a_result(format!("{} is empty (0 bytes).", file_name(path))));
         }
         // Large reads: the zip reader otherwise reads the ciphertext 8 KB per system call.
         let mut zip = match ZipArchive::new(BufReader::with_capacity(1 << 20, file)) {
@@ -109,7 +108,7 @@ impl OuterArchive {
             }
             (true, false) | (false, true) => {
                 let (present, missing) = if has_key { (KEY_ENTRY, CIPHERTEXT_ENTRY) } else { (CIPHERTEXT_ENTRY, KEY_ENTRY) };
-                Err(VaultError::not_a_result(format!(
+                Err(Error::not_a_result(format!(
                     "{} holds `{present}` but not `{missing}`: an encrypted result needs both.",
                     file_name(path)
                 )))
@@ -117,7 +116,7 @@ impl OuterArchive {
             (false, false) if names.iter().any(|n| n == COMPUTED_JSON) => {
                 Ok(OuterArchive { zip, layout: ArchiveLayout::Plain, wrapped_key: Vec::new() })
             }
-            (false, false) => Err(VaultError::not_a_result(format!(
+            (false, false) => Err(Error::not_a_result(format!(
                 "{} is a zip, but not an iExec result: it has neither `{KEY_ENTRY}` and `{CIPHERTEXT_ENTRY}` nor `{COMPUTED_JSON}`.",
                 file_name(path)
             ))),
@@ -152,18 +151,18 @@ impl OuterArchive {
     /// than stored or Deflate (iExec enclaves write neither). Reading fails with an
     /// `io::Error` when the entry is cut short, too long, or fails its CRC.
     pub fn into_ciphertext_reader(mut self) -> Result<Box<dyn Read + Send>> {
-        let cannot = |e: String| VaultError::incomplete(format!("The entry `{CIPHERTEXT_ENTRY}` cannot be read: {e}."));
+        let cannot = |e: String| Error::incomplete(format!("The entry `{CIPHERTEXT_ENTRY}` cannot be read: {e}."));
         let (method, start, compressed, size, crc, encrypted) = {
             let e = self.zip.by_name_raw(CIPHERTEXT_ENTRY.as_bytes()).map_err(|e| cannot(e.to_string()))?;
             (e.compression(), e.data_start(), e.compressed_size(), e.size(), e.crc32(), e.encrypted())
         };
         if encrypted {
-            return Err(VaultError::not_a_result(format!(
+            return Err(Error::not_a_result(format!(
                 "The entry `{CIPHERTEXT_ENTRY}` is password-protected by the zip itself, which iExec enclaves never do."
             )));
         }
         if !matches!(method, CompressionMethod::Stored | CompressionMethod::Deflated) {
-            return Err(VaultError::not_a_result(format!(
+            return Err(Error::not_a_result(format!(
                 "The entry `{CIPHERTEXT_ENTRY}` is compressed with {method}, which iExec enclaves never use."
             )));
         }
@@ -253,10 +252,9 @@ pub fn inspect(path: &Path) -> Result<ArchiveInfo> {
 }
 
 fn read_small_entry(zip: &mut ZipArchive<BufReader<File>>, name: &str, max: u64) -> Result<Vec<u8>> {
-    let entry =
-        zip.by_name(name).map_err(|e| VaultError::incomplete(format!("The entry `{name}` cannot be read: {e}.")))?;
+    let entry = zip.by_name(name).map_err(|e| Error::incomplete(format!("The entry `{name}` cannot be read: {e}.")))?;
     if entry.size() > max {
-        return Err(VaultError::not_a_result(format!(
+        return Err(Error::not_a_result(format!(
             "The entry `{name}` is {} bytes: far too large for a wrapped key.",
             entry.size()
         )));
@@ -265,7 +263,7 @@ fn read_small_entry(zip: &mut ZipArchive<BufReader<File>>, name: &str, max: u64)
     entry
         .take(max + 1)
         .read_to_end(&mut out)
-        .map_err(|e| VaultError::incomplete(format!("The entry `{name}` is damaged ({e}).")))?;
+        .map_err(|e| Error::incomplete(format!("The entry `{name}` is damaged ({e}).")))?;
     Ok(out)
 }
 
@@ -287,18 +285,18 @@ fn file_name(path: &Path) -> String {
 
 /// Why `ZipArchive::new` failed, for people: a zip cut short, or not a zip (and what it looks
 /// like instead).
-fn classify_open_error(path: &Path, head: &[u8], e: ZipError) -> VaultError {
+fn classify_open_error(path: &Path, head: &[u8], e: ZipError) -> Error {
     if let ZipError::Io(io) = &e {
         if io.kind() != std::io::ErrorKind::UnexpectedEof {
-            return VaultError::io("read", path, io);
+            return Error::io("read", path, io);
         }
     }
     let name = file_name(path);
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") || head.starts_with(b"PK\x07\x08") {
-        return VaultError::incomplete(format!("{name} starts like a zip, but its end is missing or damaged."));
+        return Error::incomplete(format!("{name} starts like a zip, but its end is missing or damaged."));
     }
     let (what, hint) = sniff(head);
-    let mut err = VaultError::not_a_result(format!("{name} is not a zip archive{what}."));
+    let mut err = Error::not_a_result(format!("{name} is not a zip archive{what}."));
     if let Some(h) = hint {
         err.hint = h.to_owned();
     }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::archive::inner::EntrySink;
 use crate::archive::names::SafePath;
-use crate::error::{ErrorKind, Result, VaultError};
+use crate::error::{Error, ErrorKind, Result};
 
 /// What to produce from a result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,24 +37,24 @@ impl PendingOutput {
     pub fn create(target: &Path, is_dir: bool, overwrite: bool) -> Result<Self> {
         let target = absolute(target)?;
         if !overwrite && fs::symlink_metadata(&target).is_ok() {
-            return Err(VaultError::output_exists(&target));
+            return Err(Error::output_exists(&target));
         }
-        let parent = target.parent().ok_or_else(|| VaultError::internal("the output has no parent folder"))?;
-        fs::create_dir_all(parent).map_err(|e| VaultError::io("create the folder", parent, &e))?;
+        let parent = target.parent().ok_or_else(|| Error::internal("the output has no parent folder"))?;
+        fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, &e))?;
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let temp = if is_dir {
             tempfile::Builder::new()
                 .prefix(&format!(".{name}.partial-"))
                 .tempdir_in(parent)
-                .map_err(|e| VaultError::io("create a temporary folder in", parent, &e))?
+                .map_err(|e| Error::io("create a temporary folder in", parent, &e))?
                 .keep()
         } else {
             let (_f, p) = tempfile::Builder::new()
                 .prefix(&format!(".{name}.partial-"))
                 .tempfile_in(parent)
-                .map_err(|e| VaultError::io("create a temporary file in", parent, &e))?
+                .map_err(|e| Error::io("create a temporary file in", parent, &e))?
                 .keep()
-                .map_err(|e| VaultError::io("create a temporary file in", parent, &e.error))?;
+                .map_err(|e| Error::io("create a temporary file in", parent, &e.error))?;
             p
         };
         Ok(PendingOutput { temp, target, is_dir, committed: false, durable: true })
@@ -92,7 +92,7 @@ impl PendingOutput {
         if self.is_dir {
             let exists = fs::symlink_metadata(&self.target).is_ok();
             if exists && !overwrite {
-                return Err(VaultError::output_exists(&self.target));
+                return Err(Error::output_exists(&self.target));
             }
             if exists {
                 // Move the old folder aside first, so that a failure leaves one complete copy.
@@ -101,18 +101,17 @@ impl PendingOutput {
                     self.target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
                     std::process::id()
                 ));
-                fs::rename(&self.target, &aside).map_err(|e| VaultError::io("move aside", &self.target, &e))?;
+                fs::rename(&self.target, &aside).map_err(|e| Error::io("move aside", &self.target, &e))?;
                 if let Err(e) = fs::rename(&self.temp, &self.target) {
                     let _ = fs::rename(&aside, &self.target);
-                    return Err(VaultError::io("move into place", &self.target, &e));
+                    return Err(Error::io("move into place", &self.target, &e));
                 }
                 let _ = remove_any(&aside);
             } else {
-                fs::rename(&self.temp, &self.target)
-                    .map_err(|e| VaultError::io("move into place", &self.target, &e))?;
+                fs::rename(&self.temp, &self.target).map_err(|e| Error::io("move into place", &self.target, &e))?;
             }
         } else if overwrite {
-            fs::rename(&self.temp, &self.target).map_err(|e| VaultError::io("move into place", &self.target, &e))?;
+            fs::rename(&self.temp, &self.target).map_err(|e| Error::io("move into place", &self.target, &e))?;
         } else {
             // A hard link fails if the target exists: a no-clobber rename without a race.
             match fs::hard_link(&self.temp, &self.target) {
@@ -120,15 +119,14 @@ impl PendingOutput {
                     let _ = fs::remove_file(&self.temp);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    return Err(VaultError::output_exists(&self.target))
+                    return Err(Error::output_exists(&self.target))
                 }
                 Err(_) => {
                     // File systems without hard links (FAT, some network shares).
                     if fs::symlink_metadata(&self.target).is_ok() {
-                        return Err(VaultError::output_exists(&self.target));
+                        return Err(Error::output_exists(&self.target));
                     }
-                    fs::rename(&self.temp, &self.target)
-                        .map_err(|e| VaultError::io("move into place", &self.target, &e))?;
+                    fs::rename(&self.temp, &self.target).map_err(|e| Error::io("move into place", &self.target, &e))?;
                 }
             }
         }
@@ -156,6 +154,27 @@ fn remove_any(p: &Path) -> std::io::Result<()> {
     }
 }
 
+/// Renames the temporary file `tmp` over `target` (atomically). On Windows a file another
+/// process is reading at that instant cannot be replaced ("Access denied", error 5, when the
+/// reader did not share delete access, as Wine does): the rename is retried for up to 2 s, the
+/// time of a read of a small file, before it is an error. Elsewhere it is one rename.
+///
+/// Errors: the last rename's error, with the temporary file removed.
+pub fn persist_replacing(mut tmp: tempfile::NamedTempFile, target: &Path) -> std::io::Result<()> {
+    let mut tries = 0;
+    loop {
+        match tmp.persist(target) {
+            Ok(_) => return Ok(()),
+            Err(e) if cfg!(windows) && e.error.kind() == std::io::ErrorKind::PermissionDenied && tries < 100 => {
+                tries += 1;
+                tmp = e.file;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => return Err(e.error),
+        }
+    }
+}
+
 /// Flushes a folder's entry table to disk, so that a rename survives a power cut (best effort:
 /// not every platform can open a folder).
 pub fn sync_dir(dir: &Path) {
@@ -165,7 +184,7 @@ pub fn sync_dir(dir: &Path) {
 }
 
 fn absolute(p: &Path) -> Result<PathBuf> {
-    std::path::absolute(p).map_err(|e| VaultError::io("resolve", p, &e))
+    std::path::absolute(p).map_err(|e| Error::io("resolve", p, &e))
 }
 
 /// Checks that the file system holding `dir` has at least `bytes` free for this user (what
@@ -178,7 +197,7 @@ pub fn ensure_space(dir: &Path, bytes: u64, what: &str) -> Result<()> {
     if free >= bytes {
         return Ok(());
     }
-    Err(VaultError::new(
+    Err(Error::new(
         ErrorKind::Io,
         format!(
             "Not enough disk space: {what} needs {}, and the disk holding {} has {} free.",
@@ -194,16 +213,16 @@ pub fn ensure_space(dir: &Path, bytes: u64, what: &str) -> Result<()> {
 }
 
 /// The error of a failed write to `path`: for a full disk (or quota), an `io` error that says the
-/// disk is full; else [`VaultError::io`].
-pub fn write_error(path: &Path, e: &std::io::Error) -> VaultError {
+/// disk is full; else [`Error::io`].
+pub fn write_error(path: &Path, e: &std::io::Error) -> Error {
     use std::io::ErrorKind as K;
     match e.kind() {
-        K::StorageFull | K::QuotaExceeded => VaultError::new(
+        K::StorageFull | K::QuotaExceeded => Error::new(
             ErrorKind::Io,
             format!("The disk is full: could not write {} ({e}).", path.display()),
             "Free some disk space, or choose a folder on another disk. Nothing was kept of this result.",
         ),
-        _ => VaultError::io("write", path, e),
+        _ => Error::io("write", path, e),
     }
 }
 
@@ -249,12 +268,12 @@ pub fn cleanup_leftovers_older_than(dir: &Path, min_age: std::time::Duration) ->
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(VaultError::io("read the folder", dir, &e)),
+        Err(e) => return Err(Error::io("read the folder", dir, &e)),
     };
     let now = std::time::SystemTime::now();
     let mut removed = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|e| VaultError::io("read the folder", dir, &e))?;
+        let entry = entry.map_err(|e| Error::io("read the folder", dir, &e))?;
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
         if !is_partial_name(name) {
@@ -275,7 +294,7 @@ pub fn cleanup_leftovers_older_than(dir: &Path, min_age: std::time::Duration) ->
         match r {
             Ok(()) => removed.push(path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(VaultError::io("remove the leftover", &path, &e)),
+            Err(e) => return Err(Error::io("remove the leftover", &path, &e)),
         }
     }
     removed.sort();
@@ -347,7 +366,7 @@ fn create_dirs(dir: &Path) -> Result<()> {
     b.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o755);
-    b.create(dir).map_err(|e| VaultError::io("create the folder", dir, &e))
+    b.create(dir).map_err(|e| Error::io("create the folder", dir, &e))
 }
 
 impl EntrySink for FolderSink {
@@ -364,10 +383,10 @@ impl EntrySink for FolderSink {
         options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o644);
-        let f = options.open(&full).map_err(|e| VaultError::io("create", &full, &e))?;
+        let f = options.open(&full).map_err(|e| Error::io("create", &full, &e))?;
         // Windows' Zone.Identifier, macOS' quarantine attribute (archive/mark.rs).
         crate::archive::mark::mark_if_supported(&full)
-            .map_err(|e| VaultError::io("mark as downloaded from the internet", &full, &e))?;
+            .map_err(|e| Error::io("mark as downloaded from the internet", &full, &e))?;
         self.current = Some((BufWriter::with_capacity(256 * 1024, f), full));
         Ok(())
     }
@@ -375,7 +394,7 @@ impl EntrySink for FolderSink {
     fn write(&mut self, data: &[u8]) -> Result<()> {
         match &mut self.current {
             Some((w, p)) => w.write_all(data).map_err(|e| write_error(p, &e)),
-            None => Err(VaultError::internal("write outside a file")),
+            None => Err(Error::internal("write outside a file")),
         }
     }
 

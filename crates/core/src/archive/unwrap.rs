@@ -10,7 +10,7 @@ use rsa::Pkcs1v15Encrypt;
 use zeroize::Zeroizing;
 
 use crate::archive::cipher::AesKey;
-use crate::error::{ErrorFacts, ErrorKind, Result, VaultError};
+use crate::error::{Error, ErrorFacts, ErrorKind, Result};
 use crate::keys::KeyCandidate;
 
 /// The key that opened an archive, with the AES key it unwrapped.
@@ -27,7 +27,7 @@ pub struct Unwrapped<'k> {
 /// Errors: `no_matching_key` listing every fingerprint tried (or saying that no key was given).
 pub fn unwrap_aes_key<'k>(wrapped: &[u8], candidates: &'k [KeyCandidate]) -> Result<Unwrapped<'k>> {
     if candidates.is_empty() {
-        return Err(VaultError::new(
+        return Err(Error::new(
             ErrorKind::NoMatchingKey,
             "This result is encrypted and no private key was given to open it.",
             "Choose your beneficiary private key file, or the `.secrets/beneficiary` folder of the iexec CLI.",
@@ -70,7 +70,7 @@ pub fn unwrap_aes_key<'k>(wrapped: &[u8], candidates: &'k [KeyCandidate]) -> Res
         }
     }
     let tried: Vec<String> = candidates.iter().map(|c| format!("{} ({})", c.fingerprint.short(), c.label)).collect();
-    Err(VaultError::new(
+    Err(Error::new(
         ErrorKind::NoMatchingKey,
         format!(
             "None of your keys can open this result. Tried {} key{}: {}.",

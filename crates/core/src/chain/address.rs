@@ -3,10 +3,10 @@
 
 use alloy_primitives::Address;
 
-use crate::error::{ErrorKind, Result, VaultError};
+use crate::error::{Error, ErrorKind, Result};
 
-fn invalid(input: &str, why: &str) -> VaultError {
-    VaultError::new(
+fn invalid(input: &str, why: &str) -> Error {
+    Error::new(
         ErrorKind::InvalidAddress,
         format!("\u{201c}{input}\u{201d} is not a valid Ethereum address: {why}."),
         "Copy the address again from your wallet or from the iExec explorer (0x followed by 40 hexadecimal digits).",

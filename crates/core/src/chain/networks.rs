@@ -36,7 +36,7 @@ impl Network {
     /// Errors: `network` when none is set.
     pub fn sms_url(&self) -> crate::error::Result<&str> {
         self.sms_urls.first().map(String::as_str).ok_or_else(|| {
-            crate::error::VaultError::new(
+            crate::error::Error::new(
                 crate::error::ErrorKind::Network,
                 format!("No SMS is set for {}.", self.label),
                 "Add the SMS URL in Settings (or give --sms-url URL).",

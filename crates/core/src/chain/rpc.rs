@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use crate::chain::abi::{Deal, IexecHubViews};
 use crate::chain::task::ChainTask;
-use crate::error::{ErrorKind, Result, VaultError};
+use crate::error::{Error, ErrorKind, Result};
 use crate::http::read_limited;
 
 /// Time allowed for one RPC request.
@@ -38,8 +38,8 @@ fn decode_hex(v: &Value) -> Option<Vec<u8>> {
     hex::decode(v.as_str()?.trim_start_matches("0x")).ok()
 }
 
-fn network(message: String) -> VaultError {
-    VaultError::new(
+fn network(message: String) -> Error {
+    Error::new(
         ErrorKind::Network,
         message,
         "Check your connection and the network's RPC URL (Settings), then try again.",

@@ -3,7 +3,7 @@
 use rusqlite::Connection;
 
 use super::db_error;
-use crate::error::{ErrorKind, Result, VaultError};
+use crate::error::{Error, ErrorKind, Result};
 
 /// Migration `i` brings the schema from version `i` to `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -85,7 +85,7 @@ pub fn apply(conn: &mut Connection) -> Result<()> {
     let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(db_error)?;
     let known = MIGRATIONS.len() as u32;
     if current > known {
-        return Err(VaultError::new(
+        return Err(Error::new(
             ErrorKind::Io,
             format!("The task cache was written by a newer Result Vault (schema {current}, this one knows {known})."),
             "Update Result Vault, or delete tasks.sqlite3 in the data folder to rebuild the cache.",

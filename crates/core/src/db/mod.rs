@@ -15,7 +15,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use crate::error::{ErrorKind, Result, VaultError};
+use crate::error::{Error, ErrorKind, Result};
 
 /// File name of the database inside the data folder.
 pub const FILE_NAME: &str = "tasks.sqlite3";
@@ -25,8 +25,8 @@ pub struct Db {
     conn: Connection,
 }
 
-pub(crate) fn db_error(e: rusqlite::Error) -> VaultError {
-    VaultError::new(
+pub(crate) fn db_error(e: rusqlite::Error) -> Error {
+    Error::new(
         ErrorKind::Io,
         format!("The task cache could not be read or written ({e})."),
         "Check the disk. The cache holds nothing that cannot be found again: deleting tasks.sqlite3 in the data folder rebuilds it at the next refresh.",
@@ -39,7 +39,7 @@ impl Db {
     /// Errors: `io` (cannot open, a database from a newer version, a failed migration).
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| VaultError::io("create", parent, &e))?;
+            std::fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, &e))?;
         }
         let conn = Connection::open(path).map_err(db_error)?;
         Self::setup(conn)

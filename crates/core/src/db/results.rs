@@ -6,7 +6,7 @@ use rusqlite::{params, Row};
 use serde::{Deserialize, Serialize};
 
 use super::{db_error, Db};
-use crate::error::{Result, VaultError};
+use crate::error::{Error, Result};
 use crate::verify::Verification;
 
 /// Where a result in the library came from.
@@ -140,7 +140,7 @@ impl Db {
     ///
     /// Errors: `io`.
     pub fn add_result(&self, e: &NewLibraryEntry) -> Result<i64> {
-        let v = serde_json::to_string(&e.verification).map_err(|e| VaultError::internal(e.to_string()))?;
+        let v = serde_json::to_string(&e.verification).map_err(|e| Error::internal(e.to_string()))?;
         self.conn
             .execute(
                 "INSERT INTO results (opened_at, source, network, task_id, app, archive_path, output_path, size,

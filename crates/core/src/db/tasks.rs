@@ -8,7 +8,7 @@ use super::{db_error, Db};
 use crate::chain::abi;
 use crate::chain::address::checksummed;
 use crate::chain::{task_id, ChainTask, ResultLocation, TaskStatus};
-use crate::error::{Result, VaultError};
+use crate::error::{Error, Result};
 use crate::index::{params_ask_encryption, DealSource, IndexedDeal};
 use crate::verify::Verification;
 
@@ -16,7 +16,7 @@ use crate::verify::Verification;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
-pub enum VaultState {
+pub enum ResultState {
     /// Nothing downloaded yet.
     NotDownloaded,
     /// A download is running (live progress comes over its channel).
@@ -37,34 +37,34 @@ pub enum VaultState {
     Mismatch,
 }
 
-impl VaultState {
+impl ResultState {
     /// The stored name.
     pub fn as_str(self) -> &'static str {
         match self {
-            VaultState::NotDownloaded => "not_downloaded",
-            VaultState::Downloading => "downloading",
-            VaultState::Partial => "partial",
-            VaultState::Downloaded => "downloaded",
-            VaultState::Decrypted => "decrypted",
-            VaultState::NeedsKey => "needs_key",
-            VaultState::NotEncrypted => "not_encrypted",
-            VaultState::Verified => "verified",
-            VaultState::Mismatch => "mismatch",
+            ResultState::NotDownloaded => "not_downloaded",
+            ResultState::Downloading => "downloading",
+            ResultState::Partial => "partial",
+            ResultState::Downloaded => "downloaded",
+            ResultState::Decrypted => "decrypted",
+            ResultState::NeedsKey => "needs_key",
+            ResultState::NotEncrypted => "not_encrypted",
+            ResultState::Verified => "verified",
+            ResultState::Mismatch => "mismatch",
         }
     }
 
     /// From the stored name (unknown names read as not downloaded).
     pub fn parse(s: &str) -> Self {
         match s {
-            "downloading" => VaultState::Downloading,
-            "partial" => VaultState::Partial,
-            "downloaded" => VaultState::Downloaded,
-            "decrypted" => VaultState::Decrypted,
-            "needs_key" => VaultState::NeedsKey,
-            "not_encrypted" => VaultState::NotEncrypted,
-            "verified" => VaultState::Verified,
-            "mismatch" => VaultState::Mismatch,
-            _ => VaultState::NotDownloaded,
+            "downloading" => ResultState::Downloading,
+            "partial" => ResultState::Partial,
+            "downloaded" => ResultState::Downloaded,
+            "decrypted" => ResultState::Decrypted,
+            "needs_key" => ResultState::NeedsKey,
+            "not_encrypted" => ResultState::NotEncrypted,
+            "verified" => ResultState::Verified,
+            "mismatch" => ResultState::Mismatch,
+            _ => ResultState::NotDownloaded,
         }
     }
 }
@@ -115,7 +115,7 @@ pub struct TaskRow {
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub confirmed_at: Option<u64>,
     /// Where the result stands in this vault.
-    pub vault: VaultState,
+    pub vault: ResultState,
     /// The downloaded archive, when kept.
     pub archive_path: Option<String>,
     /// The decrypted folder, when opened.
@@ -185,7 +185,7 @@ fn row(r: &Row<'_>, now: u64) -> rusqlite::Result<TaskRow> {
         result_digest: r.get(13)?,
         source: DealSource::parse(&r.get::<_, String>(14)?),
         confirmed_at: r.get::<_, Option<i64>>(15)?.map(|v| v as u64),
-        vault: VaultState::parse(&r.get::<_, String>(16)?),
+        vault: ResultState::parse(&r.get::<_, String>(16)?),
         archive_path: r.get(17)?,
         output_path: r.get(18)?,
         verification: verification.and_then(|v| serde_json::from_str(&v).ok()),
@@ -429,7 +429,7 @@ impl Db {
         &self,
         network: &str,
         task_id: &str,
-        state: VaultState,
+        state: ResultState,
         downloaded: u64,
         total: u64,
         archive: Option<&str>,
@@ -450,11 +450,11 @@ impl Db {
         &self,
         network: &str,
         task_id: &str,
-        state: VaultState,
+        state: ResultState,
         output: Option<&str>,
         verification: Option<&Verification>,
     ) -> Result<()> {
-        let v = verification.map(serde_json::to_string).transpose().map_err(|e| VaultError::internal(e.to_string()))?;
+        let v = verification.map(serde_json::to_string).transpose().map_err(|e| Error::internal(e.to_string()))?;
         self.conn
             .execute(
                 "UPDATE tasks SET vault_state = ?3, output_path = ?4, verification = ?5 WHERE network = ?1 AND task_id = ?2",
@@ -548,10 +548,10 @@ mod tests {
         assert_eq!(db.tasks_to_confirm("n", "0xc08c3def622af1476f2db0e3cc8ccaead07be3bb", true).unwrap().len(), 2);
         assert_eq!(db.tasks_to_confirm("n", "0xc08c3def622af1476f2db0e3cc8ccaead07be3bb", false).unwrap().len(), 1);
 
-        db.set_download("n", &t0, VaultState::Downloading, 10, 100, Some("/tmp/a.zip")).unwrap();
+        db.set_download("n", &t0, ResultState::Downloading, 10, 100, Some("/tmp/a.zip")).unwrap();
         db.reset_interrupted_downloads().unwrap();
         let t = db.task("n", &t0, 1000).unwrap().unwrap();
-        assert_eq!((t.vault, t.downloaded_bytes, t.total_bytes), (VaultState::Partial, 10, 100));
+        assert_eq!((t.vault, t.downloaded_bytes, t.total_bytes), (ResultState::Partial, 10, 100));
         assert!(db.all_deals_known("n", &[&t.deal_id]).unwrap());
         assert!(!db.all_deals_known("n", &["0x00"]).unwrap());
     }

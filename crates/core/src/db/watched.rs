@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{db_error, Db};
 use crate::chain::address::checksummed;
 use crate::chain::Network;
-use crate::error::{Result, VaultError};
+use crate::error::{Error, Result};
 
 /// An address whose tasks are listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,7 +42,7 @@ impl Db {
         self.watched(Some(network))?
             .into_iter()
             .find(|w| w.address == checksummed(address))
-            .ok_or_else(|| VaultError::internal("watched address vanished"))
+            .ok_or_else(|| Error::internal("watched address vanished"))
     }
 
     /// Stops watching an address (its cached tasks stay until the deal cache is cleared).
@@ -91,7 +91,7 @@ impl Db {
     /// Saves a network (an override of a built-in one, or a custom one). The caller checks it
     /// against its RPC first ([`crate::tasks::check_network`]).
     pub fn save_network(&self, network: &Network) -> Result<()> {
-        let json = serde_json::to_string(network).map_err(|e| VaultError::internal(e.to_string()))?;
+        let json = serde_json::to_string(network).map_err(|e| Error::internal(e.to_string()))?;
         self.conn
             .execute(
                 "INSERT INTO networks (name, json) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET json = excluded.json",

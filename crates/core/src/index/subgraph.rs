@@ -156,7 +156,7 @@ impl Subgraph {
         decode_raw_page(&self.url, &self.query(DEALS_QUERY, vars)?)
     }
 
-    fn stuck(&self) -> crate::error::VaultError {
+    fn stuck(&self) -> crate::error::Error {
         network_error(
             format!("The subgraph {} does not page as asked: it answered the same deals again.", self.url),
             HINT,

