@@ -124,7 +124,7 @@ describe('language', () => {
     assert.equal(await u.text('label[for="language-select"]'), 'Langue');
     assert.deepEqual(
       await u.texts('nav .nav-text'),
-      ['Accueil', 'Tâches', 'Clés', 'Paramètres'],
+      ['Accueil', 'Tâches', 'Résultats', 'Clés', 'Paramètres'],
     );
     assert.equal(await u.text(byId('show-tour')), 'Revoir la visite de bienvenue');
     await u.click(byId('nav-open'));

@@ -98,7 +98,8 @@ test('no file is read that the user did not give', async () => {
   await refused('reveal_output', { path: '/etc' });
   await refused('open_output_file', { path: '/bin/sh' });
   // Names that would become paths are parsed first.
-  await refused('task_discard_download', { network: '../../..', taskId: '../../etc' });
+  await refused('task_discard_download', { network: '../../..', taskId: '../../etc' }, 'task_not_found');
+  await refused('task_discard_download', { network: '../../..', taskId: `0x${'ab'.repeat(32)}` });
   await refused('network_save', {
     network: { name: '../evil', label: 'x', chain_id: 1, rpc_url: 'http://127.0.0.1:9', hub: '0x0000000000000000000000000000000000000000', sms_urls: [], ipfs_gateways: [], subgraph_url: '', market_api_url: '', legacy: false },
   });

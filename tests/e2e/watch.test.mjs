@@ -183,6 +183,7 @@ test('the Results screen lists it, verified, and previews it inside the window',
   assert.match(await row.text(), /[Vv]erified/);
   shot('watch-02-results-en');
   await click(byId('result-preview'));
+  await click('[data-testid="preview-file"][data-path="result.txt"]', { timeoutMs: 15000 });
   const text = await s.find(byId('preview-text'), { timeoutMs: 15000 });
   assert.ok((await text.text()).length > 0);
   shot('watch-03-preview-en');
@@ -194,6 +195,7 @@ test('the Results screen lists it, verified, and previews it inside the window',
   await waitUntil(async () => /Résultats/.test(await (await s.find('#results-title')).text()), 'French', 10000);
   shot('watch-02-results-fr');
   await click(byId('result-preview'));
+  await click('[data-testid="preview-file"][data-path="result.txt"]', { timeoutMs: 15000 });
   await s.find(byId('preview-text'), { timeoutMs: 15000 });
   shot('watch-03-preview-fr');
   await click(byId('nav-settings'));
