@@ -12,6 +12,7 @@ import StepList from "../src/lib/components/StepList.svelte";
 import en from "../src/lib/i18n/en.json";
 import fr from "../src/lib/i18n/fr.json";
 import { createMockBackend, SAMPLE_WORDS, sampleKey } from "../src/lib/mockBackend";
+import { createVault } from "../src/lib/stores/keys";
 
 const body = createRawSnippet(() => ({ render: () => "<p>Are you sure?</p>" }));
 
@@ -135,7 +136,7 @@ describe("GenerateProgress", () => {
     const cancelJob = vi.spyOn(backend, "cancelJob").mockRejectedValueOnce(new Error("gone"));
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     render(GenerateProgress, {
-      backend,
+      onCancel: (id: string) => backend.cancelJob(id),
       jobId: "job-1",
       working: "Generating…",
       cancelling: "Cancelling…",
@@ -184,12 +185,13 @@ describe("BackupWizard, embedded (the tour's backup step, the rotation's kit ste
     const user = userEvent.setup();
     const onClose = vi.fn();
     const onVerified = vi.fn(async () => {});
-    const view = render(BackupWizard, { backend, keys: backend.options.ringKeys, onClose, onVerified });
+    const vault = createVault(backend);
+    const view = render(BackupWizard, { vault, keys: backend.options.ringKeys, onClose, onVerified });
     await user.click(screen.getByTestId("backup-cancel"));
     expect(onClose).toHaveBeenLastCalledWith(false);
     view.unmount();
 
-    render(BackupWizard, { backend, keys: backend.options.ringKeys, onClose, onVerified });
+    render(BackupWizard, { vault, keys: backend.options.ringKeys, onClose, onVerified });
     await user.click(screen.getByTestId("backup-save"));
     await user.click(await screen.findByTestId("backup-continue"));
     for (const input of await screen.findAllByTestId("quiz-word-input")) {

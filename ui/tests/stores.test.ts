@@ -88,3 +88,20 @@ describe("the settings' store", () => {
     expect(get(settings).language).toBe("system");
   });
 });
+
+describe("the wallets' store", () => {
+  it("loads once for screens asking together; an import or a removal updates the list without a second read", async () => {
+    const { SAMPLE_PRIVATE_KEY_A } = await import("../src/lib/mockWallet");
+    const { createWallets } = await import("../src/lib/stores/wallets");
+    const backend = createMockBackend();
+    const wallets = createWallets(backend);
+    await Promise.all([wallets.load(), wallets.load()]);
+    expect(backend.callsTo("wallets_list")).toHaveLength(1);
+    expect(get(wallets)).toMatchObject({ list: [], loaded: true, error: null });
+    const w = await wallets.importKey(SAMPLE_PRIVATE_KEY_A, "Work");
+    expect(get(wallets).list.map((x) => x.address)).toEqual([w.address]);
+    await wallets.remove(w.address.toLowerCase());
+    expect(get(wallets).list).toEqual([]);
+    expect(backend.callsTo("wallets_list")).toHaveLength(1);
+  });
+});

@@ -2,7 +2,16 @@ import type { TFunction } from "i18next";
 import { derived, get, writable, type Readable } from "svelte/store";
 import type { Backend } from "../backend";
 import { toIpcError } from "../backend";
-import type { ImportOutcome, IpcError, KeySummary, ProtectionKind, VaultOverview } from "../ipc/bindings";
+import type {
+  BackupCreated,
+  ImportOutcome,
+  IpcError,
+  KeySummary,
+  PhraseCheck,
+  ProtectionKind,
+  RestoreOutcome,
+  VaultOverview,
+} from "../ipc/bindings";
 import { generateKey, importKeysFrom, type KeyAction } from "../keyActions";
 
 /**
@@ -84,6 +93,22 @@ export type Vault = Readable<KeyRingState> & {
   refresh(): Promise<void>;
   /** After a restore: the ring now exists and holds the keys; show it. */
   afterRestore(): Promise<void>;
+  /** Cancels a key generation (`cancel_job`). */
+  cancelJob(jobId: string): Promise<void>;
+  /** The save dialog for a new recovery kit (opened by Rust); null when closed. */
+  saveKitPath(defaultName: string): Promise<string | null>;
+  /** Writes a recovery kit (after the app's native confirmation) and returns its words, once. */
+  backup(path: string): Promise<BackupCreated>;
+  /** Test-restores a kit in memory with its words; marks it verified. */
+  verifyBackup(path: string, words: string): Promise<RestoreOutcome>;
+  /** Whether typed words are a valid phrase (no I/O). */
+  phraseCheck(words: string): Promise<PhraseCheck>;
+  /** The words of the list that start with `prefix`. */
+  phraseComplete(prefix: string): Promise<string[]>;
+  /** The open dialog for a recovery kit (opened by Rust); null when closed. */
+  pickKit(): Promise<string | null>;
+  /** Restores a kit into the key ring (`passphrase` for a new passphrase ring). */
+  restore(path: string, words: string, passphrase: string | null): Promise<RestoreOutcome>;
   /** The key rings a restore set aside (file names, newest first). */
   setAsideRings(): Promise<string[]>;
   /** Reopens a set-aside ring (after the app's native confirmation), then opens it as at start. */
@@ -272,6 +297,14 @@ export function createVault(backend: Backend): Vault {
           : await backend.keysExportPublic(fingerprint, path);
       });
     },
+    cancelJob: (jobId) => backend.cancelJob(jobId),
+    saveKitPath: (defaultName) => backend.saveFile("kit", defaultName),
+    backup: (path) => backend.backupCreate(path),
+    verifyBackup: (path, words) => backend.backupVerify(path, words),
+    phraseCheck: (words) => backend.phraseCheck(words),
+    phraseComplete: (prefix) => backend.phraseComplete(prefix),
+    pickKit: () => backend.pickKitFile(),
+    restore: (path, words, passphrase) => backend.restoreKit(path, words, passphrase),
     setAsideRings: () => backend.keyringSetAsideList(),
     async reopenSetAside(name) {
       await backend.keyringReopenSetAside(name);
