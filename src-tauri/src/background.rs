@@ -41,6 +41,8 @@ pub struct Watcher {
     pub settings: Mutex<WatchSettings>,
     /// A tray icon is up (without one, closing the window quits).
     pub tray: AtomicBool,
+    /// A clicked notification's result, for a window made by the click (taken once).
+    pub focus: Mutex<Option<String>>,
 }
 
 impl Watcher {
@@ -173,10 +175,60 @@ pub fn notification_text(n: &Native, results: &[NewResult]) -> (String, String) 
 
 fn notify(app: &AppHandle, n: &Native, report: &WatchReport) {
     let (title, body) = notification_text(n, &report.new_results);
-    if let Err(e) = app.notification().builder().title(title).body(body).show() {
-        log::warn!("the notification could not be shown: {e}");
+    // A click shows that result (the one task), or the Results screen (several).
+    let focus = match report.new_results.as_slice() {
+        [one] => one.task_id.clone(),
+        _ => String::new(),
+    };
+    let count = report.new_results.len();
+    // On Linux the notification is sent with its default action, and a thread waits for the
+    // click (org.freedesktop.Notifications' ActionInvoked); the plugin has no click on desktops.
+    #[cfg(target_os = "linux")]
+    {
+        let app = app.clone();
+        let show = n.text("Show", "Afficher");
+        std::thread::spawn(move || {
+            let shown = notify_rust::Notification::new()
+                .appname("Result Vault")
+                .summary(&title)
+                .body(&body)
+                .action("default", &show)
+                .show();
+            match shown {
+                Ok(handle) => {
+                    log::info!("notified {count} new result(s)");
+                    handle.wait_for_action(|action| {
+                        if action == "default" {
+                            show_results(&app, focus);
+                        }
+                    });
+                }
+                Err(e) => log::warn!("the notification could not be shown: {e}"),
+            }
+        });
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = focus;
+        if let Err(e) = app.notification().builder().title(title).body(body).show() {
+            log::warn!("the notification could not be shown: {e}");
+        } else {
+            log::info!("notified {count} new result(s)");
+        }
+    }
+}
+
+/// The window shows the Results screen, on the result of task `focus` (empty: the list): a
+/// click on a notification. A window made now takes it when it loads (`results_take_focus`).
+pub fn show_results(app: &AppHandle, focus: String) {
+    log::info!("a notification was clicked");
+    let made = show_main_window(app);
+    if made {
+        if let Some(state) = app.try_state::<AppState>() {
+            *state.watcher.focus.lock().unwrap_or_else(|e| e.into_inner()) = Some(focus);
+        }
     } else {
-        log::info!("notified {} new result(s)", report.new_results.len());
+        let _ = app.emit("show-results", focus);
     }
 }
 

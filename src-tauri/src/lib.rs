@@ -126,6 +126,7 @@ pub fn run() {
             commands::results::watch_status,
             commands::results::watch_settings_save,
             commands::results::watch_check_now,
+            commands::results::results_take_focus,
             commands::dialogs::set_language,
             commands::archive::inspect_archive,
             commands::archive::open_archive,

@@ -3,8 +3,8 @@
 // real notification daemon (dunst) on the test's D-Bus session, whose calls are recorded with
 // dbus-monitor. A task completes on the chain and in the index while the app watches in the
 // background with "download, decrypt and verify": exactly one notification with the right words
-// comes within the watch interval plus 10 s, and the result is in the Results screen, verified,
-// with its preview. Screenshots of the Results screen, its preview and the watch settings, in
+// comes within the watch interval plus 10 s; clicking it (dunst's default action) shows the result
+// in the window; the result is in the Results screen, verified, with its preview. Screenshots of the Results screen, its preview and the watch settings, in
 // English and in French.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -168,6 +168,11 @@ test('a task completed on the chain: one notification with the right words withi
   // Downloading and verifying happen before the notification; the budget is the interval + 10 s
   // for the notice plus the fetch itself on this 2-core machine.
   assert.ok(took <= (WATCH_SECONDS + 10) * 1000 + 20000, `${took} ms`);
+  // A click on it (dunst's default action, as a click does) shows that result in the window.
+  await click(byId('nav-open'));
+  execFileSync('dunstctl', ['action', '0'], { env: { ...process.env, DISPLAY: env.display } });
+  await s.find(byId('result-preview-pane'), { timeoutMs: 15000 });
+  assert.equal(await s.execute("return document.querySelector('[data-state]')?.getAttribute('data-state');"), 'results');
   await sleep(WATCH_SECONDS * 1000 + 2000);
   const all = notifications();
   assert.equal(all.length, 1, `exactly one notification: ${JSON.stringify(all)}`);

@@ -126,3 +126,26 @@ describe("parseCsv", () => {
     expect(parseCsv("1\n2\n3\n4\n", 2)).toHaveLength(3);
   });
 });
+
+describe("a click on a notification", () => {
+  it("shows the Results screen on that task's result, in the open window or in one made by the click", async () => {
+    const { default: App } = await import("../src/App.svelte");
+    const taskId = `0x${"ab".repeat(32)}`;
+    const backend = createMockBackend({
+      library: [item(7, "weather", { task_id: taskId })],
+      libraryFiles: { 7: [{ path: "result.txt", size: 5 }] },
+      previews: { "7/result.txt": { path: "result.txt", size: 5, preview: { kind: "text", text: "sunny", truncated: false } } },
+      resultsFocus: taskId,
+    });
+    render(App, { backend });
+    // The window made by the click takes the focus once, at start.
+    expect(await screen.findByTestId("results-screen")).toBeInTheDocument();
+    expect((await screen.findByTestId("preview-text")).textContent).toBe("sunny");
+    expect(backend.callsTo("results_take_focus")).toHaveLength(1);
+    // In a window already open: the event.
+    await userEvent.setup().click(screen.getByTestId("nav-open"));
+    backend.emitShowResults("");
+    expect(await screen.findByTestId("results-screen")).toBeInTheDocument();
+    expect(screen.queryByTestId("result-preview-pane")).toBeNull();
+  });
+});

@@ -96,3 +96,10 @@ pub async fn watch_check_now(state: State<'_, AppState>) -> Result<(), Error> {
     state.watcher.wake.notify_one();
     Ok(())
 }
+
+/// The result a clicked notification asked to show, taken once by a window made by the click:
+/// a task id, empty for the whole list, or none.
+#[tauri::command]
+pub async fn results_take_focus(state: State<'_, AppState>) -> Result<Option<String>, Error> {
+    Ok(state.watcher.focus.lock().unwrap_or_else(|e| e.into_inner()).take())
+}

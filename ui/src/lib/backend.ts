@@ -127,6 +127,10 @@ export interface Backend {
   watchSettingsSave(settings: WatchSettings): Promise<WatchSettings>;
   /** Asks for a check now; its report comes through `onWatchStatus`. */
   watchCheckNow(): Promise<void>;
+  /** The result a clicked notification asked to show (a task id, "" for the list), taken once. */
+  takeResultsFocus(): Promise<string | null>;
+  /** Subscribes to clicks on notifications (a task id, "" for the list). */
+  onShowResults(handler: (taskId: string) => void): () => void;
   /** Subscribes to the reports of background checks; returns the unsubscribe function. */
   onWatchStatus(handler: (report: WatchReport) => void): () => void;
 
@@ -373,6 +377,21 @@ export const tauriBackend: Backend = {
   watchStatus: () => call("watch_status"),
   watchSettingsSave: (settings) => call("watch_settings_save", { settings }),
   watchCheckNow: () => call("watch_check_now"),
+  takeResultsFocus: () => call("results_take_focus"),
+  onShowResults: (handler) => {
+    let unlisten: (() => void) | null = null;
+    let stopped = false;
+    listen<string>("show-results", (event) => handler(typeof event.payload === "string" ? event.payload : ""))
+      .then((fn) => {
+        if (stopped) fn();
+        else unlisten = fn;
+      })
+      .catch(() => undefined);
+    return () => {
+      stopped = true;
+      unlisten?.();
+    };
+  },
   onWatchStatus: (handler) => {
     let unlisten: (() => void) | null = null;
     let stopped = false;

@@ -112,6 +112,8 @@ export type MockOptions = {
   /** Files and previews of the library's results, by id. */
   libraryFiles: Record<number, LibraryFile[]>;
   previews: Record<string, FilePreview>;
+  /** What `results_take_focus` returns once. */
+  resultsFocus: string | null;
   /** The watch settings and last report. */
   watch: WatchSettings;
   lastCheck: WatchReport | null;
@@ -211,6 +213,8 @@ export type MockBackend = Backend & {
   emitDrag(event: DropEvent): void;
   /** Simulates the `open-paths` event (a second launch handing files to this window). */
   emitOpenPaths(paths: string[]): void;
+  /** A click on a notification (a task id, "" for the list). */
+  emitShowResults(taskId: string): void;
   /** Sends a background check's report, as the app does after each check. */
   emitWatchStatus(report: WatchReport): void;
   /** Calls recorded for one command. */
@@ -338,6 +342,7 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
       start_at_login: false,
     },
     lastCheck: null,
+    resultsFocus: null,
     networks: builtinNetworkInfos(),
     watched: [],
     tasks: [],
@@ -465,6 +470,7 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
   const dragHandlers = new Set<(event: DropEvent) => void>();
   const openPathHandlers = new Set<(paths: string[]) => void>();
   const watchHandlers = new Set<(report: WatchReport) => void>();
+  const showResultsHandlers = new Set<(taskId: string) => void>();
   const record = (cmd: string, args: Record<string, unknown> = {}) => calls.push({ cmd, args });
 
   const tasks = createMockTasks(options, cancelledBeforeStart, record, refreshes, fetches);
@@ -488,6 +494,7 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
     callsTo: (cmd) => calls.filter((c) => c.cmd === cmd).map((c) => c.args),
     emitDrag: (event) => dragHandlers.forEach((h) => h(event)),
     emitOpenPaths: (paths) => openPathHandlers.forEach((h) => h(paths)),
+    emitShowResults: (taskId) => showResultsHandlers.forEach((h) => h(taskId)),
     emitWatchStatus: (report) => {
       options.lastCheck = report;
       watchHandlers.forEach((h) => h(report));
@@ -926,6 +933,18 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
       }
       options.watch = { ...settings };
       return { ...settings };
+    },
+
+    async takeResultsFocus() {
+      record("results_take_focus");
+      const f = options.resultsFocus;
+      options.resultsFocus = null;
+      return f;
+    },
+
+    onShowResults(handler) {
+      showResultsHandlers.add(handler);
+      return () => showResultsHandlers.delete(handler);
     },
 
     async watchCheckNow() {
