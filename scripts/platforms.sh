@@ -59,9 +59,28 @@ check_macos() {
     say "crate of the workspace depends on them."
     return 1
   fi
-  CC_aarch64_apple_darwin="$ZIG_BIN/aarch64-apple-darwin-cc" \
-    AR_aarch64_apple_darwin="$ZIG_BIN/aarch64-apple-darwin-ar" \
-    cargo_ check --workspace --target "$MAC"
+  export CC_aarch64_apple_darwin="$ZIG_BIN/aarch64-apple-darwin-cc"
+  export AR_aarch64_apple_darwin="$ZIG_BIN/aarch64-apple-darwin-ar"
+  # Everything but the app first: it must pass.
+  cargo_ check --workspace --exclude result-vault-app --target "$MAC"
+  # The app: Tauri's notification plugin on macOS builds mac-notification-sys, whose build script
+  # compiles Objective-C against Cocoa, which only Apple's macOS SDK has. Without it (always here),
+  # the app is said to be not checked, and why; any other failure fails the stage.
+  local log
+  log=$(mktemp)
+  if cargo_ check -p result-vault-app --target "$MAC" 2> >(tee "$log" >&2); then
+    rm -f "$log"
+    return 0
+  fi
+  if grep -q "Cocoa/Cocoa.h' file not found" "$log" && grep -q "mac-notification-sys" "$log"; then
+    say "macOS: result-vault-app NOT CHECKED: mac-notification-sys (Tauri's notification plugin on macOS)"
+    say "compiles Objective-C against Cocoa/Cocoa.h, which only Apple's macOS SDK provides; the core,"
+    say "the engine and the CLI were checked for $MAC."
+    rm -f "$log"
+    return 0
+  fi
+  rm -f "$log"
+  return 1
 }
 
 # ---- 2. the Windows CLI and the shim ----
