@@ -8,7 +8,7 @@
 #    scenario holding the 3 beneficiaries' deals; both networks point at it). The release CLI's
 #    `watch check` runs once to learn the tasks (every page), then 5 times with nothing changed:
 #    the RPC is then a closed port (any RPC call would fail the check), and the stand-ins' request
-#    log gives the requests of each check. Prints requests per address × network and the time,
+#    log gives the requests of each check (the CLI of the dev profile, optimised). Prints requests per address × network and the time,
 #    against the targets (1 subgraph request per address and network, no RPC, < 200 ms).
 # 2. The idle cost of the app in the tray between checks: the built app started with
 #    `--background` (no window, no web view: the state after the window is closed to the tray)
@@ -21,8 +21,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 deals=${1:-1000}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/tmp/result-vault-target}
-cargo build --quiet --release -p result-vault-cli
-bin=$CARGO_TARGET_DIR/release/result-vault
+# The workspace's dev profile is optimised (Cargo.toml), as the app the e2e tests run.
+cargo build --quiet -p result-vault-cli
+bin=$CARGO_TARGET_DIR/debug/result-vault
 app=${RESULT_VAULT_APP:-$CARGO_TARGET_DIR/debug/result-vault-app}
 work=$(mktemp -d /var/tmp/rv-watch.XXXXXX)
 pids=()
@@ -42,7 +43,7 @@ node -e '
   const merged = { ...all[0], deals: all.flatMap((s) => s.deals), files: Object.assign({}, ...all.map((s) => s.files)) };
   fs.writeFileSync(out, JSON.stringify(merged));
 ' "$work/scenario.json" "$work/s0/scenario.json" "$work/s1/scenario.json" "$work/s2/scenario.json"
-node tests/standins/standins.mjs --scenario "$work/scenario.json" > "$work/standins.json" 2>/dev/null < <(sleep 100000) &
+node tests/standins/standins.mjs --scenario "$work/scenario.json" > "$work/standins.json" 2>/dev/null < /dev/null &
 pids+=($!)
 for _ in $(seq 100); do [ -s "$work/standins.json" ] && break; sleep 0.1; done
 val() { node -e 'const v=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); let x=v; for (const k of process.argv[2].split(".")) x=x[k]; console.log(x)' "$work/standins.json" "$1"; }

@@ -601,14 +601,11 @@ test("passphrase key ring: create, import, decrypt, backup, verify, restore", as
   assert.equal((await ring(["keys", "list"])).keys.length, 2);
 });
 
-// Known failure, kept visible as a TODO (not hidden): under Wine, while one process reads the
-// ring, the other's atomic replace of `keyring` (tempfile's persist: MoveFileExW with
-// MOVEFILE_REPLACE_EXISTING) fails with "Access denied" (os error 5): an `io` error, no key is
-// lost, the lock itself holds. Windows refuses to replace a file another process has open unless
-// the rename uses POSIX semantics; see docs/platforms.md.
-test("the key ring's lock between processes: two imports at once keep both keys, round after round", {
-  todo: "under Wine a concurrent reader makes the atomic replace of the ring fail with Access denied (docs/platforms.md)",
-}, async () => {
+// Windows refuses to replace a file another process has open without delete sharing ("Access
+// denied", os error 5), which Wine's readers do: the ring's atomic replace is retried for up to
+// 2 s on Windows (crates/core/src/archive/output.rs, persist_replacing). Before that retry, this
+// test failed under Wine; see docs/platforms.md.
+test("the key ring's lock between processes: two imports at once keep both keys, round after round", async () => {
   const d = fresh("lock");
   const pass = writeTo(d, "pass", "correct horse battery staple\n");
   const rounds = 3;
