@@ -98,7 +98,7 @@ sleep 10
 pid=$(pgrep -n -f "result-vault-app --background" || true)
 [ -n "$pid" ] || { echo "the app did not stay up in the background:"; tail -20 "$work/app.log"; exit 1; }
 pss_kb() { local total=0; for p in "$@"; do v=$(awk '/^Pss:/{print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0); total=$((total + ${v:-0})); done; echo $total; }
-tree=$(pgrep -P "$pid" | tr '\n' ' ')
+tree=$(pgrep -P "$pid" | tr '\n' ' ' || true)
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 c0=$(ticks "$pid"); sleep 30; c1=$(ticks "$pid")
 hz=$(getconf CLK_TCK)

@@ -39,6 +39,14 @@ pub const BACKGROUND_ARG: &str = "--background";
 
 /// Builds and runs the app (blocks until the last window closes).
 pub fn run() {
+    // Started in the background ("start when I log in"): no window and no web view at all
+    // until one is asked for, so the watch costs the Rust process alone.
+    let mut context = tauri::generate_context!();
+    if std::env::args().any(|a| a == BACKGROUND_ARG) {
+        for w in &mut context.config_mut().app.windows {
+            w.create = false;
+        }
+    }
     let result = tauri::Builder::default()
         // First, so that a second launch hands its files to this window and exits at once.
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
@@ -78,15 +86,14 @@ pub fn run() {
                 background::tray(app.handle(), &state.native);
             }
             background::start(app.handle());
-            // Started in the background (at login) with a tray to bring it up later: no window
-            // and no web view until it is asked for.
-            let in_background =
-                std::env::args().any(|a| a == BACKGROUND_ARG) && background::keeps_running(app.handle());
-            if in_background {
-                if let Some(w) = app.get_webview_window("main") {
-                    let _ = w.destroy();
+            // Started in the background (at login): the configuration made no window (see
+            // `run`); without a tray to bring it up later, the window is made now after all.
+            if std::env::args().any(|a| a == BACKGROUND_ARG) {
+                if background::keeps_running(app.handle()) {
+                    log::info!("started in the background: no window until it is asked for");
+                } else {
+                    background::show_main_window(app.handle());
                 }
-                log::info!("started in the background: no window until it is asked for");
             }
             Ok(())
         })
@@ -185,7 +192,7 @@ pub fn run() {
             commands::wallet::rotation_push,
             commands::wallet::rotation_finish,
         ])
-        .build(tauri::generate_context!());
+        .build(context);
     match result {
         Ok(app) => app.run(|app, event| {
             // The last window closed: stay in the tray when the settings say so; "Quit" exits.

@@ -231,14 +231,8 @@ impl Engine {
         let net = self.network(network)?;
         let a = parse_address(address)?;
         let lower = a.to_string().to_ascii_lowercase();
-        let completed = |db: &result_vault_core::db::Db| -> Result<HashSet<String>> {
-            Ok(db
-                .list_tasks(Some(&net.name), Some(&lower), tasks::now())?
-                .into_iter()
-                .filter(|t| t.status == TaskStatus::Completed)
-                .map(|t| t.task_id)
-                .collect())
-        };
+        let completed =
+            |db: &result_vault_core::db::Db| -> Result<HashSet<String>> { db.completed_task_ids(&net.name, &lower) };
         let mut db = self.open_db()?;
         let before = completed(&db)?;
         // Incremental, no RPC: the subgraph's first page when nothing changed.

@@ -415,6 +415,27 @@ impl Db {
         rows.collect::<Result<_, _>>().map_err(db_error)
     }
 
+    /// The ids of the tasks of `network` whose deal names `beneficiary` that are COMPLETED as
+    /// stored (the background watch compares them before and after a refresh: ids only, no row
+    /// is built).
+    ///
+    /// Errors: `io`.
+    pub fn completed_task_ids(&self, network: &str, beneficiary: &str) -> Result<std::collections::HashSet<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT t.task_id FROM tasks t JOIN deals d ON d.network = t.network AND d.deal_id = t.deal_id
+                 WHERE t.network = ?1 AND d.beneficiary = ?2 AND t.status = ?3",
+            )
+            .map_err(db_error)?;
+        let rows = stmt
+            .query_map(params![network, beneficiary.to_ascii_lowercase(), status_name(TaskStatus::Completed)], |r| {
+                r.get::<_, String>(0)
+            })
+            .map_err(db_error)?;
+        rows.collect::<Result<_, _>>().map_err(db_error)
+    }
+
     /// One task.
     pub fn task(&self, network: &str, task_id: &str, now: u64) -> Result<Option<TaskRow>> {
         let sql = format!("{ROW_SELECT} WHERE t.network = ?1 AND t.task_id = ?2");
