@@ -26,7 +26,6 @@ import type {
   VaultOverview,
   WalletSummary,
   WatchedAddress,
-  KeysImported,
   FilePreview,
   LibraryFile,
   LibraryItem,
@@ -666,7 +665,7 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
 
     keysGenerate(label, jobId) {
       record("keys_generate", { label, jobId });
-      return new Promise<KeysImported>((resolve, reject) => {
+      return new Promise<ImportOutcome>((resolve, reject) => {
         const generation: MockGeneration = {
           jobId,
           label,
@@ -675,16 +674,17 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
             if (generation.settled) return;
             generation.settled = true;
             const fingerprint = newFingerprint();
-            const outcome = addKey(
-              sampleKey({
-                fingerprint,
-                label,
-                created: new Date().toISOString(),
-                source: "generated",
-                addresses: [],
-              }),
+            resolve(
+              addKey(
+                sampleKey({
+                  fingerprint,
+                  label,
+                  created: new Date().toISOString(),
+                  source: "generated",
+                  addresses: [],
+                }),
+              ),
             );
-            resolve({ outcomes: [outcome], overview: overview() });
           },
           reject: (e) => {
             if (generation.settled) return;
@@ -720,8 +720,7 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
         source: folder ? "iexec_secrets_folder" : "imported_file",
         addresses: address ? [address] : [],
       });
-      const outcome = addKey(key);
-      return { outcomes: [outcome], overview: overview() };
+      return [addKey(key)];
     },
 
     async keysImportPem(pem, label) {
@@ -741,8 +740,7 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
         source: "pasted",
         addresses: [],
       });
-      const outcome = addKey(key);
-      return { outcomes: [outcome], overview: overview() };
+      return addKey(key);
     },
 
     async keysRename(fingerprint, label) {
@@ -754,8 +752,7 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
     async keysRetire(fingerprint) {
       record("keys_retire", { fingerprint });
       fail("keys_retire");
-      const key = update(fingerprint, { status: "retired" });
-      return { key, overview: overview() };
+      return update(fingerprint, { status: "retired" });
     },
 
     async keysDelete(fingerprint) {
@@ -770,7 +767,7 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
         } satisfies IpcError;
       }
       options.ringKeys = options.ringKeys.filter((k) => k.fingerprint !== fingerprint);
-      return { key: { ...key }, overview: overview() };
+      return { ...key };
     },
 
     async keysExportPublic(fingerprint, path) {
