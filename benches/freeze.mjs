@@ -273,7 +273,7 @@ try {
   // hooks stand for the dialog and the drop.
   await ipc(s, 'e2e_grant', { path: path.join(fixtures, 'expected_key') });
   const imported = await ipc(s, 'keys_import_path', { path: path.join(fixtures, 'expected_key') });
-  log(`fixture key imported: ${imported.map((o) => o.key.fingerprint.slice(0, 16)).join(', ')}`);
+  log(`fixture key imported: ${imported.outcomes.map((o) => o.key.fingerprint.slice(0, 16)).join(', ')}`);
   const wallet = await ipc(s, 'wallet_import_key', { privateKey: '0x' + crypto.randomBytes(32).toString('hex'), label: 'freeze bench' });
   log(`wallet ${wallet.address} in the ring`);
 
@@ -328,7 +328,7 @@ try {
   }
   if (want('c')) {
     const r = await run('c', '(c) keys_generate, RSA-4096', 'keys_generate', { label: 'freeze bench key', jobId: 'freeze-bench-generate' });
-    notes.push(`(c) keys_generate: ${r.op.result?.key?.fingerprint ?? 'error'}`);
+    notes.push(`(c) keys_generate: ${r.op.result?.outcomes?.[0]?.key?.fingerprint ?? 'error'}`);
   }
   if (want('d') && archive) {
     const size = fs.statSync(archive).size;

@@ -63,3 +63,22 @@ pub struct PhraseCheck {
     #[ts(type = "IpcError | null")]
     pub error: Option<result_vault_core::Error>,
 }
+
+/// Keys added to the ring (or found already there) and the ring as it is after: the window takes
+/// the overview as it is, with no second read (the engine names the active key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct KeysImported {
+    /// One per key found (generated, pasted, or in the file or folder).
+    pub outcomes: Vec<result_vault_core::vault::ImportOutcome>,
+    /// The ring after the change.
+    pub overview: result_vault_core::vault::VaultOverview,
+}
+
+/// A key changed (retired, deleted) and the ring as it is after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct KeyChanged {
+    /// The key, as it was changed.
+    pub key: result_vault_core::vault::model::KeySummary,
+    /// The ring after the change.
+    pub overview: result_vault_core::vault::VaultOverview,
+}

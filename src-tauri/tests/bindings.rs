@@ -7,6 +7,7 @@ use result_vault_app::ipc_types::{
     BackupCreated, CreateWith, DropCheck, E2eMode, FoundKeystore, KeyLocation, KeyLocationKind, NetworkInfo,
     OpenedFile, PhraseCheck, TaskFetched,
 };
+use result_vault_app::ipc_types::{KeyChanged, KeysImported};
 use result_vault_core::archive::{
     ArchiveEntry, ArchiveInfo, ArchiveLayout, EncryptionFormat, OpenOutcome, OpenStatus, ResultFile,
 };
@@ -55,6 +56,8 @@ fn generated() -> String {
         ProtectionKind::decl(),
         VaultOverview::decl(),
         ImportOutcome::decl(),
+        KeysImported::decl(),
+        KeyChanged::decl(),
         RestoreOutcome::decl(),
         CreateWith::decl(),
         E2eMode::decl(),

@@ -56,6 +56,11 @@ before(async () => {
   s = await Session.create(env.driverUrl, appBinary);
   await (await s.find('[data-testid="nav-keys"]', { timeoutMs: 30000 })).click();
   await s.find('[data-testid="keys-screen"]');
+  // The e2e build's hooks are installed once the app said it runs under test.
+  const ready = Date.now() + 30000;
+  while (Date.now() < ready && !(await s.execute('return !!window.__resultVault?.setNextPath;'))) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
   // One key, imported as a user does: the file chosen in the (hooked) dialog.
   await s.execute('return window.__resultVault.setNextPath(arguments[0]).then(() => true);', [path.join(fixtures, 'expected_key')]);
   await (await s.find('[data-testid="import-file"]')).click();

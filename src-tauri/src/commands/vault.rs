@@ -4,7 +4,7 @@
 
 use result_vault_core::vault::kit::{check_phrase, complete_word};
 use result_vault_core::vault::model::KeySummary;
-use result_vault_core::vault::{ImportOutcome, ProtectionKind, RestoreOutcome, VaultOverview};
+use result_vault_core::vault::{ProtectionKind, RestoreOutcome, VaultOverview};
 use result_vault_engine::vault::CreateWith as EngineCreateWith;
 use result_vault_engine::{Error, ErrorKind};
 use tauri::State;
@@ -12,6 +12,7 @@ use zeroize::Zeroizing;
 
 use crate::confirmations;
 use crate::ipc_types::{BackupCreated, CreateWith, E2eMode, PhraseCheck};
+use crate::ipc_types::{KeyChanged, KeysImported};
 use crate::state::AppState;
 
 fn no_passphrase() -> Error {
@@ -52,25 +53,35 @@ pub async fn keys_overview(state: State<'_, AppState>) -> Result<VaultOverview, 
 
 /// Generates an RSA-4096 key (seconds) and adds it; `cancel_job(job_id)` stops it.
 #[tauri::command]
-pub async fn keys_generate(state: State<'_, AppState>, label: String, job_id: String) -> Result<ImportOutcome, Error> {
+pub async fn keys_generate(state: State<'_, AppState>, label: String, job_id: String) -> Result<KeysImported, Error> {
     let id = job_id.clone();
-    let out = state.run(move |e| e.generate_key(&label, &e.job(&id))).await;
+    let out = state
+        .run(move |e| {
+            let outcome = e.generate_key(&label, &e.job(&id))?;
+            Ok(KeysImported { outcomes: vec![outcome], overview: e.keys_overview()? })
+        })
+        .await;
     state.engine.end_job(&job_id);
     out
 }
 
-/// Imports a key file or a `.secrets/beneficiary` folder.
+/// Imports a key file or a `.secrets/beneficiary` folder; returns what was added and the ring
+/// after (every key ring change below does so: the window reads nothing again).
 #[tauri::command]
-pub async fn keys_import_path(state: State<'_, AppState>, path: String) -> Result<Vec<ImportOutcome>, Error> {
+pub async fn keys_import_path(state: State<'_, AppState>, path: String) -> Result<KeysImported, Error> {
     let path = state.grants.readable(&path)?;
-    state.run(move |e| e.import_key_path(&path)).await
+    state.run(move |e| Ok(KeysImported { outcomes: e.import_key_path(&path)?, overview: e.keys_overview()? })).await
 }
 
 /// Imports a pasted PEM.
 #[tauri::command]
-pub async fn keys_import_pem(state: State<'_, AppState>, pem: String, label: String) -> Result<ImportOutcome, Error> {
+pub async fn keys_import_pem(state: State<'_, AppState>, pem: String, label: String) -> Result<KeysImported, Error> {
     let pem = Zeroizing::new(pem);
-    state.run(move |e| e.import_key_pem(&pem, &label)).await
+    state
+        .run(move |e| {
+            Ok(KeysImported { outcomes: vec![e.import_key_pem(&pem, &label)?], overview: e.keys_overview()? })
+        })
+        .await
 }
 
 /// Renames a key.
@@ -81,14 +92,14 @@ pub async fn keys_rename(state: State<'_, AppState>, fingerprint: String, label:
 
 /// Retires a key (it still decrypts).
 #[tauri::command]
-pub async fn keys_retire(state: State<'_, AppState>, fingerprint: String) -> Result<KeySummary, Error> {
-    state.run(move |e| e.retire_key(&fingerprint)).await
+pub async fn keys_retire(state: State<'_, AppState>, fingerprint: String) -> Result<KeyChanged, Error> {
+    state.run(move |e| Ok(KeyChanged { key: e.retire_key(&fingerprint)?, overview: e.keys_overview()? })).await
 }
 
 /// Deletes a key held by a verified recovery kit (`backup_required` otherwise).
 #[tauri::command]
-pub async fn keys_delete(state: State<'_, AppState>, fingerprint: String) -> Result<KeySummary, Error> {
-    state.run(move |e| e.delete_key(&fingerprint)).await
+pub async fn keys_delete(state: State<'_, AppState>, fingerprint: String) -> Result<KeyChanged, Error> {
+    state.run(move |e| Ok(KeyChanged { key: e.delete_key(&fingerprint)?, overview: e.keys_overview()? })).await
 }
 
 /// The file name the iexec CLI uses for a key (`<0xAddress>_key` or `_key.pub`).

@@ -2,6 +2,8 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type {
+  KeyChanged,
+  KeysImported,
   FilePreview,
   LibraryFile,
   LibraryItem,
@@ -17,7 +19,6 @@ import type {
   ErrorKind,
   FetchEvent,
   FoundKeystore,
-  ImportOutcome,
   IpcError,
   KeyLocation,
   KeySummary,
@@ -82,12 +83,13 @@ export interface Backend {
   /** `createWith`: how to create a ring when there is none (null: the OS keychain). */
   vaultOpen(passphrase: string | null, createWith: CreateWith | null): Promise<VaultOverview>;
   keysOverview(): Promise<VaultOverview>;
-  keysGenerate(label: string, jobId: string): Promise<ImportOutcome>;
-  keysImportPath(path: string): Promise<ImportOutcome[]>;
-  keysImportPem(pem: string, label: string): Promise<ImportOutcome>;
+  /** Every key ring change returns the ring as it is after it: nothing is read again. */
+  keysGenerate(label: string, jobId: string): Promise<KeysImported>;
+  keysImportPath(path: string): Promise<KeysImported>;
+  keysImportPem(pem: string, label: string): Promise<KeysImported>;
   keysRename(fingerprint: string, label: string): Promise<KeySummary>;
-  keysRetire(fingerprint: string): Promise<KeySummary>;
-  keysDelete(fingerprint: string): Promise<KeySummary>;
+  keysRetire(fingerprint: string): Promise<KeyChanged>;
+  keysDelete(fingerprint: string): Promise<KeyChanged>;
   keysExportPublic(fingerprint: string, path: string): Promise<string>;
   keysExportPrivate(fingerprint: string, path: string): Promise<string>;
   keysSuggestName(fingerprint: string, isPrivate: boolean): Promise<string>;

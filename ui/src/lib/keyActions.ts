@@ -1,7 +1,7 @@
 import type { TFunction } from "i18next";
 import type { Backend } from "./backend";
 import { toIpcError } from "./backend";
-import type { ImportOutcome, IpcError } from "./ipc/bindings";
+import type { ImportOutcome, IpcError, VaultOverview } from "./ipc/bindings";
 import { formatDate } from "./format";
 
 /**
@@ -12,7 +12,7 @@ import { formatDate } from "./format";
 
 /** What came of generating or importing: keys added (or already there), cancelled, nothing chosen, or an error. */
 export type KeyAction =
-  | { type: "imported"; outcomes: ImportOutcome[] }
+  | { type: "imported"; outcomes: ImportOutcome[]; overview: VaultOverview }
   | { type: "cancelled" }
   | { type: "nothing" }
   | { type: "error"; error: IpcError };
@@ -31,8 +31,8 @@ export async function generateKey(
   language: string,
 ): Promise<KeyAction> {
   try {
-    const outcome = await backend.keysGenerate(label.trim() || defaultKeyLabel(tr, language), jobId);
-    return { type: "imported", outcomes: [outcome] };
+    const r = await backend.keysGenerate(label.trim() || defaultKeyLabel(tr, language), jobId);
+    return { type: "imported", outcomes: r.outcomes, overview: r.overview };
   } catch (err) {
     const error = toIpcError(err);
     return error.kind === "cancelled" ? { type: "cancelled" } : { type: "error", error };
@@ -54,7 +54,8 @@ export async function importKeysFrom(
   if (!path) return { type: "nothing" };
   onStart();
   try {
-    return { type: "imported", outcomes: await backend.keysImportPath(path) };
+    const r = await backend.keysImportPath(path);
+    return { type: "imported", outcomes: r.outcomes, overview: r.overview };
   } catch (err) {
     return { type: "error", error: toIpcError(err) };
   }

@@ -26,6 +26,7 @@ import type {
   VaultOverview,
   WalletSummary,
   WatchedAddress,
+  KeysImported,
   FilePreview,
   LibraryFile,
   LibraryItem,
@@ -665,7 +666,7 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
 
     keysGenerate(label, jobId) {
       record("keys_generate", { label, jobId });
-      return new Promise<ImportOutcome>((resolve, reject) => {
+      return new Promise<KeysImported>((resolve, reject) => {
         const generation: MockGeneration = {
           jobId,
           label,
@@ -674,17 +675,16 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
             if (generation.settled) return;
             generation.settled = true;
             const fingerprint = newFingerprint();
-            resolve(
-              addKey(
-                sampleKey({
-                  fingerprint,
-                  label,
-                  created: new Date().toISOString(),
-                  source: "generated",
-                  addresses: [],
-                }),
-              ),
+            const outcome = addKey(
+              sampleKey({
+                fingerprint,
+                label,
+                created: new Date().toISOString(),
+                source: "generated",
+                addresses: [],
+              }),
             );
+            resolve({ outcomes: [outcome], overview: overview() });
           },
           reject: (e) => {
             if (generation.settled) return;
@@ -720,7 +720,8 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
         source: folder ? "iexec_secrets_folder" : "imported_file",
         addresses: address ? [address] : [],
       });
-      return [addKey(key)];
+      const outcome = addKey(key);
+      return { outcomes: [outcome], overview: overview() };
     },
 
     async keysImportPem(pem, label) {
@@ -740,7 +741,8 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
         source: "pasted",
         addresses: [],
       });
-      return addKey(key);
+      const outcome = addKey(key);
+      return { outcomes: [outcome], overview: overview() };
     },
 
     async keysRename(fingerprint, label) {
@@ -752,7 +754,8 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
     async keysRetire(fingerprint) {
       record("keys_retire", { fingerprint });
       fail("keys_retire");
-      return update(fingerprint, { status: "retired" });
+      const key = update(fingerprint, { status: "retired" });
+      return { key, overview: overview() };
     },
 
     async keysDelete(fingerprint) {
@@ -767,7 +770,7 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
         } satisfies IpcError;
       }
       options.ringKeys = options.ringKeys.filter((k) => k.fingerprint !== fingerprint);
-      return { ...key };
+      return { key: { ...key }, overview: overview() };
     },
 
     async keysExportPublic(fingerprint, path) {

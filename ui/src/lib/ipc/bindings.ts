@@ -235,6 +235,24 @@ key: KeySummary,
  * `false` when the ring already held it (nothing changed).
  */
 added: boolean, };
+export type KeysImported = { 
+/**
+ * One per key found (generated, pasted, or in the file or folder).
+ */
+outcomes: Array<ImportOutcome>, 
+/**
+ * The ring after the change.
+ */
+overview: VaultOverview, };
+export type KeyChanged = { 
+/**
+ * The key, as it was changed.
+ */
+key: KeySummary, 
+/**
+ * The ring after the change.
+ */
+overview: VaultOverview, };
 export type RestoreOutcome = { 
 /**
  * Kit id.

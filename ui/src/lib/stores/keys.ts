@@ -200,10 +200,10 @@ export function createVault(backend: Backend): Vault {
     }
   }
 
-  /** Keys were added (or not): the outcome lacks the backup state, read the overview again. */
+  /** Keys were added (or not): the command returned the ring as it is now. */
   async function changed(action: Promise<KeyAction>): Promise<KeyAction> {
     const done = await action;
-    if (done.type === "imported") await refresh();
+    if (done.type === "imported") updateOverview(() => done.overview);
     return done;
   }
 
@@ -265,9 +265,9 @@ export function createVault(backend: Backend): Vault {
         importKeysFrom(backend, () => (source === "file" ? backend.pickKeyFile() : backend.pickKeyFolder()), onStart),
       ),
     async importPem(pem, label) {
-      const outcome = await call(() => backend.keysImportPem(pem, label));
-      await refresh();
-      return outcome;
+      const r = await call(() => backend.keysImportPem(pem, label));
+      updateOverview(() => r.overview);
+      return r.outcomes[0];
     },
     async rename(fingerprint, label) {
       const key = await call(() => backend.keysRename(fingerprint, label));
@@ -275,17 +275,15 @@ export function createVault(backend: Backend): Vault {
       return key;
     },
     async retire(fingerprint) {
-      const key = await call(() => backend.keysRetire(fingerprint));
-      updateOverview((o) => withKey(o, key));
-      // Retiring may change which key is active: the engine says which.
-      await refresh();
-      return key;
+      // Retiring may change which key is active: the overview returned says which.
+      const r = await call(() => backend.keysRetire(fingerprint));
+      updateOverview(() => r.overview);
+      return r.key;
     },
     async remove(fingerprint) {
-      const key = await call(() => backend.keysDelete(fingerprint));
-      updateOverview((o) => withoutKey(o, key.fingerprint));
-      await refresh();
-      return key;
+      const r = await call(() => backend.keysDelete(fingerprint));
+      updateOverview(() => r.overview);
+      return r.key;
     },
     async exportKey(fingerprint, isPrivate) {
       return call(async () => {
