@@ -120,6 +120,23 @@ export class User {
     return this.s.waitGone(css, opts);
   }
 
+  /**
+   * Waits until the attribute `name` of `css` reads `expected`; on a timeout, the error says
+   * what it read last (null: no such element) and what the window's main heading said.
+   */
+  async waitAttr(css, name, expected, what, timeoutMs = 20000) {
+    let seen;
+    try {
+      return await waitUntil(async () => {
+        seen = await this.attr(css, name);
+        return seen === expected;
+      }, what, timeoutMs);
+    } catch (e) {
+      const heading = await this.text('main h2, main h1').catch(() => null);
+      throw new Error(`${e.message}: ${css} ${name}=${JSON.stringify(seen)}, heading ${JSON.stringify(heading)}`);
+    }
+  }
+
   /** Waits until the text of `css` matches `re`; returns it. */
   waitText(css, re, timeoutMs = 15000) {
     return waitUntil(async () => {

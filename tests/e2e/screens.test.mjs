@@ -212,8 +212,11 @@ for (const lang of (process.env.E2E_SCREENS_LANGS ?? 'en,fr').split(',')) {
       await u.find(byId('restore-screen'));
       await shot('20-restore', byId('restore-screen'), 'start');
       await u.click(byId('nav-keys'));
+      // The key service rows are checked again as the screen opens and push the rotation panel
+      // down when they arrive: a click before that lands where the button was.
+      await u.waitAttr(`${byId('sms-row')}[data-network="arbitrum-sepolia-testnet"]`, 'data-state', 'pushed_from_vault', 'the Keys SMS rows', 30000);
       await u.click(byId('start-rotation'));
-      await waitUntil(async () => (await u.attr(byId('rotation-wizard'), 'data-step')) === 'why', 'the rotation wizard', 20000);
+      await u.waitAttr(byId('rotation-wizard'), 'data-step', 'why', 'the rotation wizard');
       // The step list holds on one line, each name whole (not cut), in both languages.
       const steps = await u.exec(
         'return [...document.querySelectorAll(arguments[0])].map((li) => { const n = li.querySelector(".name"); return [li.getBoundingClientRect().top, n.scrollWidth - n.clientWidth]; });',
