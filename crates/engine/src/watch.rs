@@ -27,6 +27,15 @@ use crate::settings::Settings;
 use crate::tasks::{FetchTarget, KeyChoice};
 use crate::Result;
 
+/// How many address × network pairs are asked of their index at once.
+const PARALLEL_REFRESHES: usize = 4;
+
+/// Tasks of one network that the index says just completed.
+struct Fresh {
+    network: result_vault_core::chain::Network,
+    task_ids: Vec<String>,
+}
+
 /// What to do with a new result (Settings > Background watch).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -194,15 +203,37 @@ impl Engine {
                 return report;
             }
         };
-        for w in watched {
+        // The index is asked for every address × network at once (a few at a time): each is one
+        // subgraph page when nothing changed, so a check costs about one round trip, not one per
+        // pair. What is new is then handled one by one (downloads, decryption).
+        let mut found: Vec<(usize, Result<Option<Fresh>>)> = Vec::new();
+        for (n, chunk) in watched.chunks(PARALLEL_REFRESHES).enumerate() {
             if cancel.is_cancelled() {
                 break;
             }
+            std::thread::scope(|s| {
+                let handles: Vec<_> = chunk
+                    .iter()
+                    .map(|w| {
+                        // The first refresh of an address only learns its tasks: old results are not news.
+                        let baseline = w.last_refresh.is_none();
+                        s.spawn(move || self.fresh_results(&w.network, &w.address, baseline, cancel))
+                    })
+                    .collect();
+                for (i, h) in handles.into_iter().enumerate() {
+                    let r = h.join().unwrap_or_else(|_| Err(Error::internal("a background check stopped")));
+                    found.push((n * PARALLEL_REFRESHES + i, r));
+                }
+            });
+        }
+        for (i, r) in found {
+            let w = &watched[i];
             report.checked += 1;
-            // The first refresh of an address only learns its tasks: old results are not news.
-            let baseline = w.last_refresh.is_none();
-            match self.check_one(&w.network, &w.address, action, baseline, cancel) {
-                Ok(mut found) => report.new_results.append(&mut found),
+            match r.and_then(|fresh| match fresh {
+                Some(f) => self.handle_fresh(f, action, cancel),
+                None => Ok(Vec::new()),
+            }) {
+                Ok(mut new) => report.new_results.append(&mut new),
                 Err(e) => {
                     report.ok = false;
                     report.problems.push(format!("{} on {}: {}", w.address, w.network, e.message));
@@ -220,14 +251,15 @@ impl Engine {
         report
     }
 
-    fn check_one(
+    /// Refreshes one address on one network from the index (no RPC); the tasks that became
+    /// COMPLETED since the last check, or `None` when there are none or this is the first check.
+    fn fresh_results(
         &self,
         network: &str,
         address: &str,
-        action: NewResultAction,
         baseline: bool,
         cancel: &CancelToken,
-    ) -> Result<Vec<NewResult>> {
+    ) -> Result<Option<Fresh>> {
         let net = self.network(network)?;
         let a = parse_address(address)?;
         let lower = a.to_string().to_ascii_lowercase();
@@ -237,14 +269,21 @@ impl Engine {
         let before = completed(&db)?;
         // Incremental, no RPC: the subgraph's first page when nothing changed.
         tasks::refresh(&mut db, &net, &a, false, Confirm::None, &|_| {}, cancel)?;
-        let fresh: Vec<String> = completed(&db)?.into_iter().filter(|t| !before.contains(t)).collect();
-        if fresh.is_empty() || baseline {
-            return Ok(Vec::new());
+        let task_ids: Vec<String> = completed(&db)?.into_iter().filter(|t| !before.contains(t)).collect();
+        if task_ids.is_empty() || baseline {
+            return Ok(None);
         }
+        Ok(Some(Fresh { network: net, task_ids }))
+    }
+
+    /// Confirms on chain what the index says just completed, and does `action` with each.
+    fn handle_fresh(&self, fresh: Fresh, action: NewResultAction, cancel: &CancelToken) -> Result<Vec<NewResult>> {
+        let Fresh { network: net, task_ids } = fresh;
+        let db = self.open_db()?;
         // Only now the chain: confirm what the index says just completed.
-        confirm_tasks(&db, &net, &fresh, &|_| {}, cancel)?;
+        confirm_tasks(&db, &net, &task_ids, &|_| {}, cancel)?;
         let mut out = Vec::new();
-        for tid in fresh {
+        for tid in task_ids {
             let Some(row) = db.task(&net.name, &tid, tasks::now())? else { continue };
             if row.status != TaskStatus::Completed {
                 continue;

@@ -216,7 +216,8 @@ impl Db {
                     "INSERT INTO deals (network, deal_id, beneficiary, requester, app, app_name, callback, params,
                         start_time, bot_first, bot_size, category, source)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-                     ON CONFLICT (network, deal_id) DO UPDATE SET app_name = COALESCE(excluded.app_name, app_name)",
+                     ON CONFLICT (network, deal_id) DO UPDATE SET app_name = excluded.app_name
+                     WHERE excluded.app_name IS NOT NULL AND app_name IS NOT excluded.app_name",
                 )
                 .map_err(db_error)?;
             let mut task_stmt = tx
@@ -229,7 +230,13 @@ impl Db {
                         final_deadline = excluded.final_deadline,
                         result_digest = COALESCE(excluded.result_digest, result_digest),
                         results_raw = CASE WHEN excluded.results_raw = '' THEN results_raw ELSE excluded.results_raw END
-                     WHERE confirmed_at IS NULL OR excluded.status_code > status_code",
+                     WHERE (confirmed_at IS NULL OR excluded.status_code > status_code)
+                        -- Unchanged rows are not written: a watch check that finds nothing new
+                        -- then writes nothing (and the commit has nothing to flush).
+                        AND (status IS NOT excluded.status OR status_code IS NOT excluded.status_code
+                            OR final_deadline IS NOT excluded.final_deadline
+                            OR (excluded.result_digest IS NOT NULL AND result_digest IS NOT excluded.result_digest)
+                            OR (excluded.results_raw <> '' AND results_raw IS NOT excluded.results_raw))",
                 )
                 .map_err(db_error)?;
             let mut exists =
