@@ -301,7 +301,7 @@ try {
     await control('/mode', { mode: 'ok', delayMs: 0 });
     const st = await sms.state();
     const writes = st.log.filter((e) => e.method === 'POST' || e.method === 'PUT').map((e) => `${e.method} ${e.status}`);
-    notes.push(`(a) sms_push: ${r.op.result?.state ?? 'error'}; the stand-in saw ${st.log.length} requests (${writes.join(', ') || 'no write'})`);
+    notes.push(`(a) sms_push: ${r.op.result?.status?.state ?? 'error'}; the stand-in saw ${st.log.length} requests (${writes.join(', ') || 'no write'})`);
 
     // The same push while the user opens the Keys screen (2 s in): the screen reads the key ring
     // (keys_overview, wallets_list...), which the push is using.
@@ -316,7 +316,7 @@ try {
     );
     await control('/mode', { mode: 'ok', delayMs: 0 });
     await s.execute('document.querySelector(\'[data-testid="nav-open"]\')?.click(); return true;');
-    notes.push(`(a+) sms_push: ${r2.op.result?.state ?? 'error'}; Keys tab clicked: ${r2.op.clicked}`);
+    notes.push(`(a+) sms_push: ${r2.op.result?.status?.state ?? 'error'}; Keys tab clicked: ${r2.op.clicked}`);
   }
   if (want('b')) {
     const kit = path.join(work, 'kit.age');
@@ -324,7 +324,7 @@ try {
     await ipc(s, 'pick_path', { kind: 'save_kit', defaultName: null });
     const created = await ipc(s, 'backup_create', { path: kit });
     const r = await run('b', '(b) backup_verify, age scrypt', 'backup_verify', { path: kit, words: created.words.join(' ') });
-    notes.push(`(b) backup_verify: kit of ${created.fingerprints.length} keys, ${r.op.result ? `restored in memory: ${JSON.stringify(Object.keys(r.op.result))}` : 'error'}`);
+    notes.push(`(b) backup_verify: kit of ${created.fingerprints.length} keys, ${r.op.result?.outcome ? `restored in memory: ${JSON.stringify(Object.keys(r.op.result.outcome))}` : 'error'}`);
   }
   if (want('c')) {
     const r = await run('c', '(c) keys_generate, RSA-4096', 'keys_generate', { label: 'freeze bench key', jobId: 'freeze-bench-generate' });

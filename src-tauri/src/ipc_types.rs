@@ -82,3 +82,33 @@ pub struct KeyChanged {
     /// The ring after the change.
     pub overview: result_vault_core::vault::VaultOverview,
 }
+
+/// A push of the active key to an SMS: its status there, and the ring as it is after (the key's
+/// push journal holds the push).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SmsPushed {
+    /// What the network's SMS holds for the address now, with this vault's journal.
+    pub status: result_vault_core::vault::wallets::SmsStatus,
+    /// The ring after the push.
+    pub overview: result_vault_core::vault::VaultOverview,
+}
+
+/// A recovery kit tested (and marked verified), and the ring as it is after (its keys are backed
+/// up: the reminder and `kit_out_of_date` follow).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct BackupVerified {
+    /// What the kit holds (nothing is added to the ring).
+    pub outcome: result_vault_core::vault::RestoreOutcome,
+    /// The ring after the kit was marked verified.
+    pub overview: result_vault_core::vault::VaultOverview,
+}
+
+/// A step of the key rotation that changes the ring (the new key generated, pushed, the old one
+/// retired), and the ring as it is after (the engine names the active key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RotationChanged {
+    /// The rotation after the step.
+    pub rotation: result_vault_core::vault::model::Rotation,
+    /// The ring after the step.
+    pub overview: result_vault_core::vault::VaultOverview,
+}

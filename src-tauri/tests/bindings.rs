@@ -7,7 +7,7 @@ use result_vault_app::ipc_types::{
     BackupCreated, CreateWith, DropCheck, E2eMode, FoundKeystore, KeyLocation, KeyLocationKind, NetworkInfo,
     OpenedFile, PhraseCheck, TaskFetched,
 };
-use result_vault_app::ipc_types::{KeyChanged, KeysImported};
+use result_vault_app::ipc_types::{BackupVerified, KeyChanged, KeysImported, RotationChanged, SmsPushed};
 use result_vault_core::archive::{
     ArchiveEntry, ArchiveInfo, ArchiveLayout, EncryptionFormat, OpenOutcome, OpenStatus, ResultFile,
 };
@@ -59,6 +59,7 @@ fn generated() -> String {
         KeysImported::decl(),
         KeyChanged::decl(),
         RestoreOutcome::decl(),
+        BackupVerified::decl(),
         CreateWith::decl(),
         E2eMode::decl(),
         BackupCreated::decl(),
@@ -86,9 +87,11 @@ fn generated() -> String {
         FoundKeystore::decl(),
         SmsState::decl(),
         SmsStatus::decl(),
+        SmsPushed::decl(),
         PushOutcome::decl(),
         RotationStep::decl(),
         Rotation::decl(),
+        RotationChanged::decl(),
         ResultSource::decl(),
         LibraryEntry::decl(),
         LibraryItem::decl(),

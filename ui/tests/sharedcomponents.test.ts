@@ -2,6 +2,7 @@
 import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { createRawSnippet } from "svelte";
+import { get } from "svelte/store";
 import { describe, expect, it, vi } from "vitest";
 import BackupWizard from "../src/lib/components/BackupWizard.svelte";
 import Callout from "../src/lib/components/Callout.svelte";
@@ -180,18 +181,19 @@ describe("Callout", () => {
 });
 
 describe("BackupWizard, embedded (the tour's backup step, the rotation's kit step)", () => {
-  it("tells the wizard that opened it whether a kit was made and tested", async () => {
+  it("tells the wizard that opened it whether a kit was made and tested; the key ring takes the ring the test returned", async () => {
     const backend = createMockBackend({ manual: true, ringKeys: [sampleKey()] });
     const user = userEvent.setup();
     const onClose = vi.fn();
-    const onVerified = vi.fn(async () => {});
     const vault = createVault(backend);
-    const view = render(BackupWizard, { vault, keys: backend.options.ringKeys, onClose, onVerified });
+    await vault.start();
+    expect(get(vault)).toMatchObject({ overview: { not_backed_up: [backend.options.ringKeys[0].fingerprint] } });
+    const view = render(BackupWizard, { vault, keys: backend.options.ringKeys, onClose });
     await user.click(screen.getByTestId("backup-cancel"));
     expect(onClose).toHaveBeenLastCalledWith(false);
     view.unmount();
 
-    render(BackupWizard, { vault, keys: backend.options.ringKeys, onClose, onVerified });
+    render(BackupWizard, { vault, keys: backend.options.ringKeys, onClose });
     await user.click(screen.getByTestId("backup-save"));
     await user.click(await screen.findByTestId("backup-continue"));
     for (const input of await screen.findAllByTestId("quiz-word-input")) {
@@ -199,7 +201,9 @@ describe("BackupWizard, embedded (the tour's backup step, the rotation's kit ste
     }
     await user.click(screen.getByTestId("quiz-submit"));
     await user.click(await screen.findByTestId("backup-close"));
-    expect(onVerified).toHaveBeenCalledTimes(1);
+    expect(backend.callsTo("backup_verify")).toHaveLength(1);
+    expect(get(vault)).toMatchObject({ overview: { not_backed_up: [], keys: [{ backed_up: true }] } });
+    expect(backend.callsTo("keys_overview")).toHaveLength(0);
     expect(onClose).toHaveBeenLastCalledWith(true);
   });
 });

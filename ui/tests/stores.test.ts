@@ -1,8 +1,12 @@
 /** The domain stores of lib/stores that the screens share (the key ring's has its own file, vault.test.ts). */
 import { get } from "svelte/store";
-import { describe, expect, it } from "vitest";
-import { createMockBackend } from "../src/lib/mockBackend";
+import { describe, expect, it, vi } from "vitest";
+import type { VaultOverview } from "../src/lib/ipc/bindings";
+import { createMockBackend, SAMPLE_FINGERPRINT, SAMPLE_WORDS, sampleKey } from "../src/lib/mockBackend";
 import { sampleWallet } from "../src/lib/mockWallet";
+import { ADDRESS_A } from "../src/lib/mockTasks";
+import { createVault, type Vault } from "../src/lib/stores/keys";
+import { createWallets } from "../src/lib/stores/wallets";
 import { createNetworks, withKeyService } from "../src/lib/stores/networks";
 import { createHome } from "../src/lib/home";
 import { createSettings } from "../src/lib/stores/settings";
@@ -92,9 +96,8 @@ describe("the settings' store", () => {
 describe("the wallets' store", () => {
   it("loads once for screens asking together; an import or a removal updates the list without a second read", async () => {
     const { SAMPLE_PRIVATE_KEY_A } = await import("../src/lib/mockWallet");
-    const { createWallets } = await import("../src/lib/stores/wallets");
     const backend = createMockBackend();
-    const wallets = createWallets(backend);
+    const wallets = createWallets(backend, { vault: createVault(backend) });
     await Promise.all([wallets.load(), wallets.load()]);
     expect(backend.callsTo("wallets_list")).toHaveLength(1);
     expect(get(wallets)).toMatchObject({ list: [], loaded: true, error: null });
@@ -103,5 +106,81 @@ describe("the wallets' store", () => {
     await wallets.remove(w.address.toLowerCase());
     expect(get(wallets).list).toEqual([]);
     expect(backend.callsTo("wallets_list")).toHaveLength(1);
+  });
+});
+
+/** The overview the key ring's store shows (it must be open). */
+function shown(vault: Vault): VaultOverview {
+  const state = get(vault);
+  if (state.name !== "open") throw new Error(`the ring is ${state.name}`);
+  return state.overview;
+}
+
+describe("the changes of the wallets' store hand the key ring the ring their command returned", () => {
+  /** An open ring with one active key in a verified kit, and the wallet of ADDRESS_A. */
+  async function open() {
+    const backend = createMockBackend({ ringKeys: [sampleKey({ backed_up: true })], wallets: [sampleWallet()] });
+    const vault = createVault(backend);
+    const wallets = createWallets(backend, { vault });
+    await vault.start();
+    return { backend, vault, wallets };
+  }
+
+  it("an SMS push: the key's journal holds it, and the ring is not read again", async () => {
+    const { backend, vault, wallets } = await open();
+    const push = vi.spyOn(backend, "smsPush");
+    const status = await wallets.smsPush("arbitrum-mainnet", ADDRESS_A, null);
+    expect(status).toMatchObject({ state: "pushed_from_vault", fingerprint: SAMPLE_FINGERPRINT });
+    const returned = await push.mock.results[0].value;
+    expect(shown(vault)).toBe(returned.overview);
+    expect(shown(vault).keys[0].push_journal).toEqual([expect.objectContaining({ network: "arbitrum-mainnet", ok: true })]);
+    expect(backend.callsTo("keys_overview")).toHaveLength(0);
+  });
+
+  it("a failed push leaves the overview as it was", async () => {
+    const { backend, vault, wallets } = await open();
+    const before = shown(vault);
+    backend.options.errors.sms_push = { kind: "network", message: "unreachable", hint: "" };
+    await expect(wallets.smsPush("arbitrum-mainnet", ADDRESS_A, null)).rejects.toMatchObject({ kind: "network" });
+    expect(shown(vault)).toBe(before);
+    expect(backend.callsTo("keys_overview")).toHaveLength(0);
+  });
+
+  it("the rotation's steps: the new key generated, pushed, the old one retired; the ring is never read again", async () => {
+    const { backend, vault, wallets } = await open();
+    const generate = vi.spyOn(backend, "rotationGenerate");
+    const push = vi.spyOn(backend, "rotationPush");
+    const finish = vi.spyOn(backend, "rotationFinish");
+    await wallets.rotation.start(ADDRESS_A, ["arbitrum-mainnet"]);
+
+    const generated = await wallets.rotation.generate("job-1");
+    expect(generated.step).toBe("key_generated");
+    expect(shown(vault)).toBe((await generate.mock.results[0].value).overview);
+    expect(shown(vault).keys).toHaveLength(2);
+    // The engine names the new key active, and it is in no verified kit yet.
+    expect(shown(vault).active_key).toBe(generated.new_fingerprint);
+    expect(shown(vault).not_backed_up).toEqual([generated.new_fingerprint]);
+    expect(get(vault.active)?.fingerprint).toBe(generated.new_fingerprint);
+
+    // The kit step (a kit made and tested: backup_verify returns the ring too).
+    const kit = await vault.backup("/kit.age");
+    await vault.verifyBackup(kit.file, SAMPLE_WORDS.join(" "));
+    expect(shown(vault).not_backed_up).toEqual([]);
+    await wallets.rotation.checkKit();
+
+    const pushed = await wallets.rotation.push("arbitrum-mainnet", null);
+    expect(pushed.step).toBe("pushed");
+    expect(shown(vault)).toBe((await push.mock.results[0].value).overview);
+    const newKey = shown(vault).keys.find((k) => k.fingerprint === generated.new_fingerprint);
+    expect(newKey?.push_journal).toEqual([expect.objectContaining({ network: "arbitrum-mainnet", ok: true })]);
+
+    const done = await wallets.rotation.finish();
+    expect(done.step).toBe("done");
+    expect(shown(vault)).toBe((await finish.mock.results[0].value).overview);
+    expect(shown(vault).keys.map((k) => [k.fingerprint, k.status])).toEqual([
+      [SAMPLE_FINGERPRINT, "retired"],
+      [generated.new_fingerprint, "active"],
+    ]);
+    expect(backend.callsTo("keys_overview")).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 import { get } from "svelte/store";
-import { describe, expect, it } from "vitest";
-import { createMockBackend, sampleKey, SAMPLE_FINGERPRINT, SAMPLE_FINGERPRINT_2 } from "../src/lib/mockBackend";
+import { describe, expect, it, vi } from "vitest";
+import { createMockBackend, sampleKey, SAMPLE_FINGERPRINT, SAMPLE_FINGERPRINT_2, SAMPLE_WORDS } from "../src/lib/mockBackend";
 import { activeKey, createVault, needsAttention, reminderOf, withoutKey } from "../src/lib/stores/keys";
 import { i18n } from "../src/lib/i18n";
 import type { IpcError } from "../src/lib/ipc/bindings";
@@ -161,6 +161,33 @@ describe("the key ring's store", () => {
     await vault.start();
     await expect(vault.remove(SAMPLE_FINGERPRINT)).rejects.toMatchObject({ kind: "backup_required" });
     expect(get(vault)).toMatchObject({ overview: { keys: [{ label: "Old" }] } });
+  });
+
+  it("takes the ring a verified kit returns (its keys backed up), without reading it again", async () => {
+    const backend = createMockBackend({ ringKeys: [older, newer], kitOutOfDate: true });
+    const vault = createVault(backend);
+    await vault.start();
+    expect(reminderOf(get(vault))).toEqual({ count: 2, outOfDate: true });
+    const verify = vi.spyOn(backend, "backupVerify");
+    const kit = await vault.backup("/kit.age");
+    const outcome = await vault.verifyBackup(kit.file, SAMPLE_WORDS.join(" "));
+    expect(outcome.fingerprints).toEqual([SAMPLE_FINGERPRINT, SAMPLE_FINGERPRINT_2]);
+    const state = get(vault);
+    if (state.name !== "open") throw new Error("not open");
+    expect(state.overview).toBe((await verify.mock.results[0].value).overview);
+    expect(state.overview.keys.map((k) => k.backed_up)).toEqual([true, true]);
+    expect(reminderOf(state)).toBeNull();
+    expect(backend.callsTo("keys_overview")).toHaveLength(0);
+  });
+
+  it("keeps the overview when a kit does not verify", async () => {
+    const backend = createMockBackend({ ringKeys: [older], errors: { backup_verify: err("invalid_kit") } });
+    const vault = createVault(backend);
+    await vault.start();
+    const before = get(vault);
+    await expect(vault.verifyBackup("/kit.age", SAMPLE_WORDS.join(" "))).rejects.toMatchObject({ kind: "invalid_kit" });
+    expect(get(vault)).toBe(before);
+    expect(backend.callsTo("keys_overview")).toHaveLength(0);
   });
 
   it("takes the ring an import or a generation returns, without reading it again", async () => {

@@ -400,6 +400,8 @@ describe("key service (SMS)", () => {
     const journal = backend.options.ringKeys[0].push_journal;
     expect(journal[journal.length - 1]).toMatchObject({ network: "arbitrum-mainnet", ok: true, outcome: "201 (created)" });
     expect(screen.getByTestId("sms-live")).toHaveTextContent("Arbitrum One: your key was pushed.");
+    // The push returned the ring, journal included: it is not read again.
+    expect(backend.callsTo("keys_overview")).toHaveLength(0);
   });
 
   it("asks the password of a path-only keystore before pushing; a wrong one shows the error", async () => {
@@ -584,6 +586,8 @@ describe("key rotation", () => {
     expect(newKey.addresses).toEqual([ADDRESS_A]);
     expect(newKey.push_journal).toEqual([expect.objectContaining({ network: "arbitrum-mainnet", ok: true })]);
     expect(rotation.step).toBe("done");
+    // Each step (and the kit's test) returned the ring: it was never read again.
+    expect(backend.callsTo("keys_overview")).toHaveLength(0);
 
     await user.click(screen.getByTestId("rotation-close"));
     await screen.findByTestId("keys-screen");

@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use crate::confirmations;
 use crate::ipc_types::{BackupCreated, CreateWith, E2eMode, PhraseCheck};
-use crate::ipc_types::{KeyChanged, KeysImported};
+use crate::ipc_types::{BackupVerified, KeyChanged, KeysImported};
 use crate::state::AppState;
 
 fn no_passphrase() -> Error {
@@ -170,12 +170,15 @@ pub async fn backup_create(
     })
 }
 
-/// Test-restores a kit in memory with `words` (age scrypt: about a second); marks it verified.
+/// Test-restores a kit in memory with `words` (age scrypt: about a second); marks it verified and
+/// returns the ring after (its keys backed up: the window reads nothing again).
 #[tauri::command]
-pub async fn backup_verify(state: State<'_, AppState>, path: String, words: String) -> Result<RestoreOutcome, Error> {
+pub async fn backup_verify(state: State<'_, AppState>, path: String, words: String) -> Result<BackupVerified, Error> {
     let words = Zeroizing::new(words);
     let path = state.grants.readable(&path)?;
-    state.run(move |e| e.verify_backup(&path, &words)).await
+    state
+        .run(move |e| Ok(BackupVerified { outcome: e.verify_backup(&path, &words)?, overview: e.keys_overview()? }))
+        .await
 }
 
 /// Checks typed words (count, word list with the position of an unknown word, checksum):

@@ -6,11 +6,12 @@ use std::path::PathBuf;
 
 use result_vault_core::vault::model::{Rotation, WalletSummary};
 use result_vault_core::vault::wallets::{SmsStatus, WalletKeep};
+use result_vault_engine::Engine;
 use result_vault_engine::Error;
 use tauri::State;
 use zeroize::Zeroizing;
 
-use crate::ipc_types::FoundKeystore;
+use crate::ipc_types::{FoundKeystore, RotationChanged, SmsPushed};
 use crate::state::AppState;
 
 /// The imported wallets.
@@ -76,7 +77,8 @@ pub async fn sms_status(state: State<'_, AppState>, network: String, address: St
 }
 
 /// Pushes the ring's active key to the network's SMS for `address` (create or update), signed by
-/// its wallet (`password` for a path-only keystore), and journals it.
+/// its wallet (`password` for a path-only keystore), and journals it; returns the SMS's status and
+/// the ring after (the key's journal holds the push: the window reads nothing again).
 ///
 /// Errors: `wallet_required`, `wrong_password`, `keyring_empty`, `sms_*`, `network`.
 #[tauri::command]
@@ -86,10 +88,15 @@ pub async fn sms_push(
     network: String,
     address: String,
     password: Option<String>,
-) -> Result<SmsStatus, Error> {
+) -> Result<SmsPushed, Error> {
     let password = password.map(Zeroizing::new);
     confirm_push(&app, &state, &network, Some(&address)).await?;
-    state.run(move |e| e.sms_push(&network, &address, password.as_ref().map(|p| p.as_str()))).await
+    state
+        .run(move |e| {
+            let status = e.sms_push(&network, &address, password.as_ref().map(|p| p.as_str()))?;
+            Ok(SmsPushed { status, overview: e.keys_overview()? })
+        })
+        .await
 }
 
 /// Asks the user, in a system dialog, before a push of a key other than the one this vault last
@@ -137,11 +144,17 @@ pub async fn rotation_start(
     state.run(move |e| e.rotation_start(&address, &networks)).await
 }
 
-/// Step 2: generates the new key (seconds; `cancel_job(jobId)` stops it).
+/// The rotation after a step that changed the ring, and the ring as it is after it.
+fn rotation_changed(e: &Engine, rotation: Rotation) -> Result<RotationChanged, Error> {
+    Ok(RotationChanged { rotation, overview: e.keys_overview()? })
+}
+
+/// Step 2: generates the new key (seconds; `cancel_job(jobId)` stops it); returns the rotation
+/// and the ring after (it holds the new key, now the active one).
 #[tauri::command]
-pub async fn rotation_generate(state: State<'_, AppState>, job_id: String) -> Result<Rotation, Error> {
+pub async fn rotation_generate(state: State<'_, AppState>, job_id: String) -> Result<RotationChanged, Error> {
     let id = job_id.clone();
-    let out = state.run(move |e| e.rotation_generate(&e.job(&id))).await;
+    let out = state.run(move |e| rotation_changed(e, e.rotation_generate(&e.job(&id))?)).await;
     state.engine.end_job(&job_id);
     out
 }
@@ -152,21 +165,23 @@ pub async fn rotation_check_kit(state: State<'_, AppState>) -> Result<Rotation, 
     state.run(|e| e.rotation_check_kit()).await
 }
 
-/// Step 4, per network: pushes the new key to that network's SMS (journaled).
+/// Step 4, per network: pushes the new key to that network's SMS (journaled); returns the
+/// rotation and the ring after (the new key's journal holds the push).
 #[tauri::command]
 pub async fn rotation_push(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     network: String,
     password: Option<String>,
-) -> Result<Rotation, Error> {
+) -> Result<RotationChanged, Error> {
     let password = password.map(Zeroizing::new);
     confirm_push(&app, &state, &network, None).await?;
-    state.run(move |e| e.rotation_push(&network, password.as_ref().map(|p| p.as_str()))).await
+    state.run(move |e| rotation_changed(e, e.rotation_push(&network, password.as_ref().map(|p| p.as_str()))?)).await
 }
 
-/// Step 5: retires the old key and closes the rotation.
+/// Step 5: retires the old key and closes the rotation; returns the rotation and the ring after
+/// (the old key retired, the new one active).
 #[tauri::command]
-pub async fn rotation_finish(state: State<'_, AppState>) -> Result<Rotation, Error> {
-    state.run(|e| e.rotation_finish()).await
+pub async fn rotation_finish(state: State<'_, AppState>) -> Result<RotationChanged, Error> {
+    state.run(|e| rotation_changed(e, e.rotation_finish()?)).await
 }

@@ -2,8 +2,11 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type {
+  BackupVerified,
   KeyChanged,
   KeysImported,
+  RotationChanged,
+  SmsPushed,
   FilePreview,
   LibraryFile,
   LibraryItem,
@@ -94,7 +97,8 @@ export interface Backend {
   keysExportPrivate(fingerprint: string, path: string): Promise<string>;
   keysSuggestName(fingerprint: string, isPrivate: boolean): Promise<string>;
   backupCreate(path: string): Promise<BackupCreated>;
-  backupVerify(path: string, words: string): Promise<RestoreOutcome>;
+  /** Marks the kit verified; returns the ring after (its keys backed up). */
+  backupVerify(path: string, words: string): Promise<BackupVerified>;
   phraseCheck(words: string): Promise<PhraseCheck>;
   phraseComplete(prefix: string): Promise<string[]>;
   restoreKit(path: string, words: string, passphrase: string | null): Promise<RestoreOutcome>;
@@ -179,20 +183,20 @@ export interface Backend {
   walletNeedsPassword(address: string): Promise<boolean>;
   /** What the network's SMS holds for `address`, with this vault's journal. */
   smsStatus(network: string, address: string): Promise<SmsStatus>;
-  /** Pushes the active key (create or update), signed by the wallet of `address`. */
-  smsPush(network: string, address: string, password: string | null): Promise<SmsStatus>;
+  /** Pushes the active key (create or update), signed by the wallet of `address`; returns the ring after (the key's journal). */
+  smsPush(network: string, address: string, password: string | null): Promise<SmsPushed>;
   /** The current or last rotation (resume the wizard at its `step`). */
   rotationStatus(): Promise<Rotation | null>;
   /** Starts a rotation, or returns the unfinished one. */
   rotationStart(address: string, networks: string[]): Promise<Rotation>;
-  /** Generates the new key (seconds); `cancelJob(jobId)` cancels. */
-  rotationGenerate(jobId: string): Promise<Rotation>;
+  /** Generates the new key (seconds); `cancelJob(jobId)` cancels. Returns the ring after, as the next two. */
+  rotationGenerate(jobId: string): Promise<RotationChanged>;
   /** `backup_required` until a verified kit holds the new key. */
   rotationCheckKit(): Promise<Rotation>;
   /** Pushes the new key to one network's SMS. */
-  rotationPush(network: string, password: string | null): Promise<Rotation>;
+  rotationPush(network: string, password: string | null): Promise<RotationChanged>;
   /** Retires the old key; `step: "done"`. */
-  rotationFinish(): Promise<Rotation>;
+  rotationFinish(): Promise<RotationChanged>;
   /** Native "open file" dialog for a wallet keystore (JSON); null when closed. */
   pickWalletFile(): Promise<string | null>;
 

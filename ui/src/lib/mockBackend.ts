@@ -483,6 +483,7 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
     newFingerprint,
     addKey,
     makeKey: sampleKey,
+    overview,
   });
 
   const mock: MockBackend = {
@@ -822,7 +823,7 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
         added: [],
         already_present: fingerprints,
       };
-      return outcome;
+      return { outcome, overview: overview() };
     },
 
     async phraseCheck(words) {

@@ -22,8 +22,10 @@ import type {
   Network,
   PushRecord,
   Rotation,
+  RotationChanged,
   RotationStep,
   SmsStatus,
+  VaultOverview,
   WalletSummary,
 } from "./ipc/bindings";
 import { ADDRESS_A, ADDRESS_B } from "./mockTasks";
@@ -145,6 +147,8 @@ export function createMockWallet(ctx: {
   newFingerprint: () => string;
   addKey: (key: KeySummary) => ImportOutcome;
   makeKey: (overrides: Partial<KeySummary>) => KeySummary;
+  /** The ring as `keys_overview` returns it: the changes below return it, as the app's do. */
+  overview: () => VaultOverview;
 }): WalletCommands {
   const { options, record } = ctx;
   const fail = (cmd: string) => {
@@ -295,6 +299,8 @@ export function createMockWallet(ctx: {
     options.rotation = r;
     return copyRotation(r);
   };
+  /** A rotation step's answer: the rotation and the ring after it. */
+  const changed = (r: Rotation): RotationChanged => ({ rotation: r, overview: ctx.overview() });
   const backupRequired = (): IpcError => ({
     kind: "backup_required",
     message:
@@ -411,7 +417,7 @@ export function createMockWallet(ctx: {
       signer(a, password);
       const key = activeKey();
       push(net.name, url, a, key.fingerprint);
-      return statusOf(net.name, url, a);
+      return { status: statusOf(net.name, url, a), overview: ctx.overview() };
     },
 
     async rotationStatus() {
@@ -447,7 +453,7 @@ export function createMockWallet(ctx: {
 
     rotationGenerate(jobId) {
       record("rotation_generate", { jobId });
-      return new Promise<Rotation>((resolve, reject) => {
+      return new Promise<RotationChanged>((resolve, reject) => {
         let r: Rotation;
         try {
           r = current();
@@ -456,7 +462,7 @@ export function createMockWallet(ctx: {
           return;
         }
         if (atLeast(r, "key_generated")) {
-          resolve(copyRotation(r));
+          resolve(changed(copyRotation(r)));
           return;
         }
         const day = new Date().toISOString().slice(0, 10);
@@ -478,7 +484,7 @@ export function createMockWallet(ctx: {
               }),
             );
             resolve(
-              setRotation({ ...current(), new_fingerprint: outcome.key.fingerprint, step: "key_generated" }),
+              changed(setRotation({ ...current(), new_fingerprint: outcome.key.fingerprint, step: "key_generated" })),
             );
           },
           reject: (e) => {
@@ -512,15 +518,15 @@ export function createMockWallet(ctx: {
       record("rotation_push", { network, password });
       fail("rotation_push");
       const r = current();
-      if (!atLeast(r, "kit_updated")) return checkKit();
-      if (r.pushed.includes(network)) return copyRotation(r);
+      if (!atLeast(r, "kit_updated")) return changed(checkKit());
+      if (r.pushed.includes(network)) return changed(copyRotation(r));
       const net = networkNamed(network);
       const url = smsUrlOf(net);
       signer(r.address, password);
       push(net.name, url, r.address, r.new_fingerprint ?? "");
       const pushed = [...r.pushed, network];
       const all = r.networks.every((n) => pushed.includes(n));
-      return setRotation({ ...r, pushed, step: all ? "pushed" : r.step });
+      return changed(setRotation({ ...r, pushed, step: all ? "pushed" : r.step }));
     },
 
     async rotationFinish() {
@@ -539,7 +545,7 @@ export function createMockWallet(ctx: {
           k.fingerprint === r.old_fingerprint ? { ...k, status: "retired" } : k,
         );
       }
-      return setRotation({ ...r, step: "done", finished: nowIso() });
+      return changed(setRotation({ ...r, step: "done", finished: nowIso() }));
     },
   };
 }

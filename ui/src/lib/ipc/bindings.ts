@@ -270,6 +270,15 @@ added: Array<string>,
  * Fingerprints the ring already had.
  */
 already_present: Array<string>, };
+export type BackupVerified = { 
+/**
+ * What the kit holds (nothing is added to the ring).
+ */
+outcome: RestoreOutcome, 
+/**
+ * The ring after the kit was marked verified.
+ */
+overview: VaultOverview, };
 export type CreateWith = "keychain" | "passphrase";
 export type E2eMode = "off" | "hooks" | "tour";
 export type BackupCreated = { 
@@ -726,6 +735,15 @@ fingerprint: string | null,
  * When (RFC 3339).
  */
 at: string | null, };
+export type SmsPushed = { 
+/**
+ * What the network's SMS holds for the address now, with this vault's journal.
+ */
+status: SmsStatus, 
+/**
+ * The ring after the push.
+ */
+overview: VaultOverview, };
 export type PushOutcome = { 
 /**
  * SMS base URL.
@@ -781,6 +799,15 @@ started: string,
  * When it finished.
  */
 finished: string | null, };
+export type RotationChanged = { 
+/**
+ * The rotation after the step.
+ */
+rotation: Rotation, 
+/**
+ * The ring after the step.
+ */
+overview: VaultOverview, };
 export type ResultSource = "task" | "file" | "cli";
 export type LibraryEntry = { 
 /**

@@ -18,12 +18,11 @@ import { generateKey, importKeysFrom, type KeyAction } from "../keyActions";
  * The key ring's store: its state, its overview (`keys_overview`) and every call that changes the
  * ring's keys. Components read it and call its methods; none of them asks the backend about keys.
  *
- * After a change, the overview is updated from what the command returns when that says it all:
- * `keys_rename`, `keys_retire` and `keys_delete` return the key itself, and the rest of the
- * overview follows from the keys (`not_backed_up` lists the keys not `backed_up`; `kit_out_of_date`
- * is "a kit exists and some key is not in one"). An import, a backup verified, a push or a
- * rotation return only part of it (whether a kit exists is not in the outcome, nor the journal
- * of the other keys): the store then reads the overview again, in `refresh()`.
+ * After a change, the overview is never read again: every command that changes the ring returns
+ * it as it is after the change (`overview`, where the engine names the active key) and the store
+ * shows that — imports and generations, `keys_retire`, `keys_delete`, `backup_verify` here, and
+ * the SMS push and the rotation's steps through the wallets' store (`takeOverview`). `keys_rename`
+ * returns the key alone: nothing else in the overview depends on a label.
  *
  * The ring's states:
  *
@@ -89,8 +88,13 @@ export type Vault = Readable<KeyRingState> & {
   retry(): Promise<void>;
   /** Makes a new ring protected by a passphrase instead of the keychain. */
   createWithPassphrase(passphrase: string): Promise<void>;
-  /** Reloads the overview of an open ring (after a change). */
+  /** Reads the overview of an open ring again, as on disk now (no change needs it: each returns the ring). */
   refresh(): Promise<void>;
+  /**
+   * The ring as a command of another store returned it after its change (an SMS push, a rotation
+   * step: stores/wallets.ts); shown as it is, nothing is read again. Ignored unless the ring is open.
+   */
+  takeOverview(overview: VaultOverview): void;
   /** After a restore: the ring now exists and holds the keys; show it. */
   afterRestore(): Promise<void>;
   /** Cancels a key generation (`cancel_job`). */
@@ -99,7 +103,7 @@ export type Vault = Readable<KeyRingState> & {
   saveKitPath(defaultName: string): Promise<string | null>;
   /** Writes a recovery kit (after the app's native confirmation) and returns its words, once. */
   backup(path: string): Promise<BackupCreated>;
-  /** Test-restores a kit in memory with its words; marks it verified. */
+  /** Test-restores a kit in memory with its words; marks it verified and takes the ring it returns. */
   verifyBackup(path: string, words: string): Promise<RestoreOutcome>;
   /** Whether typed words are a valid phrase (no I/O). */
   phraseCheck(words: string): Promise<PhraseCheck>;
@@ -176,7 +180,7 @@ export function createVault(backend: Backend): Vault {
     }
   }
 
-  /** Reads the overview again: after a change whose outcome does not say it all. */
+  /** Reads the overview again, as on disk now. */
   async function refresh() {
     if (get(store).name !== "open") return;
     try {
@@ -259,6 +263,7 @@ export function createVault(backend: Backend): Vault {
       }
     },
     refresh,
+    takeOverview: (overview) => updateOverview(() => overview),
     generate: (label, jobId, tr, language) => changed(generateKey(backend, label, jobId, tr, language)),
     importFrom: (source, onStart) =>
       changed(
@@ -298,7 +303,12 @@ export function createVault(backend: Backend): Vault {
     cancelJob: (jobId) => backend.cancelJob(jobId),
     saveKitPath: (defaultName) => backend.saveFile("kit", defaultName),
     backup: (path) => backend.backupCreate(path),
-    verifyBackup: (path, words) => backend.backupVerify(path, words),
+    async verifyBackup(path, words) {
+      // The kit's keys are backed up now: the ring returned drops them from the reminder.
+      const r = await backend.backupVerify(path, words);
+      updateOverview(() => r.overview);
+      return r.outcome;
+    },
     phraseCheck: (words) => backend.phraseCheck(words),
     phraseComplete: (prefix) => backend.phraseComplete(prefix),
     pickKit: () => backend.pickKitFile(),

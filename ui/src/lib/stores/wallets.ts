@@ -1,10 +1,12 @@
 import { writable, type Readable } from "svelte/store";
 import type { Backend } from "../backend";
 import { toIpcError } from "../backend";
+import type { Vault } from "./keys";
 import type {
   FoundKeystore,
   IpcError,
   Rotation,
+  RotationChanged,
   SmsStatus,
   WalletKeep,
   WalletSummary,
@@ -15,7 +17,9 @@ import type {
  * The wallets, the key service (SMS) and the key rotation: one store that owns their IPC calls
  * (docs/ipc-contract.md, "Wallet, SMS and key rotation"). The Keys screen, the first-run tour and
  * the rotation wizard read the wallet list here; an import or a removal updates it from what the
- * command returned, without asking for the list again.
+ * command returned, without asking for the list again. A push and the rotation's steps change the
+ * key ring (a key's push journal, the new key, the old one retired): their commands return the ring
+ * after, handed to the key ring's store (`Vault.takeOverview`), which reads nothing again.
  */
 export type WalletsState = {
   /** The beneficiary wallets in the key ring, as `wallets_list` returns them. */
@@ -45,9 +49,9 @@ export type Wallets = Readable<WalletsState> & {
   smsStatus(network: string, address: string): Promise<SmsStatus>;
   /** The watched addresses (the tasks' domain, read here to know which networks to check). */
   watchedList(): Promise<WatchedAddress[]>;
-  /** Pushes the active key (after the app's native confirmation when the key changes). */
+  /** Pushes the active key (after the app's native confirmation when the key changes); the key ring takes the ring returned. */
   smsPush(network: string, address: string, password: string | null): Promise<SmsStatus>;
-  /** The key rotation, step by step (docs/ipc-contract.md). */
+  /** The key rotation, step by step (docs/ipc-contract.md); `generate`, `push` and `finish` hand the ring returned to the key ring. */
   rotation: {
     status(): Promise<Rotation | null>;
     start(address: string, networks: string[]): Promise<Rotation>;
@@ -60,9 +64,17 @@ export type Wallets = Readable<WalletsState> & {
   };
 };
 
-export function createWallets(backend: Backend): Wallets {
+export function createWallets(backend: Backend, deps: { vault: Pick<Vault, "takeOverview"> }): Wallets {
+  const { vault } = deps;
   const store = writable<WalletsState>({ list: [], loaded: false, error: null });
   let loading: Promise<void> | null = null;
+
+  /** A rotation step changed the ring: the key ring takes the ring returned, the caller the rotation. */
+  async function ringChanged(step: Promise<RotationChanged>): Promise<Rotation> {
+    const r = await step;
+    vault.takeOverview(r.overview);
+    return r.rotation;
+  }
 
   function put(w: WalletSummary) {
     store.update((s) => ({
@@ -105,15 +117,19 @@ export function createWallets(backend: Backend): Wallets {
     needsPassword: (address) => backend.walletNeedsPassword(address),
     smsStatus: (network, address) => backend.smsStatus(network, address),
     watchedList: () => backend.watchedList(),
-    smsPush: (network, address, password) => backend.smsPush(network, address, password),
+    async smsPush(network, address, password) {
+      const r = await backend.smsPush(network, address, password);
+      vault.takeOverview(r.overview);
+      return r.status;
+    },
     rotation: {
       status: () => backend.rotationStatus(),
       start: (address, networks) => backend.rotationStart(address, networks),
-      generate: (jobId) => backend.rotationGenerate(jobId),
+      generate: (jobId) => ringChanged(backend.rotationGenerate(jobId)),
       cancel: (jobId) => backend.cancelJob(jobId),
       checkKit: () => backend.rotationCheckKit(),
-      push: (network, password) => backend.rotationPush(network, password),
-      finish: () => backend.rotationFinish(),
+      push: (network, password) => ringChanged(backend.rotationPush(network, password)),
+      finish: () => ringChanged(backend.rotationFinish()),
     },
   };
 }
