@@ -8,7 +8,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
-npx tauri build --bundles deb --ci
+# The light tray process (crates/tray: the watch once the window is closed, without WebKit) goes
+# beside the app in /usr/bin.
+cargo build --release -p result-vault-tray
+npx tauri build --bundles deb --ci --config \
+  "{\"bundle\":{\"linux\":{\"deb\":{\"files\":{\"/usr/bin/result-vault-tray\":\"$CARGO_TARGET_DIR/release/result-vault-tray\"}}}}}"
 deb=$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb | head -n 1)
 echo "$deb"
 
@@ -22,3 +26,6 @@ bin_bytes=$(dpkg-deb -c "$deb" | awk '{ sub(/^\.\//, "", $6) } $6 == "usr/bin/re
 echo "package:   $(mib "$deb_bytes") ($deb_bytes bytes) $(basename "$deb")"
 echo "installed: $(mib $(( installed_kib * 1024 ))) (Installed-Size: $installed_kib KiB; files: $files_bytes bytes)"
 echo "binary:    $(mib "${bin_bytes:-0}") (${bin_bytes:-?} bytes) /usr/bin/result-vault-app"
+tray_bytes=$(dpkg-deb -c "$deb" | awk '{ sub(/^\.\//, "", $6) } $6 == "usr/bin/result-vault-tray" { print $3 }')
+[ -n "$tray_bytes" ] || { echo "the package has no /usr/bin/result-vault-tray" >&2; exit 1; }
+echo "tray:      $(mib "$tray_bytes") ($tray_bytes bytes) /usr/bin/result-vault-tray"

@@ -35,8 +35,10 @@ bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 
 step "End to end: the real app under Xvfb, over WebDriver"
 # The end-to-end build: the app with its test hooks (dialog answers, path grants), which a
-# package never has (checked below on the installed binary).
+# package never has (checked below on the installed binary); and the tray process, whose e2e
+# build takes its interval in seconds from the environment.
 cargo build -p result-vault-app --features e2e
+cargo build -p result-vault-tray --features e2e
 rm -rf tests/e2e/artifacts/logs tests/e2e/artifacts/secrets.txt
 RESULT_VAULT_E2E=1 bash scripts/with-secret-service.sh node --test --test-concurrency=1 tests/e2e/
 
@@ -48,6 +50,7 @@ $SUDO dpkg -i "$deb"
 grep -q '^MimeType=.*application/zip' /usr/share/applications/*esult*ault*.desktop
 grep -q '^Exec=result-vault-app %F' /usr/share/applications/*esult*ault*.desktop
 test -f /usr/share/icons/hicolor/128x128/apps/result-vault-app.png
+test -x /usr/bin/result-vault-tray
 # The package has no end-to-end hook: none of their command names is in the installed binary.
 if grep -q -a -e e2e_next_dialog_path -e e2e_grant /usr/bin/result-vault-app; then
   echo "the installed app has end-to-end test hooks" >&2; exit 1

@@ -12,12 +12,12 @@
 //! Notifications name the app and the task and say what state the result is in; never a file
 //! name, a content or a secret.
 
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use result_vault_core::progress::CancelToken;
-use result_vault_engine::watch::{next_wait_minutes, NewResult, NewResultState, WatchReport, WatchSettings};
+use result_vault_engine::watch::{WatchReport, WatchSettings};
+use result_vault_engine::watch_loop::{notification_focus, notification_text, wait_between_checks, Lang, WatchLoop};
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Emitter, Manager};
@@ -29,16 +29,8 @@ use crate::state::AppState;
 /// The watch's state, shared by the loop, the commands and the tray.
 #[derive(Default)]
 pub struct Watcher {
-    /// Wakes the loop for a check now.
-    pub wake: tokio::sync::Notify,
-    /// The last report.
-    pub last: Mutex<Option<WatchReport>>,
-    /// Failed checks in a row (for the back-off).
-    pub failures: AtomicU32,
-    /// A check is running.
-    pub running: AtomicBool,
-    /// The settings as last read or saved (read on the main thread when the window closes).
-    pub settings: Mutex<WatchSettings>,
+    /// The engine's watch loop (settings, last report, "Check now").
+    pub watch: WatchLoop,
     /// A tray icon is up (without one, closing the window quits).
     pub tray: AtomicBool,
     /// A clicked notification's result, for a window made by the click (taken once).
@@ -48,138 +40,70 @@ pub struct Watcher {
 impl Watcher {
     /// The settings known to the loop.
     pub fn settings(&self) -> WatchSettings {
-        self.settings.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.watch.settings()
     }
 
     /// Records new settings and wakes the loop (a new interval applies at once).
     pub fn set_settings(&self, s: WatchSettings) {
-        *self.settings.lock().unwrap_or_else(|e| e.into_inner()) = s;
-        self.wake.notify_one();
+        self.watch.set_settings(s);
     }
 }
 
-/// Seconds between checks: the interval in minutes, or, in an end-to-end build only,
+/// Time between checks: the interval in minutes, or, in an end-to-end build only,
 /// `RESULT_VAULT_WATCH_SECONDS` (tests cannot wait minutes).
 fn wait_for(settings: &WatchSettings, failures: u32) -> Duration {
     #[cfg(feature = "e2e")]
     if let Some(s) = std::env::var("RESULT_VAULT_WATCH_SECONDS").ok().and_then(|v| v.parse::<u64>().ok()) {
         return Duration::from_secs(s.max(1) << failures.min(4));
     }
-    Duration::from_secs(u64::from(next_wait_minutes(settings.interval_minutes, failures)) * 60)
+    wait_between_checks(settings, failures)
 }
 
-/// Starts the loop (once, at start).
+/// The language of the app's native texts.
+fn lang(n: &Native) -> Lang {
+    if n.french() {
+        Lang::Fr
+    } else {
+        Lang::En
+    }
+}
+
+/// Starts the loop (once, at start) on a thread of its own: the engine's loop blocks.
 pub fn start(app: &AppHandle) {
+    let Some(state) = app.try_state::<AppState>() else { return };
+    let watcher = state.watcher.clone();
+    let engine = state.engine.clone();
     let app = app.clone();
-    tauri::async_runtime::spawn(async move {
-        let Some(state) = app.try_state::<AppState>() else { return };
-        let watcher = state.watcher.clone();
-        let engine = state.engine.clone();
-        drop(state);
-        let e = engine.clone();
-        if let Ok(s) = tauri::async_runtime::spawn_blocking(move || e.watch_settings()).await {
-            *watcher.settings.lock().unwrap_or_else(|e| e.into_inner()) = s;
-        }
-        let mut first = true;
-        loop {
-            let settings = watcher.settings();
-            let wait = if first {
-                Duration::from_secs(3)
-            } else {
-                wait_for(&settings, watcher.failures.load(Ordering::Relaxed))
-            };
-            first = false;
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                _ = watcher.wake.notified() => {}
-            }
-            let settings = watcher.settings();
-            if !settings.enabled {
-                continue;
-            }
-            let e = engine.clone();
-            let has_watched =
-                tauri::async_runtime::spawn_blocking(move || e.watched().map(|w| !w.is_empty()).unwrap_or(false))
-                    .await
-                    .unwrap_or(false);
-            if !has_watched {
-                continue;
-            }
-            watcher.running.store(true, Ordering::Relaxed);
-            let _ = app.emit("watch-running", true);
-            let e = engine.clone();
-            let report = tauri::async_runtime::spawn_blocking(move || e.check_now(&CancelToken::new())).await;
-            watcher.running.store(false, Ordering::Relaxed);
-            let Ok(report) = report else { continue };
-            if report.ok {
-                watcher.failures.store(0, Ordering::Relaxed);
-            } else {
-                watcher.failures.fetch_add(1, Ordering::Relaxed);
-            }
-            if !report.new_results.is_empty() {
-                if let Some(state) = app.try_state::<AppState>() {
-                    notify(&app, &state.native, &report);
+    let spawned = std::thread::Builder::new().name("watch".into()).spawn(move || {
+        // One watcher at a time: a tray process left watching for this data folder stops.
+        result_vault_engine::tray_lock::stop_tray(engine.data_dir(), Duration::from_secs(2));
+        watcher.watch.use_settings(engine.watch_settings());
+        watcher.watch.run(
+            &engine,
+            Duration::from_secs(3),
+            wait_for,
+            || {
+                let _ = app.emit("watch-running", true);
+            },
+            |report| {
+                if !report.new_results.is_empty() {
+                    if let Some(state) = app.try_state::<AppState>() {
+                        notify(&app, &state.native, report);
+                    }
                 }
-            }
-            *watcher.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(report.clone());
-            let _ = app.emit("watch-status", report);
-        }
+                let _ = app.emit("watch-status", report.clone());
+            },
+        );
     });
-}
-
-fn short(task_id: &str) -> String {
-    format!("{}…", task_id.get(..10).unwrap_or(task_id))
-}
-
-fn state_words(n: &Native, s: &NewResultState) -> String {
-    match s {
-        NewResultState::Ready => n.text("ready to download", "prêt à télécharger"),
-        NewResultState::Downloaded => n.text("downloaded", "téléchargé"),
-        NewResultState::Verified => n.text("ready to read, verified", "prêt à lire, vérifié"),
-        NewResultState::Opened => n.text("ready to read", "prêt à lire"),
-        NewResultState::Mismatch => {
-            n.text("does NOT match the chain: check it", "ne correspond PAS à la chaîne : à vérifier")
-        }
-        NewResultState::NeedsKey => {
-            n.text("needs a key Result Vault does not have", "demande une clé que Result Vault n'a pas")
-        }
-        NewResultState::Failed(_) => n.text("could not be fetched", "n'a pas pu être récupéré"),
+    if let Err(e) = spawned {
+        log::warn!("the background watch could not start: {e}");
     }
-}
-
-/// The one notification of a check: title and body (no file name, no content, no secret).
-pub fn notification_text(n: &Native, results: &[NewResult]) -> (String, String) {
-    let title = match (results.len(), n.french()) {
-        (1, false) => "Result Vault: a new result".to_owned(),
-        (1, true) => "Result Vault : un nouveau résultat".to_owned(),
-        (k, false) => format!("Result Vault: {k} new results"),
-        (k, true) => format!("Result Vault : {k} nouveaux résultats"),
-    };
-    let lines: Vec<String> = results
-        .iter()
-        .take(5)
-        .map(|r| {
-            format!("{} ({} {}) — {}", r.app, n.text("task", "tâche"), short(&r.task_id), state_words(n, &r.state))
-        })
-        .collect();
-    let mut body = lines.join("\n");
-    if results.len() > 5 {
-        body.push_str(&if n.french() {
-            format!("\n… et {} autres", results.len() - 5)
-        } else {
-            format!("\n… and {} more", results.len() - 5)
-        });
-    }
-    (title, body)
 }
 
 fn notify(app: &AppHandle, n: &Native, report: &WatchReport) {
-    let (title, body) = notification_text(n, &report.new_results);
+    let (title, body) = notification_text(lang(n), &report.new_results);
     // A click shows that result (the one task), or the Results screen (several).
-    let focus = match report.new_results.as_slice() {
-        [one] => one.task_id.clone(),
-        _ => String::new(),
-    };
+    let focus = notification_focus(&report.new_results);
     let count = report.new_results.len();
     // On Linux the notification is sent with its default action, and a thread waits for the
     // click (org.freedesktop.Notifications' ActionInvoked); the plugin has no click on desktops.
@@ -271,7 +195,7 @@ pub fn tray(app: &AppHandle, n: &Native) {
                     }
                     "check" => {
                         if let Some(s) = app.try_state::<AppState>() {
-                            s.watcher.wake.notify_one();
+                            s.watcher.watch.wake();
                         }
                     }
                     "quit" => app.exit(0),
@@ -327,28 +251,109 @@ pub fn explain_first_close(app: &AppHandle) {
     });
 }
 
+/// The argument that opens the window on the Results screen: `--show-results` (the list) or
+/// `--show-results=<task id>` (that result), as the tray process starts the app when its
+/// notification is clicked.
+pub const SHOW_RESULTS_ARG: &str = "--show-results";
+
+/// The result `--show-results[=TASK]` asks for in `argv`: `Some("")` for the list.
+pub fn show_results_arg(argv: &[String]) -> Option<String> {
+    argv.iter().skip(1).find_map(|a| {
+        if a == SHOW_RESULTS_ARG {
+            Some(String::new())
+        } else {
+            a.strip_prefix(SHOW_RESULTS_ARG).and_then(|v| v.strip_prefix('=')).map(str::to_owned)
+        }
+    })
+}
+
+/// The light tray process (`result-vault-tray`, beside this executable) over this app's
+/// folders and language, on Linux: there, a process that links WebKitGTK costs about 100 MB
+/// even without a window, the tray process (no GTK, no WebKit) a fraction of it. `None` where
+/// there is none (Windows and macOS keep the watch in the app, whose web view goes with its
+/// window; or a build without it).
+#[cfg(target_os = "linux")]
+fn tray_command(app: &AppHandle) -> Option<std::process::Command> {
+    let exe = std::env::current_exe().ok()?;
+    let tray = exe.parent()?.join("result-vault-tray");
+    if !tray.is_file() {
+        log::info!("no tray process beside the app ({}): the app stays in the tray itself", tray.display());
+        return None;
+    }
+    let state = app.try_state::<AppState>()?;
+    let dirs = state.engine.dirs().clone();
+    let logs = crate::logging::log_dir_override().or_else(|| app.path().app_log_dir().ok())?;
+    let mut c = std::process::Command::new(tray);
+    c.arg("--data")
+        .arg(&dirs.data)
+        .arg("--results")
+        .arg(&dirs.results)
+        .arg("--log-dir")
+        .arg(logs)
+        .arg("--lang")
+        .arg(if state.native.french() { "fr" } else { "en" })
+        .arg("--app")
+        .arg(&exe);
+    Some(c)
+}
+
+/// Closing the window to the tray, on Linux: the watch moves to the light tray process and this
+/// process ends (the caller exits). Not while a job runs (a download or a decryption would be
+/// cut): the app then stays in the tray itself, its web view gone. Returns whether the tray
+/// process took over.
+pub fn hand_over_to_tray(app: &AppHandle) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let Some(state) = app.try_state::<AppState>() else { return false };
+        if state.engine.jobs_running() > 0 {
+            log::info!("closed to the tray with work under way: the app stays in the tray itself");
+            return false;
+        }
+        let Some(mut c) = tray_command(app) else { return false };
+        c.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null());
+        match c.spawn() {
+            Ok(child) => {
+                log::info!("closed to the tray: the tray process {} watches now", child.id());
+                state.watcher.watch.stop();
+                true
+            }
+            Err(e) => {
+                log::warn!("the tray process could not start ({e}): the app stays in the tray itself");
+                false
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = app;
+        false
+    }
+}
+
+/// Started at login (`--background`) on Linux: this process becomes the light tray process
+/// (`exec`), so the libraries of the window are never kept. Returns only when it could not.
+pub fn become_tray(app: &AppHandle) {
+    #[cfg(target_os = "linux")]
+    if let Some(mut c) = tray_command(app) {
+        use std::os::unix::process::CommandExt;
+        let e = c.exec();
+        log::warn!("the tray process could not start ({e}): the app stays in the tray itself");
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn r(app: &str, state: NewResultState) -> NewResult {
-        NewResult { network: "bellecour".into(), task_id: format!("0x{}", "a".repeat(64)), app: app.into(), state }
-    }
-
     #[test]
-    fn one_notification_names_apps_tasks_and_states() {
-        let n = Native::default();
-        let (title, body) = notification_text(&n, &[r("weather", NewResultState::Verified)]);
-        assert_eq!(title, "Result Vault: a new result");
-        assert_eq!(body, "weather (task 0xaaaaaaaa…) — ready to read, verified");
-        let many: Vec<_> = (0..7).map(|i| r(&format!("app{i}"), NewResultState::NeedsKey)).collect();
-        let (title, body) = notification_text(&n, &many);
-        assert_eq!(title, "Result Vault: 7 new results");
-        assert_eq!(body.lines().count(), 6);
-        assert!(body.contains("needs a key Result Vault does not have") && body.ends_with("… and 2 more"));
-        n.set_language("fr");
-        let (title, body) = notification_text(&n, &[r("météo", NewResultState::Ready)]);
-        assert_eq!(title, "Result Vault : un nouveau résultat");
-        assert!(body.contains("tâche") && body.contains("prêt à télécharger"));
+    fn show_results_argument() {
+        let argv = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(show_results_arg(&argv(&["app"])), None);
+        assert_eq!(show_results_arg(&argv(&["app", "--show-results"])), Some(String::new()));
+        assert_eq!(show_results_arg(&argv(&["app", "--show-results=0xab"])), Some("0xab".into()));
+        assert_eq!(show_results_arg(&argv(&["app", "--show-resultsx"])), None);
+        assert_eq!(show_results_arg(&argv(&["--show-results"])), None, "argv[0] is the program");
     }
 }

@@ -50,6 +50,10 @@ pub fn run() {
     let result = tauri::Builder::default()
         // First, so that a second launch hands its files to this window and exits at once.
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            if let Some(focus) = background::show_results_arg(&argv) {
+                background::show_results(app, focus);
+                return;
+            }
             let made = background::show_main_window(app);
             let paths = file_args(&argv);
             log::info!("second launch: {} file(s) handed to the open window", paths.len());
@@ -80,15 +84,26 @@ pub fn run() {
             // Downloads that were running when the app stopped resume from their partial file;
             // temporary outputs a crash left are removed.
             engine.start();
-            app.manage(state::AppState::new(engine, file_args(&std::env::args().collect::<Vec<_>>())));
-            // Results come to the user: the tray, and the watch in the background.
+            let argv: Vec<String> = std::env::args().collect();
+            app.manage(state::AppState::new(engine, file_args(&argv)));
+            let background = argv.iter().any(|a| a == BACKGROUND_ARG);
             if let Some(state) = app.try_state::<state::AppState>() {
+                // Started by a click on the tray process's notification: the window opens on it.
+                if let Some(focus) = background::show_results_arg(&argv) {
+                    *state.watcher.focus.lock().unwrap_or_else(|e| e.into_inner()) = Some(focus);
+                }
+                // Results come to the user: the tray, and the watch in the background.
                 background::tray(app.handle(), &state.native);
+                if background && background::keeps_running(app.handle()) {
+                    // At login, on Linux, the light tray process watches instead (this process
+                    // becomes it); elsewhere, or without it, the app stays in the tray itself.
+                    background::become_tray(app.handle());
+                }
             }
             background::start(app.handle());
             // Started in the background (at login): the configuration made no window (see
             // `run`); without a tray to bring it up later, the window is made now after all.
-            if std::env::args().any(|a| a == BACKGROUND_ARG) {
+            if background {
                 if background::keeps_running(app.handle()) {
                     log::info!("started in the background: no window until it is asked for");
                 } else {
@@ -102,8 +117,13 @@ pub fn run() {
         .on_window_event(|window, event| {
             // Closed to the tray: the window and its web view go; the app stays (ExitRequested).
             if let tauri::WindowEvent::CloseRequested { .. } = event {
-                if background::keeps_running(window.app_handle()) {
-                    background::explain_first_close(window.app_handle());
+                let app = window.app_handle();
+                if background::keeps_running(app) {
+                    background::explain_first_close(app);
+                    // On Linux the light tray process takes the watch over and this one ends.
+                    if background::hand_over_to_tray(app) {
+                        app.exit(0);
+                    }
                 }
             }
             if let tauri::WindowEvent::DragDrop(
@@ -125,6 +145,8 @@ pub fn run() {
             commands::dialogs::e2e_dialogs_asked,
             #[cfg(feature = "e2e")]
             commands::dialogs::e2e_grant,
+            #[cfg(feature = "e2e")]
+            commands::dialogs::e2e_close_window,
             commands::dialogs::pick_path,
             commands::results::library_list,
             commands::results::library_files,

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 
-import { appBinary, artifacts, repo, freePort, startEnvironment, screenshotScreen, recordSecrets } from './harness.mjs';
+import { appBinary, artifacts, repo, freePort, startEnvironment, screenshotScreen, recordSecrets, pidsWithEnv } from './harness.mjs';
 import { Session } from './webdriver.mjs';
 import { waitUntil } from './desktop-helpers.mjs';
 
@@ -32,6 +32,8 @@ let rpcUrl;
 let hub;
 let scenarioPath;
 let scenario;
+let middleScenario;
+let middlePath;
 let keyFile;
 let monitorFile;
 
@@ -99,6 +101,16 @@ before(async () => {
   a.tasks[0].status = 'ACTIVE';
   delete a.tasks[0].results;
   delete a.tasks[0].resultDigest;
+  // Deal D's task too (completed later, while the light tray process watches): in the "middle"
+  // scenario, A's task is done and D's still running.
+  const d = beforeScenario.deals.find((x) => x.id === scenario.artifacts.deals.D);
+  d.tasks[0].status = 'ACTIVE';
+  delete d.tasks[0].results;
+  delete d.tasks[0].resultDigest;
+  middleScenario = structuredClone(scenario);
+  middleScenario.deals[middleScenario.deals.findIndex((x) => x.id === d.id)] = structuredClone(d);
+  middlePath = path.join(dir, 'scenario-middle.json');
+  fs.writeFileSync(middlePath, JSON.stringify(middleScenario));
   const beforePath = path.join(dir, 'scenario-before.json');
   fs.writeFileSync(beforePath, JSON.stringify(beforeScenario));
   hub = nodeJson(['tests/standins/seed-chain.mjs', '--rpc', rpcUrl, '--scenario', beforePath]).hub;
@@ -159,8 +171,8 @@ test('a task completed on the chain: one notification with the right words withi
   }, 'a first check of the watched address', 30000, 250);
   assert.equal(notifications().length, 0, 'old results are not news');
   // The task completes, on chain (the same hub) and in the index.
-  nodeJson(['tests/standins/seed-chain.mjs', '--rpc', rpcUrl, '--scenario', scenarioPath, '--hub', hub]);
-  await control('/scenario', scenario);
+  nodeJson(['tests/standins/seed-chain.mjs', '--rpc', rpcUrl, '--scenario', middlePath, '--hub', hub]);
+  await control('/scenario', middleScenario);
   const completed = Date.now();
   await waitUntil(() => notifications().length >= 1, 'a notification', (WATCH_SECONDS + 10) * 1000 + 30000, 250);
   const took = Date.now() - completed;
@@ -207,4 +219,101 @@ test('the Results screen lists it, verified, and previews it inside the window',
   await s.execute("document.querySelector(arguments[0]).scrollIntoView({ block: 'center' }); return true;", [byId('watch-settings')]);
   shot('watch-01-settings-fr');
   await click(`${byId('language-select')} option[value="en"]`, { visible: false });
+});
+
+/** This test's processes named `name` (the program's file name), by their environment. */
+function processes(name) {
+  return pidsWithEnv(`RESULT_VAULT_HOME=${env.env.RESULT_VAULT_HOME}`).filter((pid) => {
+    try {
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return path.basename(argv[0]) === name && !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+    } catch {
+      return false;
+    }
+  });
+}
+const cmdline = (pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+const gdbus = (...args) => execFileSync('gdbus', ['call', '--session', ...args], { encoding: 'utf8', timeout: 10000 });
+
+/** The tray process's menu (dbusmenu GetLayout on its StatusNotifierItem): label -> item id. */
+function trayMenu(pid) {
+  const layout = gdbus('--dest', `org.kde.StatusNotifierItem-${pid}-1`, '--object-path', '/MenuBar', '--method', 'com.canonical.dbusmenu.GetLayout', '--', '0', '-1', '[]');
+  return Object.fromEntries([...layout.matchAll(/\((\d+), \{[^}]*'label': <'([^']+)'>/g)].map((m) => [m[2], Number(m[1])]));
+}
+const clickTrayItem = (pid, id) =>
+  gdbus('--dest', `org.kde.StatusNotifierItem-${pid}-1`, '--object-path', '/MenuBar', '--method', 'com.canonical.dbusmenu.Event', '--', String(id), 'clicked', '<0>', '0');
+const trayBinary = path.join(path.dirname(appBinary), 'result-vault-tray');
+
+test('closed to the tray: a process without the window watches, notifies once, and its click opens the app on the result', async () => {
+  assert.equal(processes('result-vault-tray').length, 0);
+  const [app] = processes('result-vault-app');
+  assert.ok(app, 'the app runs');
+  // The window's close button, with "keep in the tray" on (the default).
+  await s.execute("window.__TAURI_INTERNALS__.invoke('e2e_close_window'); return true;").catch(() => {});
+  const tray = await waitUntil(() => processes('result-vault-tray')[0], 'the tray process', 20000, 200);
+  await waitUntil(() => processes('result-vault-app').length === 0, 'the app process to end', 20000, 200);
+  await s.delete().catch(() => {});
+  s = null;
+  // Its menu, over D-Bus as a desktop's tray host reads it.
+  const menu = await waitUntil(() => {
+    try {
+      return trayMenu(tray);
+    } catch {
+      return null;
+    }
+  }, 'the tray menu on D-Bus', 20000, 250);
+  assert.deepEqual(Object.keys(menu).sort(), ['Check now', 'Open Result Vault', 'Quit']);
+  // The first close said, once, that Result Vault keeps watching.
+  await waitUntil(() => notifications().some((n) => /keeps watching/.test(n)), 'the first close explained', 10000, 250);
+  const newResults = () => notifications().filter((n) => /new results?\b/.test(n));
+  execFileSync('dunstctl', ['close-all'], { env: { ...process.env, DISPLAY: env.display } });
+  // Deal D's task completes; "Check now" from the tray menu.
+  nodeJson(['tests/standins/seed-chain.mjs', '--rpc', rpcUrl, '--scenario', scenarioPath, '--hub', hub]);
+  await control('/scenario', scenario);
+  const completed = Date.now();
+  clickTrayItem(tray, menu['Check now']);
+  await waitUntil(() => newResults().length >= 2, 'the tray process\'s notification', (WATCH_SECONDS + 10) * 1000 + 30000, 250);
+  console.log(`# the tray process notified ${Date.now() - completed} ms after the task completed`);
+  await sleep(WATCH_SECONDS * 1000 + 2000);
+  const all = newResults();
+  assert.equal(all.length, 2, `one more notification, not more: ${JSON.stringify(all)}`);
+  assert.equal(notifications().filter((n) => /keeps watching/.test(n)).length, 1, 'the first close is explained once');
+  assert.match(all[1], /string "Result Vault"/);
+  assert.match(all[1], /plain-app \(task 0x[0-9a-f]{8}…\) — ready to read/);
+  assert.doesNotMatch(all[1], /result\.txt|BEGIN|PRIVATE/, 'no file name, content or secret');
+  // A click on it starts the app on that result, and the tray process ends.
+  execFileSync('dunstctl', ['action', '0'], { env: { ...process.env, DISPLAY: env.display } });
+  const opened = await waitUntil(() => processes('result-vault-app')[0], 'the app started by the click', 20000, 200);
+  assert.match(cmdline(opened), new RegExp(`--show-results=${scenario.artifacts.plain.taskId}`, 'i'));
+  await waitUntil(() => processes('result-vault-tray').length === 0, 'the tray process to end', 20000, 200);
+  process.kill(opened, 'SIGTERM');
+  await waitUntil(() => processes('result-vault-app').length === 0, 'the app to end', 20000, 200);
+});
+
+test('the tray process: "Quit" ends it; one per data folder; the app started by hand stops it', async () => {
+  const start = () => spawn(trayBinary, ['--lang', 'fr'], { env: env.env, stdio: 'ignore' });
+  const first = start();
+  children.push(first);
+  const menu = await waitUntil(() => {
+    try {
+      return trayMenu(first.pid);
+    } catch {
+      return null;
+    }
+  }, 'the tray menu on D-Bus', 20000, 250);
+  assert.deepEqual(Object.keys(menu).sort(), ['Ouvrir Result Vault', 'Quitter', 'Vérifier maintenant']);
+  // A second one for the same data folder leaves at once.
+  const second = start();
+  const code = await new Promise((resolve) => second.on('exit', resolve));
+  assert.equal(code, 0);
+  assert.deepEqual(processes('result-vault-tray'), [first.pid]);
+  clickTrayItem(first.pid, menu['Quitter']);
+  await waitUntil(() => first.exitCode !== null, '"Quit" to end the tray process', 15000, 100);
+  // Started again, then the app opened by hand: the app watches, the tray process ends.
+  const third = start();
+  children.push(third);
+  await waitUntil(() => processes('result-vault-tray').length === 1, 'the tray process', 20000, 200);
+  s = await Session.create(env.driverUrl, appBinary);
+  await waitUntil(() => third.exitCode !== null || third.signalCode !== null, 'the app to stop the tray process', 20000, 200);
+  assert.equal(processes('result-vault-tray').length, 0);
 });

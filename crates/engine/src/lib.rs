@@ -18,6 +18,9 @@
 //! - [`networks`]: the one network resolver (built-ins, managed file, saved, config, flags);
 //! - [`tasks`]: watched addresses, the task list, refresh, fetch-and-record;
 //! - [`results`]: opening result archives and the result digest;
+//! - [`watch`]: one background check; [`watch_loop`]: the loop and notice both watching hosts run;
+//! - [`library`]: the results library and the safe preview;
+//! - [`tray_lock`]: one watcher at a time (the light tray process, or the app);
 //! - [`key_paths`]: key files and folders outside the ring, by path (remembered, conventional);
 //! - [`open_policy`]: what "Open" may do with a result's file (never run a program);
 //! - [`settings`]: the settings file (remembered key paths), read-modify-write under a lock;
@@ -36,9 +39,11 @@ pub mod results;
 pub mod session;
 pub mod settings;
 pub mod tasks;
+pub mod tray_lock;
 pub mod vault;
 pub mod wallets;
 pub mod watch;
+pub mod watch_loop;
 
 pub use result_vault_core::{Error, ErrorKind};
 pub use session::{Engine, EngineDirs};

@@ -165,6 +165,12 @@ impl Engine {
         lock(&self.jobs).entry(id.to_owned()).or_default().clone()
     }
 
+    /// How many jobs (downloads, decryptions, key generations) are under way: a host that
+    /// would end its process waits for none.
+    pub fn jobs_running(&self) -> usize {
+        lock(&self.jobs).values().filter(|c| !c.is_cancelled()).count()
+    }
+
     /// Asks job `id` to stop; a job not started yet starts cancelled.
     pub fn cancel_job(&self, id: &str) {
         lock(&self.jobs).entry(id.to_owned()).or_default().cancel();

@@ -31,10 +31,13 @@ pub async fn pick_path(
     Ok(Some(path.display().to_string()))
 }
 
-/// The window's language (a BCP 47 tag such as `fr-FR`), for the native dialogs. No I/O.
+/// The window's language (a BCP 47 tag such as `fr-FR`), for the native dialogs. No I/O; async
+/// as every command that takes the app's state, since Tauri runs a synchronous command on the main
+/// thread (docs/ipc-contract.md, "Threads and state").
 #[tauri::command]
-pub fn set_language(state: State<'_, AppState>, tag: String) {
+pub async fn set_language(state: State<'_, AppState>, tag: String) -> Result<(), Error> {
     state.native.set_language(&tag);
+    Ok(())
 }
 
 /// End-to-end builds only: the next file dialog returns `path` (granted as a user's choice).
@@ -67,4 +70,12 @@ pub async fn e2e_dialogs_asked(state: State<'_, AppState>) -> Result<Vec<String>
 pub async fn e2e_grant(state: State<'_, AppState>, path: String) -> Result<(), Error> {
     state.grants.grant_read([path]);
     Ok(())
+}
+
+/// End-to-end builds only: closes the main window as its close button does (WebDriver has no
+/// window manager to ask): with "keep in the tray", the watch goes to the tray.
+#[cfg(feature = "e2e")]
+#[tauri::command]
+pub async fn e2e_close_window(window: tauri::WebviewWindow) -> Result<(), Error> {
+    window.close().map_err(|e| Error::internal(format!("close: {e}")))
 }

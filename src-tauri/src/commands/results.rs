@@ -59,11 +59,7 @@ pub async fn library_delete(
 pub async fn watch_status(state: State<'_, AppState>) -> Result<WatchStatus, Error> {
     let settings = state.run(|e| Ok(e.watch_settings())).await?;
     let w = &state.watcher;
-    Ok(WatchStatus {
-        last: w.last.lock().unwrap_or_else(|e| e.into_inner()).clone(),
-        running: w.running.load(std::sync::atomic::Ordering::Relaxed),
-        settings,
-    })
+    Ok(WatchStatus { last: w.watch.last(), running: w.watch.running(), settings })
 }
 
 /// Saves the watch settings; the loop uses them at once. Errors: `invalid_input`, `io`, `busy`.
@@ -93,7 +89,7 @@ pub async fn watch_settings_save(
 /// Checks now (the report comes as a `watch-status` event).
 #[tauri::command]
 pub async fn watch_check_now(state: State<'_, AppState>) -> Result<(), Error> {
-    state.watcher.wake.notify_one();
+    state.watcher.watch.wake();
     Ok(())
 }
 
