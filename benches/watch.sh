@@ -11,7 +11,8 @@
 #    log gives the requests of each check (the CLI of the dev profile, optimised). Prints requests per address × network and the time,
 #    against the targets (1 subgraph request per address and network, no RPC, < 200 ms).
 # 2. The idle cost of the app in the tray between checks: the built app started with
-#    `--background` (no window, no web view: the state after the window is closed to the tray)
+#    `--background` (the state after the window is closed to the tray: on Linux the light tray
+#    process, crates/tray, which the app becomes when it is beside it; else the app, no window)
 #    under Xvfb, with the same 6 watched addresses and a 10-minute interval; after 10 s, its
 #    PSS (/proc/PID/smaps_rollup, with any child process) and its CPU over 30 s; against the
 #    targets (< 50 MB PSS, < 1 % CPU).
@@ -22,7 +23,7 @@ cd "$here"
 deals=${1:-1000}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/tmp/result-vault-target}
 # The workspace's dev profile is optimised (Cargo.toml), as the app the e2e tests run.
-cargo build --quiet -p result-vault-cli
+cargo build --quiet -p result-vault-cli -p result-vault-tray
 bin=$CARGO_TARGET_DIR/debug/result-vault
 app=${RESULT_VAULT_APP:-$CARGO_TARGET_DIR/debug/result-vault-app}
 work=$(mktemp -d /var/tmp/rv-watch.XXXXXX)
@@ -95,8 +96,12 @@ DISPLAY=":$disp" RESULT_VAULT_HOME="$home" HOME="$work" XDG_RUNTIME_DIR="$work" 
   dbus-run-session -- "$app" --background >"$work/app.log" 2>&1 &
 pids+=($!)
 sleep 10
-pid=$(pgrep -n -f "result-vault-app --background" || true)
+# On Linux the app started with --background becomes the light tray process (exec: the same
+# process id, another program) when result-vault-tray is beside it; else it stays itself.
+pid=$(pgrep -n -f "result-vault-tray --data $home|result-vault-app --background" || true)
 [ -n "$pid" ] || { echo "the app did not stay up in the background:"; tail -20 "$work/app.log"; exit 1; }
+pids+=("$pid")
+echo "in the tray: $(tr '\0' ' ' < "/proc/$pid/cmdline" | cut -c1-60)…"
 pss_kb() { local total=0; for p in "$@"; do v=$(awk '/^Pss:/{print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0); total=$((total + ${v:-0})); done; echo $total; }
 tree=$(pgrep -P "$pid" | tr '\n' ' ' || true)
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
