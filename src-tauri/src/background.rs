@@ -17,7 +17,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use result_vault_engine::watch::{WatchReport, WatchSettings};
-use result_vault_engine::watch_loop::{notification_focus, notification_text, wait_between_checks, Lang, WatchLoop};
+#[cfg(not(target_os = "linux"))]
+use result_vault_engine::watch_loop::notification_text;
+use result_vault_engine::watch_loop::{wait_between_checks, Lang, WatchLoop};
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Emitter, Manager};
@@ -101,43 +103,22 @@ pub fn start(app: &AppHandle) {
 }
 
 fn notify(app: &AppHandle, n: &Native, report: &WatchReport) {
-    let (title, body) = notification_text(lang(n), &report.new_results);
-    // A click shows that result (the one task), or the Results screen (several).
-    let focus = notification_focus(&report.new_results);
-    let count = report.new_results.len();
-    // On Linux the notification is sent with its default action, and a thread waits for the
-    // click (org.freedesktop.Notifications' ActionInvoked); the plugin has no click on desktops.
+    // On Linux the notification has its default action: a click shows that result (the one
+    // task) or the Results screen (several). The plugin has no click on desktops.
     #[cfg(target_os = "linux")]
     {
         let app = app.clone();
-        let show = n.text("Show", "Afficher");
-        std::thread::spawn(move || {
-            let shown = notify_rust::Notification::new()
-                .appname("Result Vault")
-                .summary(&title)
-                .body(&body)
-                .action("default", &show)
-                .show();
-            match shown {
-                Ok(handle) => {
-                    log::info!("notified {count} new result(s)");
-                    handle.wait_for_action(|action| {
-                        if action == "default" {
-                            show_results(&app, focus);
-                        }
-                    });
-                }
-                Err(e) => log::warn!("the notification could not be shown: {e}"),
-            }
+        result_vault_engine::watch_loop::show_notification(lang(n), &report.new_results, move |focus| {
+            show_results(&app, focus)
         });
     }
     #[cfg(not(target_os = "linux"))]
     {
-        let _ = focus;
+        let (title, body) = notification_text(lang(n), &report.new_results);
         if let Err(e) = app.notification().builder().title(title).body(body).show() {
             log::warn!("the notification could not be shown: {e}");
         } else {
-            log::info!("notified {count} new result(s)");
+            log::info!("notified {} new result(s)", report.new_results.len());
         }
     }
 }
@@ -145,7 +126,6 @@ fn notify(app: &AppHandle, n: &Native, report: &WatchReport) {
 /// The window shows the Results screen, on the result of task `focus` (empty: the list): a
 /// click on a notification. A window made now takes it when it loads (`results_take_focus`).
 pub fn show_results(app: &AppHandle, focus: String) {
-    log::info!("a notification was clicked");
     let made = show_main_window(app);
     if made {
         if let Some(state) = app.try_state::<AppState>() {

@@ -234,6 +234,45 @@ pub fn notification_focus(results: &[NewResult]) -> String {
     }
 }
 
+/// Shows the one notification of a check with new `results` on the desktop, with a default
+/// action ("Show" / "Afficher"); a thread waits for it, and a click runs `on_click` with what to
+/// show ([`notification_focus`]). Linux: `org.freedesktop.Notifications` over D-Bus through
+/// `notify-rust` (the crate Tauri's notification plugin uses, which has no click on desktops).
+/// Failures are logged, never raised: a missing notification daemon must not stop the watch.
+#[cfg(all(feature = "desktop", target_os = "linux"))]
+pub fn show_notification(l: Lang, results: &[NewResult], on_click: impl FnOnce(String) + Send + 'static) {
+    if results.is_empty() {
+        return;
+    }
+    let (title, body) = notification_text(l, results);
+    let focus = notification_focus(results);
+    let count = results.len();
+    let show = l.text("Show", "Afficher");
+    std::thread::spawn(move || {
+        let shown = notify_rust::Notification::new()
+            .appname("Result Vault")
+            .summary(&title)
+            .body(&body)
+            .action("default", &show)
+            .show();
+        match shown {
+            Ok(handle) => {
+                log::info!("notified {count} new result(s)");
+                let mut on_click = Some(on_click);
+                handle.wait_for_action(|action| {
+                    if action == "default" {
+                        log::info!("a notification was clicked");
+                        if let Some(f) = on_click.take() {
+                            f(focus);
+                        }
+                    }
+                });
+            }
+            Err(e) => log::warn!("the notification could not be shown: {e}"),
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
