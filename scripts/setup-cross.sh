@@ -13,20 +13,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '\033[1m[setup-cross]\033[0m %s\n' "$*"; }
-SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export PATH="$HOME/.cargo/bin:$PATH"
 
 # wine64 is /usr/lib/wine/wine64; wine adds the /usr/bin/wine launcher. python3-venv for Zig.
 APT_PKGS=(gcc-mingw-w64-x86-64 wine64 wine nsis python3-venv)
-missing=()
-for p in "${APT_PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  say "installing system packages: ${missing[*]}"
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+# shellcheck source=scripts/apt-install.sh
+. scripts/apt-install.sh
+apt_install "${APT_PKGS[@]}"
 
 # Rust standard libraries of the two cross targets.
 installed=$(rustup target list --installed)

@@ -7,7 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
-SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 # System packages: WebKitGTK for Tauri; Xvfb, WebKitWebDriver, xdotool and python3-gi for the
 # end-to-end tests; gnome-keyring and dbus for the Secret Service; openssl, zip, xxd for the
@@ -19,15 +18,9 @@ APT_PKGS=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev libssl-dev
   xvfb xauth webkit2gtk-driver xdotool python3-gi gir1.2-gtk-3.0 imagemagick
   gnome-keyring libsecret-1-0 dbus dbus-x11 libglib2.0-bin openssl zip unzip xxd age bc time locales
   libayatana-appindicator3-dev dunst)
-missing=()
-for p in "${APT_PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  say "installing system packages: ${missing[*]}"
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+# shellcheck source=scripts/apt-install.sh
+. scripts/apt-install.sh
+apt_install "${APT_PKGS[@]}"
 
 command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup (https://rustup.rs), then run this again." >&2; exit 1; }
 command -v node >/dev/null || { echo "node not found: install Node.js 20 or newer, then run this again." >&2; exit 1; }
