@@ -183,3 +183,15 @@ export function screenshotScreen(display, file) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   execFileSync('import', ['-display', display, '-window', 'root', file], { timeout: 15000 });
 }
+
+/**
+ * Calls IPC command `cmd` with `args` as a script in the window would (WebDriver's async
+ * script): `{ ok: true, v }`, or `{ ok: false, e }` with the command's error.
+ */
+export function ipcInvoke(session, cmd, args = {}) {
+  return session.executeAsync(
+    `const done = arguments[arguments.length - 1];
+     window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then((v) => done({ ok: true, v }), (e) => done({ ok: false, e }));`,
+    [cmd, args],
+  );
+}

@@ -10,15 +10,15 @@
 //   mismatch. Screenshots go to tests/e2e/artifacts/screens/tasks-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 
-import { appBinary, artifacts, repo, freePort, startEnvironment, screenshotScreen, recordSecrets } from './harness.mjs';
+import { appBinary, artifacts, startEnvironment, screenshotScreen, recordSecrets } from './harness.mjs';
 import { Session } from './webdriver.mjs';
 import { waitUntil } from './desktop-helpers.mjs';
+import { control as chainControl, nodeJson, startGanache, startStandins, stopChild } from './chain.mjs';
 
 const BENEFICIARY = '0xC08C3def622Af1476f2Db0E3CC8CcaeAd07BE3bB';
 const NETWORK = 'local';
@@ -33,7 +33,6 @@ let s;
 let dir;
 let ganache;
 let standins;
-let standinsStdin;
 let rpcUrl;
 let hub;
 let urls; // { subgraph, market, gateways, control }
@@ -76,74 +75,11 @@ async function selectOption(testid, value) {
 // ---------------------------------------------------------------------------------------------
 // The real parts: ganache, scenario, seeded hub, stand-ins
 
-async function control(p, body) {
-  const res = await fetch(`${urls.control}${p}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(5000),
-  });
-  assert.ok(res.ok, `control ${p}: HTTP ${res.status}`);
-  return res.json();
-}
+const control = (p, body) => chainControl(urls, p, body);
 
 async function requestLog() {
   const res = await fetch(`${urls.control}/log`, { signal: AbortSignal.timeout(5000) });
   return res.json();
-}
-
-async function rpc(url, method) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [] }),
-    signal: AbortSignal.timeout(3000),
-  });
-  return (await res.json()).result;
-}
-
-function nodeJson(args) {
-  const out = execFileSync(process.execPath, args, { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120000 });
-  return JSON.parse(out.trim().split('\n').pop());
-}
-
-async function startGanache() {
-  const bin = path.join(repo, 'tests/interop/node_modules/.bin/ganache');
-  assert.ok(fs.existsSync(bin), 'run scripts/setup.sh: it installs ganache in tests/interop');
-  const port = await freePort();
-  ganache = spawn(bin, ['--server.host', '127.0.0.1', '--server.port', String(port), '--chain.chainId', '1337', '--wallet.deterministic', '--logging.quiet'], {
-    stdio: 'ignore',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntil(async () => (await rpc(url, 'eth_chainId')) === '0x539', 'ganache', 60000, 200);
-  return url;
-}
-
-async function startStandins(scenarioPath) {
-  standins = spawn(process.execPath, ['tests/standins/standins.mjs', '--scenario', scenarioPath], {
-    cwd: repo,
-    stdio: ['pipe', 'pipe', fs.openSync(path.join(artifacts, 'standins-tasks.log'), 'w')],
-  });
-  // Kept open: the stand-ins stop when it closes (after(), or this process dying).
-  standinsStdin = standins.stdin;
-  const lines = readline.createInterface({ input: standins.stdout });
-  const first = await Promise.race([
-    new Promise((resolve) => lines.once('line', resolve)),
-    new Promise((_, reject) => standins.once('exit', (c) => reject(new Error(`stand-ins exited (${c})`)))),
-    sleep(30000).then(() => {
-      throw new Error('stand-ins did not start');
-    }),
-  ]);
-  return JSON.parse(first);
-}
-
-async function stopChild(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  if (await Promise.race([gone.then(() => true), sleep(3000).then(() => false)])) return;
-  child.kill('SIGKILL');
-  await Promise.race([gone, sleep(2000)]);
 }
 
 before(async () => {
@@ -156,13 +92,13 @@ before(async () => {
   execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', keyFile], { stdio: 'ignore' });
   execFileSync('openssl', ['pkey', '-pubout', '-in', keyFile, '-out', pubFile], { stdio: 'ignore' });
   recordSecrets(fs.readFileSync(keyFile, 'utf8'));
-  rpcUrl = await startGanache();
+  ({ url: rpcUrl, child: ganache } = await startGanache());
   const { scenario: scenarioPath } = nodeJson([
     'tests/standins/make-scenario.mjs', '--out', path.join(dir, 'scenario'), '--beneficiary', BENEFICIARY.toLowerCase(), '--pubkey', pubFile,
   ]);
   scenario = JSON.parse(fs.readFileSync(scenarioPath, 'utf8'));
   hub = nodeJson(['tests/standins/seed-chain.mjs', '--rpc', rpcUrl, '--scenario', scenarioPath]).hub;
-  urls = await startStandins(scenarioPath);
+  ({ urls, child: standins } = await startStandins(scenarioPath, path.join(artifacts, 'standins-tasks.log')));
   const a = scenario.artifacts;
   const taskOf = (name, idx) => scenario.deals.find((d) => d.id === a.deals[name]).tasks[idx].id;
   Object.assign(ids, {
@@ -178,9 +114,6 @@ before(async () => {
 after(async () => {
   await s?.delete();
   await env?.stop();
-  try {
-    standinsStdin?.end();
-  } catch {}
   await stopChild(standins);
   await stopChild(ganache);
   if (dir) fs.rmSync(dir, { recursive: true, force: true });

@@ -14,23 +14,22 @@
 //   tests/e2e/artifacts/screens/wallet-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { appBinary, artifacts, repo, makeEncryptedResult, freePort, startEnvironment, screenshotScreen, recordSecrets } from './harness.mjs';
+import { appBinary, artifacts, repo, makeEncryptedResult, startEnvironment, screenshotScreen, recordSecrets } from './harness.mjs';
 import { Session } from './webdriver.mjs';
-import { startSms } from './desktop-helpers.mjs';
+import { sleep, startSms, waitUntil } from './desktop-helpers.mjs';
+import { startGanache, stopChild } from './chain.mjs';
 
 const NETWORK = 'local';
 const NETWORK_LABEL = 'Local test chain';
 const PASSWORD = 'correct horse';
 /** Any address: the hub is only parsed here (no task is read). */
 const HUB = '0x' + '3e'.repeat(20);
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let env;
 let s;
@@ -73,22 +72,6 @@ async function nextPath(p) {
   await s.execute('return window.__resultVault.setNextPath(arguments[0]).then(() => true);', [p]);
 }
 
-/** Polls `check` (async, returns a truthy value when done) until `timeoutMs`; returns its value. */
-async function waitUntil(check, what, timeoutMs = 20000, everyMs = 100) {
-  const end = Date.now() + timeoutMs;
-  let lastErr;
-  while (Date.now() < end) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (e) {
-      lastErr = e;
-    }
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? ` (last error: ${lastErr.message})` : ''}`);
-}
-
 function attrOf(css, name) {
   return s.execute('const el = document.querySelector(arguments[0]); return el ? el.getAttribute(arguments[1]) : null;', [css, name]);
 }
@@ -126,37 +109,6 @@ async function smsState() {
 
 async function secretOf(address) {
   return (await smsState()).secrets[address.toLowerCase()] ?? null;
-}
-
-async function rpc(url, method) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [] }),
-    signal: AbortSignal.timeout(3000),
-  });
-  return (await res.json()).result;
-}
-
-async function startGanache() {
-  const bin = path.join(repo, 'tests/interop/node_modules/.bin/ganache');
-  assert.ok(fs.existsSync(bin), 'run scripts/setup.sh: it installs ganache in tests/interop');
-  const port = await freePort();
-  ganache = spawn(bin, ['--server.host', '127.0.0.1', '--server.port', String(port), '--chain.chainId', '1337', '--logging.quiet'], {
-    stdio: 'ignore',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntil(async () => (await rpc(url, 'eth_chainId')) === '0x539', 'ganache', 60000, 200);
-  return url;
-}
-
-async function stopChild(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  if (await Promise.race([gone.then(() => true), sleep(3000).then(() => false)])) return;
-  child.kill('SIGKILL');
-  await Promise.race([gone, sleep(2000)]);
 }
 
 /** An archive for `pub` (a PEM file), made by openssl as the enclave does. */
@@ -209,7 +161,7 @@ before(async () => {
   wallet = JSON.parse(out.trim().split('\n').pop());
   recordSecrets(wallet.privateKey.slice(2));
   sms = await startSms('wallet');
-  rpcUrl = await startGanache();
+  ({ url: rpcUrl, child: ganache } = await startGanache({ deterministic: false }));
   console.log(`# real parts ready in ${Date.now() - started} ms: rpc ${rpcUrl}, sms ${sms.url}, wallet ${wallet.address}`);
   env = await startEnvironment({ name: 'wallet' });
   s = await Session.create(env.driverUrl, appBinary);

@@ -12,9 +12,9 @@ import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 
-import { appBinary, artifacts, repo, freePort, startEnvironment, screenshotScreen, recordSecrets, pidsWithEnv } from './harness.mjs';
+import { appBinary, artifacts, startEnvironment, screenshotScreen, recordSecrets, pidsWithEnv, ipcInvoke } from './harness.mjs';
+import { control as chainControl, nodeJson, startGanache, startStandins } from './chain.mjs';
 import { Session } from './webdriver.mjs';
 import { waitUntil } from './desktop-helpers.mjs';
 
@@ -37,32 +37,11 @@ let middlePath;
 let keyFile;
 let monitorFile;
 
-function nodeJson(args) {
-  const out = execFileSync(process.execPath, args, { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120000 });
-  return JSON.parse(out.trim().split('\n').pop());
-}
+const control = (p, body) => chainControl(urls, p, body);
 
-async function rpc(url, method) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [] }),
-    signal: AbortSignal.timeout(3000),
-  });
-  return (await res.json()).result;
-}
-
-async function control(p, body) {
-  const res = await fetch(`${urls.control}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  assert.ok(res.ok, `control ${p}: HTTP ${res.status}`);
-}
-
+/** A command called as the window's script calls it; its value (a refusal fails the test). */
 async function invoke(cmd, args = {}) {
-  const r = await s.executeAsync(
-    `const done = arguments[arguments.length - 1];
-     window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then((v) => done({ ok: true, v }), (e) => done({ ok: false, e }));`,
-    [cmd, args],
-  );
+  const r = await ipcInvoke(s, cmd, args);
   assert.ok(r.ok, `${cmd}: ${JSON.stringify(r.e)}`);
   return r.v;
 }
@@ -88,11 +67,9 @@ before(async () => {
   execFileSync('openssl', ['pkey', '-pubout', '-in', keyFile, '-out', pubFile], { stdio: 'ignore' });
   recordSecrets(fs.readFileSync(keyFile, 'utf8'));
   // The chain.
-  const port = await freePort();
-  const ganache = spawn(path.join(repo, 'tests/interop/node_modules/.bin/ganache'), ['--server.host', '127.0.0.1', '--server.port', String(port), '--chain.chainId', '1337', '--wallet.deterministic', '--logging.quiet'], { stdio: 'ignore' });
+  let ganache;
+  ({ url: rpcUrl, child: ganache } = await startGanache());
   children.push(ganache);
-  rpcUrl = `http://127.0.0.1:${port}`;
-  await waitUntil(async () => (await rpc(rpcUrl, 'eth_chainId').catch(() => null)) === '0x539', 'ganache', 60000, 200);
   // The scenario, and its "before": deal A's task 0 still running, on chain and in the index.
   ({ scenario: scenarioPath } = nodeJson(['tests/standins/make-scenario.mjs', '--out', path.join(dir, 'scenario'), '--beneficiary', BENEFICIARY.toLowerCase(), '--pubkey', pubFile]));
   scenario = JSON.parse(fs.readFileSync(scenarioPath, 'utf8'));
@@ -114,9 +91,9 @@ before(async () => {
   const beforePath = path.join(dir, 'scenario-before.json');
   fs.writeFileSync(beforePath, JSON.stringify(beforeScenario));
   hub = nodeJson(['tests/standins/seed-chain.mjs', '--rpc', rpcUrl, '--scenario', beforePath]).hub;
-  const standins = spawn(process.execPath, ['tests/standins/standins.mjs', '--scenario', beforePath], { cwd: repo, stdio: ['pipe', 'pipe', 'ignore'] });
+  let standins;
+  ({ urls, child: standins } = await startStandins(beforePath));
   children.push(standins);
-  urls = JSON.parse(await new Promise((resolve) => readline.createInterface({ input: standins.stdout }).once('line', resolve)));
   // The app's network `local`, at these services.
   const networks = path.join(dir, 'networks.json');
   fs.writeFileSync(networks, JSON.stringify({ networks: [{ name: 'local', label: 'Local test chain', chain_id: 1337, rpc_url: rpcUrl, hub, sms_urls: ['http://127.0.0.1:9'], ipfs_gateways: urls.gateways, subgraph_url: urls.subgraph, market_api_url: urls.market, legacy: false }] }));
