@@ -420,4 +420,38 @@ describe("tauriBackend: the app's own files", () => {
     await emit("open-paths", ["/home/alice/c.zip"]);
     expect(got).toHaveLength(1);
   });
+
+  it("hands show-results and watch-status to their handlers, until unsubscribed", async () => {
+    mockIPC(() => null, { shouldMockEvents: true });
+    const { emit } = await import("@tauri-apps/api/event");
+    const shown: string[] = [];
+    const reports: unknown[] = [];
+    const stopShow = tauriBackend.onShowResults((taskId) => shown.push(taskId));
+    const stopWatch = tauriBackend.onWatchStatus((report) => reports.push(report));
+    await new Promise((r) => setTimeout(r, 0));
+    await emit("show-results", "0xtask");
+    await emit("show-results", 42);
+    const report = { checked_at: 1, new_results: [] };
+    await emit("watch-status", report);
+    expect(shown).toEqual(["0xtask", ""]);
+    expect(reports).toEqual([report]);
+    stopShow();
+    stopWatch();
+    await new Promise((r) => setTimeout(r, 0));
+    await emit("show-results", "0xother");
+    await emit("watch-status", report);
+    expect(shown).toHaveLength(2);
+    expect(reports).toHaveLength(1);
+  });
+
+  it("ends a subscription stopped before it started as soon as it starts", async () => {
+    mockIPC(() => null, { shouldMockEvents: true });
+    const { emit } = await import("@tauri-apps/api/event");
+    const got: string[][] = [];
+    // Stopped at once: `listen` has not answered yet.
+    tauriBackend.onOpenPaths((paths) => got.push(paths))();
+    await new Promise((r) => setTimeout(r, 0));
+    await emit("open-paths", ["/home/alice/a.zip"]);
+    expect(got).toEqual([]);
+  });
 });

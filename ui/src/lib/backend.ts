@@ -1,5 +1,5 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
-import { listen } from "@tauri-apps/api/event";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type {
   BackupVerified,
@@ -328,6 +328,32 @@ const SAVE_KINDS: Record<SaveKind, PickKind> = {
   private_key: "save_private_key",
 };
 
+/**
+ * A subscription Tauri starts asynchronously (an app event, the webview's drag and drop), as a
+ * function that ends it at once: ended before it started, it is ended as soon as it starts. One
+ * that cannot start is logged under `what`; the app goes on without it.
+ */
+function subscription(started: Promise<UnlistenFn>, what: string): () => void {
+  let unlisten: UnlistenFn | null = null;
+  let stopped = false;
+  started
+    .then((fn) => {
+      if (stopped) fn();
+      else unlisten = fn;
+    })
+    .catch((err: unknown) => console.error(`${what} unavailable`, err));
+  return () => {
+    stopped = true;
+    unlisten?.();
+    unlisten = null;
+  };
+}
+
+/** Hands the payload of each app event `name` (emitted by Rust) to `handler`, until ended. */
+function onEvent<T>(name: string, handler: (payload: T) => void): () => void {
+  return subscription(listen<T>(name, (event) => handler(event.payload)), `${name} events`);
+}
+
 /** The real backend, inside the Tauri app. */
 export const tauriBackend: Backend = {
   inspectArchive: (path) => call("inspect_archive", { path }),
@@ -384,34 +410,9 @@ export const tauriBackend: Backend = {
   watchSettingsSave: (settings) => call("watch_settings_save", { settings }),
   watchCheckNow: () => call("watch_check_now"),
   takeResultsFocus: () => call("results_take_focus"),
-  onShowResults: (handler) => {
-    let unlisten: (() => void) | null = null;
-    let stopped = false;
-    listen<string>("show-results", (event) => handler(typeof event.payload === "string" ? event.payload : ""))
-      .then((fn) => {
-        if (stopped) fn();
-        else unlisten = fn;
-      })
-      .catch(() => undefined);
-    return () => {
-      stopped = true;
-      unlisten?.();
-    };
-  },
-  onWatchStatus: (handler) => {
-    let unlisten: (() => void) | null = null;
-    let stopped = false;
-    listen<WatchReport>("watch-status", (event) => handler(event.payload))
-      .then((fn) => {
-        if (stopped) fn();
-        else unlisten = fn;
-      })
-      .catch(() => undefined);
-    return () => {
-      stopped = true;
-      unlisten?.();
-    };
-  },
+  onShowResults: (handler) =>
+    onEvent<unknown>("show-results", (taskId) => handler(typeof taskId === "string" ? taskId : "")),
+  onWatchStatus: (handler) => onEvent<WatchReport>("watch-status", handler),
   grantForTest: (path) => invoke<void>("e2e_grant", { path }).catch(() => undefined),
   setLanguage: (tag) => invoke<void>("set_language", { tag }).catch(() => undefined),
   setNextDialogPath: (path) => invoke<void>("e2e_next_dialog_path", { path }).catch(() => undefined),
@@ -454,46 +455,22 @@ export const tauriBackend: Backend = {
     return Array.isArray(paths) ? paths.filter((p): p is string => typeof p === "string") : [];
   },
   openLogFolder: () => call("open_log_folder"),
-  onOpenPaths: (handler) => {
-    let unlisten: (() => void) | null = null;
-    let stopped = false;
-    listen<string[]>("open-paths", (event) => {
-      const paths = Array.isArray(event.payload) ? event.payload.filter((p) => typeof p === "string") : [];
+  onOpenPaths: (handler) =>
+    onEvent<unknown>("open-paths", (payload) => {
+      const paths = Array.isArray(payload) ? payload.filter((p): p is string => typeof p === "string") : [];
       if (paths.length) handler(paths);
-    })
-      .then((fn) => {
-        if (stopped) fn();
-        else unlisten = fn;
-      })
-      .catch((err: unknown) => console.error("open-paths events unavailable", err));
-    return () => {
-      stopped = true;
-      unlisten?.();
-      unlisten = null;
-    };
-  },
-  onDragDrop: (handler) => {
-    let unlisten: (() => void) | null = null;
-    let stopped = false;
-    getCurrentWebview()
-      .onDragDropEvent((event) => {
+    }),
+  onDragDrop: (handler) =>
+    subscription(
+      getCurrentWebview().onDragDropEvent((event) => {
         const p = event.payload;
         if (p.type === "enter") handler({ type: "enter", paths: p.paths });
         else if (p.type === "over") handler({ type: "over" });
         else if (p.type === "drop") handler({ type: "drop", paths: p.paths });
         else handler({ type: "leave" });
-      })
-      .then((fn) => {
-        if (stopped) fn();
-        else unlisten = fn;
-      })
-      .catch((err: unknown) => console.error("drag and drop unavailable", err));
-    return () => {
-      stopped = true;
-      unlisten?.();
-      unlisten = null;
-    };
-  },
+      }),
+      "drag and drop",
+    ),
 };
 
 export function isTauri(): boolean {
