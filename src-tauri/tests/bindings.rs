@@ -12,7 +12,7 @@ use result_vault_core::archive::{
     ArchiveEntry, ArchiveInfo, ArchiveLayout, EncryptionFormat, OpenOutcome, OpenStatus, ResultFile,
 };
 use result_vault_core::chain::{ChainTask, Network, ResultLocation, TaskStatus};
-use result_vault_core::db::results::{LibraryEntry, ResultSource};
+use result_vault_core::db::results::{LibraryEntry, ResultRecord, ResultSource};
 use result_vault_core::db::tasks::{ResultState, TaskRow};
 use result_vault_core::db::watched::WatchedAddress;
 use result_vault_core::download::{DownloadOutcome, DownloadProgress};
@@ -93,6 +93,7 @@ fn generated() -> String {
         Rotation::decl(),
         RotationChanged::decl(),
         ResultSource::decl(),
+        ResultRecord::decl(),
         LibraryEntry::decl(),
         LibraryItem::decl(),
         LibraryFile::decl(),

@@ -150,7 +150,7 @@ pub fn results(search: Option<&str>, ctx: &Context) -> Result<(), Error> {
         println!("{}", t!("results.none"));
     }
     for i in items {
-        let e = &i.entry;
+        let e = &i.entry.record;
         let when = chrono::DateTime::from_timestamp(e.opened_at as i64, 0)
             .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_default();

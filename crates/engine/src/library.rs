@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 
 use base64::Engine as _;
 use result_vault_core::archive::{OpenOutcome, OpenStatus};
-use result_vault_core::db::results::{LibraryEntry, NewLibraryEntry, ResultSource};
+use result_vault_core::db::results::{LibraryEntry, ResultRecord, ResultSource};
 use result_vault_core::verify::{Verification, VerificationStatus};
 use result_vault_core::{Error, ErrorKind};
 use serde::Serialize;
@@ -132,7 +132,7 @@ pub(crate) fn new_entry(
     source: ResultSource,
     task: Option<(&str, &str, Option<String>)>,
     verification: Option<Verification>,
-) -> Option<NewLibraryEntry> {
+) -> Option<ResultRecord> {
     let output = open.output.clone()?;
     let verification = verification.unwrap_or_else(|| Verification {
         status: VerificationStatus::Unverifiable,
@@ -141,7 +141,7 @@ pub(crate) fn new_entry(
         reason: Some("Opened from a file: no task on chain to compare it with.".to_owned()),
         deterministic_output_path: None,
     });
-    Some(NewLibraryEntry {
+    Some(ResultRecord {
         opened_at: result_vault_core::tasks::now(),
         source,
         network: task.as_ref().map(|t| t.0.to_owned()),
@@ -265,7 +265,7 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<LibraryFile>, limit: usize) {
 impl Engine {
     /// Records an opened result in the library (best effort: a cache that cannot be written
     /// does not fail the opening, which already succeeded).
-    pub(crate) fn remember_result(&self, entry: Option<NewLibraryEntry>) {
+    pub(crate) fn remember_result(&self, entry: Option<ResultRecord>) {
         if let Some(e) = entry {
             if let Err(err) = self.with_db(|db| db.add_result(&e)) {
                 log::warn!("the results library could not record a result: {}", err.kind);
@@ -282,8 +282,8 @@ impl Engine {
         Ok(entries
             .into_iter()
             .map(|entry| LibraryItem {
-                output_exists: Path::new(&entry.output_path).exists(),
-                archive_exists: Path::new(&entry.archive_path).exists(),
+                output_exists: Path::new(&entry.record.output_path).exists(),
+                archive_exists: Path::new(&entry.record.archive_path).exists(),
                 entry,
             })
             .collect())
@@ -298,7 +298,7 @@ impl Engine {
     ///
     /// Errors: `invalid_input`, `io` (the files are gone: moved or deleted outside the app).
     pub fn library_files(&self, id: i64) -> Result<Vec<LibraryFile>> {
-        let e = self.library_entry(id)?;
+        let e = self.library_entry(id)?.record;
         let root = PathBuf::from(&e.output_path);
         if !root.is_dir() {
             return Err(gone(&e.output_path));
@@ -312,7 +312,7 @@ impl Engine {
     ///
     /// Errors: `invalid_input` (no such result, or a path out of its folder), `io`.
     pub fn preview(&self, id: i64, rel: &str) -> Result<FilePreview> {
-        let e = self.library_entry(id)?;
+        let e = self.library_entry(id)?.record;
         let full = inside(Path::new(&e.output_path), rel)?;
         let size = std::fs::metadata(&full).map_err(|err| Error::io("read", &full, &err))?.len();
         Ok(FilePreview { path: rel.to_owned(), size, preview: preview_file(&full, size)? })
@@ -324,7 +324,7 @@ impl Engine {
     ///
     /// Errors: `invalid_input`, `io`.
     pub fn delete_result(&self, id: i64, archive: bool) -> Result<()> {
-        let e = self.library_entry(id)?;
+        let e = self.library_entry(id)?.record;
         let out = Path::new(&e.output_path);
         if out.is_dir() {
             std::fs::remove_dir_all(out).map_err(|err| Error::io("delete", out, &err))?;
@@ -342,7 +342,7 @@ impl Engine {
     /// Whether `path` is the output of a result in the library (or inside one).
     pub(crate) fn in_library(&self, path: &Path) -> bool {
         let Ok(items) = self.with_db(|db| db.results(None)) else { return false };
-        items.iter().any(|e| std::fs::canonicalize(&e.output_path).map(|o| path.starts_with(o)).unwrap_or(false))
+        items.iter().any(|e| std::fs::canonicalize(&e.record.output_path).map(|o| path.starts_with(o)).unwrap_or(false))
     }
 }
 

@@ -49,8 +49,9 @@ pub async fn library_delete(
     archive: bool,
 ) -> Result<(), Error> {
     let entry = state.run(move |e| e.library_entry(id)).await?;
-    let what = entry.app.clone().or(entry.task_id.clone()).unwrap_or_else(|| entry.archive_path.clone());
-    state.confirm(&app, crate::confirmations::delete_result(&state.native, &what, &entry.output_path, archive)).await?;
+    let r = &entry.record;
+    let what = r.app.clone().or(r.task_id.clone()).unwrap_or_else(|| r.archive_path.clone());
+    state.confirm(&app, crate::confirmations::delete_result(&state.native, &what, &r.output_path, archive)).await?;
     state.run(move |e| e.delete_result(id, archive)).await
 }
 

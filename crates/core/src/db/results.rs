@@ -40,59 +40,25 @@ impl ResultSource {
     }
 }
 
-/// A result to add to the library.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewLibraryEntry {
-    /// Unix seconds.
-    pub opened_at: u64,
-    /// Where it came from.
-    pub source: ResultSource,
-    /// The task's network and id (`0x` + 64 hex), for a task.
-    pub network: Option<String>,
-    /// The task id.
-    pub task_id: Option<String>,
-    /// The app's name, or its address.
-    pub app: Option<String>,
-    /// The result archive (absolute).
-    pub archive_path: String,
-    /// What was written: a folder, or a zip (absolute).
-    pub output_path: String,
-    /// Bytes of the result's files.
-    pub size: u64,
-    /// How many files.
-    pub file_count: u64,
-    /// `decrypted` or `not_encrypted` (see `archive::OpenStatus`).
-    pub encrypted: bool,
-    /// The key that opened it (64 hex) and its label.
-    pub key_fingerprint: Option<String>,
-    /// Its label.
-    pub key_label: Option<String>,
-    /// The verification against the result digest on chain (unverifiable, with the reason, for
-    /// a dropped file).
-    pub verification: Verification,
-}
-
-/// A result of the library, as stored.
+/// What the library records of a result: the record of an entry to add, and of an entry read
+/// back ([`LibraryEntry`], with its id).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct LibraryEntry {
-    /// Its id in the library.
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
-    pub id: i64,
-    /// Unix seconds.
+pub struct ResultRecord {
+    /// When it was opened, Unix seconds.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub opened_at: u64,
     /// Where it came from.
     pub source: ResultSource,
     /// The task's network, for a task.
     pub network: Option<String>,
-    /// The task id, for a task.
+    /// The task id (`0x` + 64 hex), for a task.
     pub task_id: Option<String>,
-    /// The app's name or address, for a task.
+    /// The app's name, or its address, for a task.
     pub app: Option<String>,
-    /// The result archive.
+    /// The result archive (absolute).
     pub archive_path: String,
-    /// The decrypted files (a folder) or a zip.
+    /// What was written: a folder of the decrypted files, or a zip (absolute).
     pub output_path: String,
     /// Bytes of the result's files.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
@@ -100,14 +66,27 @@ pub struct LibraryEntry {
     /// How many files.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub file_count: u64,
-    /// Whether it was encrypted (false: a plain result).
+    /// Whether it was encrypted (false: a plain result; see `archive::OpenStatus`).
     pub encrypted: bool,
-    /// The key that opened it.
+    /// The key that opened it (64 hex).
     pub key_fingerprint: Option<String>,
     /// Its label.
     pub key_label: Option<String>,
-    /// Verified, mismatch, or not verifiable, with the reason.
+    /// The verification against the result digest on chain (not verifiable, with the reason,
+    /// for a dropped file).
     pub verification: Verification,
+}
+
+/// A result of the library, as stored: its id and its record (one flat object over IPC).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LibraryEntry {
+    /// Its id in the library.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    /// What was recorded.
+    #[serde(flatten)]
+    pub record: ResultRecord,
 }
 
 const SELECT: &str = "SELECT id, opened_at, source, network, task_id, app, archive_path, output_path, size,
@@ -117,8 +96,7 @@ fn entry(r: &Row<'_>) -> rusqlite::Result<LibraryEntry> {
     let verification: String = r.get(13)?;
     let verification = serde_json::from_str(&verification)
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(13, rusqlite::types::Type::Text, Box::new(e)))?;
-    Ok(LibraryEntry {
-        id: r.get(0)?,
+    let record = ResultRecord {
         opened_at: r.get::<_, i64>(1)?.max(0) as u64,
         source: ResultSource::parse(&r.get::<_, String>(2)?),
         network: r.get(3)?,
@@ -132,14 +110,15 @@ fn entry(r: &Row<'_>) -> rusqlite::Result<LibraryEntry> {
         key_fingerprint: r.get(11)?,
         key_label: r.get(12)?,
         verification,
-    })
+    };
+    Ok(LibraryEntry { id: r.get(0)?, record })
 }
 
 impl Db {
     /// Adds a result to the library; returns its id.
     ///
     /// Errors: `io`.
-    pub fn add_result(&self, e: &NewLibraryEntry) -> Result<i64> {
+    pub fn add_result(&self, e: &ResultRecord) -> Result<i64> {
         let v = serde_json::to_string(&e.verification).map_err(|e| Error::internal(e.to_string()))?;
         self.conn
             .execute(
@@ -205,8 +184,8 @@ mod tests {
     use super::*;
     use crate::verify::VerificationStatus;
 
-    fn new(at: u64, app: &str) -> NewLibraryEntry {
-        NewLibraryEntry {
+    fn new(at: u64, app: &str) -> ResultRecord {
+        ResultRecord {
             opened_at: at,
             source: ResultSource::Task,
             network: Some("bellecour".into()),
@@ -236,15 +215,15 @@ mod tests {
         let b = db.add_result(&new(200, "Stable Diffusion")).unwrap();
         let all = db.results(None).unwrap();
         assert_eq!(all.iter().map(|e| e.id).collect::<Vec<_>>(), vec![b, a]);
-        assert_eq!(all[0].verification.status, VerificationStatus::Verified);
-        assert_eq!(all[0].size, 42);
-        assert!(all[0].encrypted);
+        assert_eq!(all[0].record.verification.status, VerificationStatus::Verified);
+        assert_eq!(all[0].record.size, 42);
+        assert!(all[0].record.encrypted);
         assert_eq!(db.results(Some("stable")).unwrap().len(), 1);
         assert_eq!(db.results(Some("laptop")).unwrap().len(), 2);
         assert_eq!(db.results(Some("%")).unwrap().len(), 2, "wildcards are text, not patterns");
         assert!(db.results(Some("nothing")).unwrap().is_empty());
         db.remove_result(a).unwrap();
         assert!(db.result(a).unwrap().is_none());
-        assert_eq!(db.result(b).unwrap().unwrap().app.as_deref(), Some("Stable Diffusion"));
+        assert_eq!(db.result(b).unwrap().unwrap().record.app.as_deref(), Some("Stable Diffusion"));
     }
 }

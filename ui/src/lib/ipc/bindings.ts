@@ -809,13 +809,9 @@ rotation: Rotation,
  */
 overview: VaultOverview, };
 export type ResultSource = "task" | "file" | "cli";
-export type LibraryEntry = { 
+export type ResultRecord = { 
 /**
- * Its id in the library.
- */
-id: number, 
-/**
- * Unix seconds.
+ * When it was opened, Unix seconds.
  */
 opened_at: number, 
 /**
@@ -827,19 +823,19 @@ source: ResultSource,
  */
 network: string | null, 
 /**
- * The task id, for a task.
+ * The task id (`0x` + 64 hex), for a task.
  */
 task_id: string | null, 
 /**
- * The app's name or address, for a task.
+ * The app's name, or its address, for a task.
  */
 app: string | null, 
 /**
- * The result archive.
+ * The result archive (absolute).
  */
 archive_path: string, 
 /**
- * The decrypted files (a folder) or a zip.
+ * What was written: a folder of the decrypted files, or a zip (absolute).
  */
 output_path: string, 
 /**
@@ -851,11 +847,11 @@ size: number,
  */
 file_count: number, 
 /**
- * Whether it was encrypted (false: a plain result).
+ * Whether it was encrypted (false: a plain result; see `archive::OpenStatus`).
  */
 encrypted: boolean, 
 /**
- * The key that opened it.
+ * The key that opened it (64 hex).
  */
 key_fingerprint: string | null, 
 /**
@@ -863,7 +859,66 @@ key_fingerprint: string | null,
  */
 key_label: string | null, 
 /**
- * Verified, mismatch, or not verifiable, with the reason.
+ * The verification against the result digest on chain (not verifiable, with the reason,
+ * for a dropped file).
+ */
+verification: Verification, };
+export type LibraryEntry = { 
+/**
+ * Its id in the library.
+ */
+id: number, 
+/**
+ * When it was opened, Unix seconds.
+ */
+opened_at: number, 
+/**
+ * Where it came from.
+ */
+source: ResultSource, 
+/**
+ * The task's network, for a task.
+ */
+network: string | null, 
+/**
+ * The task id (`0x` + 64 hex), for a task.
+ */
+task_id: string | null, 
+/**
+ * The app's name, or its address, for a task.
+ */
+app: string | null, 
+/**
+ * The result archive (absolute).
+ */
+archive_path: string, 
+/**
+ * What was written: a folder of the decrypted files, or a zip (absolute).
+ */
+output_path: string, 
+/**
+ * Bytes of the result's files.
+ */
+size: number, 
+/**
+ * How many files.
+ */
+file_count: number, 
+/**
+ * Whether it was encrypted (false: a plain result; see `archive::OpenStatus`).
+ */
+encrypted: boolean, 
+/**
+ * The key that opened it (64 hex).
+ */
+key_fingerprint: string | null, 
+/**
+ * Its label.
+ */
+key_label: string | null, 
+/**
+ * The verification against the result digest on chain (not verifiable, with the reason,
+ * for a dropped file).
  */
 verification: Verification, };
 export type LibraryItem = { 
