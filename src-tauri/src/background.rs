@@ -17,9 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use result_vault_engine::watch::{WatchReport, WatchSettings};
-#[cfg(not(target_os = "linux"))]
-use result_vault_engine::watch_loop::notification_text;
-use result_vault_engine::watch_loop::{wait_between_checks, Lang, WatchLoop};
+use result_vault_engine::watch_loop::{notification_focus, notification_text, wait_between_checks, Lang, WatchLoop};
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Emitter, Manager};
@@ -102,24 +100,47 @@ pub fn start(app: &AppHandle) {
     }
 }
 
+/// The key of a notification's `extra` that holds the result a click shows: a task id, or
+/// empty for the Results screen (several results).
+const FOCUS_EXTRA: &str = "result";
+
+/// One OS notification for the check's new results, through Tauri's notification plugin on
+/// every desktop (D-Bus `org.freedesktop.Notifications` on Linux, a toast on Windows, the
+/// notification centre on macOS). Its click reaches [`on_notification_click`].
 fn notify(app: &AppHandle, n: &Native, report: &WatchReport) {
-    // On Linux the notification has its default action: a click shows that result (the one
-    // task) or the Results screen (several). The plugin has no click on desktops.
-    #[cfg(target_os = "linux")]
-    {
-        let app = app.clone();
-        result_vault_engine::watch_loop::show_notification(lang(n), &report.new_results, move |focus| {
-            show_results(&app, focus)
-        });
+    let (title, body) = notification_text(lang(n), &report.new_results);
+    let focus = notification_focus(&report.new_results);
+    match app.notification().builder().title(title).body(body).extra(FOCUS_EXTRA, focus).show() {
+        Ok(()) => log::info!("notified {} new result(s)", report.new_results.len()),
+        Err(e) => log::warn!("the notification could not be shown: {e}"),
     }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let (title, body) = notification_text(lang(n), &report.new_results);
-        if let Err(e) = app.notification().builder().title(title).body(body).show() {
-            log::warn!("the notification could not be shown: {e}");
-        } else {
-            log::info!("notified {} new result(s)", report.new_results.len());
+}
+
+/// Registers what a click on one of the app's notifications does (the plugin reports it as the
+/// action `tap`, on Linux, Windows and macOS alike): a result's notification shows that result
+/// (or the Results screen, for several); any other (the first close to the tray) shows the
+/// window.
+pub fn on_notification_click(app: &AppHandle) {
+    let handle = app.clone();
+    let registered = app.notification().on_action(move |performed| {
+        if performed.action_id() != "tap" {
+            return;
         }
+        log::info!("a notification was clicked");
+        let focus = performed
+            .notification()
+            .and_then(|n| n.extra().get(FOCUS_EXTRA))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned);
+        match focus {
+            Some(focus) => show_results(&handle, focus),
+            None => {
+                show_main_window(&handle);
+            }
+        }
+    });
+    if let Err(e) = registered {
+        log::warn!("clicks on notifications will do nothing: {e}");
     }
 }
 

@@ -92,8 +92,10 @@ pub fn run() {
                 if let Some(focus) = background::show_results_arg(&argv) {
                     *state.watcher.focus.lock().unwrap_or_else(|e| e.into_inner()) = Some(focus);
                 }
-                // Results come to the user: the tray, and the watch in the background.
+                // Results come to the user: the tray, the watch in the background, and a click
+                // on its notification.
                 background::tray(app.handle(), &state.native);
+                background::on_notification_click(app.handle());
                 if background && background::keeps_running(app.handle()) {
                     // At login, on Linux, the light tray process watches instead (this process
                     // becomes it); elsewhere, or without it, the app stays in the tray itself.

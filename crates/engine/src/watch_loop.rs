@@ -237,7 +237,8 @@ pub fn notification_focus(results: &[NewResult]) -> String {
 /// Shows the one notification of a check with new `results` on the desktop, with a default
 /// action ("Show" / "Afficher"); a thread waits for it, and a click runs `on_click` with what to
 /// show ([`notification_focus`]). Linux: `org.freedesktop.Notifications` over D-Bus through
-/// `notify-rust` (the crate Tauri's notification plugin uses, which has no click on desktops).
+/// `notify-rust` (the crate Tauri's notification plugin uses). For the tray process, which has
+/// no Tauri; the app notifies through the plugin.
 /// Failures are logged, never raised: a missing notification daemon must not stop the watch.
 #[cfg(all(feature = "desktop", target_os = "linux"))]
 pub fn show_notification(l: Lang, results: &[NewResult], on_click: impl FnOnce(String) + Send + 'static) {
