@@ -41,7 +41,8 @@ pub enum CreateWith {
     Passphrase,
 }
 
-/// A new recovery kit: where it is and its 24 words, shown once and never stored.
+/// A new recovery kit: where it is and its 24 words, shown once and never stored, and the ring
+/// as it is after (the kit is recorded, not yet verified: the reminder follows).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct BackupCreated {
     /// Path of the kit file.
@@ -52,6 +53,8 @@ pub struct BackupCreated {
     pub fingerprints: Vec<String>,
     /// The kit's id.
     pub kit_id: String,
+    /// The ring after the kit was recorded.
+    pub overview: result_vault_core::vault::VaultOverview,
 }
 
 /// Whether typed recovery words are a valid phrase (and why not).

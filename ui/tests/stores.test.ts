@@ -162,9 +162,13 @@ describe("the changes of the wallets' store hand the key ring the ring their com
     expect(shown(vault).not_backed_up).toEqual([generated.new_fingerprint]);
     expect(get(vault.active)?.fingerprint).toBe(generated.new_fingerprint);
 
-    // The kit step (a kit made and tested: backup_verify returns the ring too).
+    // The kit step (a kit made and tested: backup_create and backup_verify return the ring
+    // too). Made, not yet verified: the ring says the kits are out of date at once.
     const kit = await vault.backup("/kit.age");
+    expect(shown(vault)).toBe(kit.overview);
+    expect(shown(vault).kit_out_of_date).toBe(true);
     await vault.verifyBackup(kit.file, SAMPLE_WORDS.join(" "));
+    expect(shown(vault).kit_out_of_date).toBe(false);
     expect(shown(vault).not_backed_up).toEqual([]);
     await wallets.rotation.checkKit();
 

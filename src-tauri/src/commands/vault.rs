@@ -148,7 +148,8 @@ pub async fn keys_export_private(
     state.run(move |e| e.export_private_key(&fingerprint, Some(&path), true)).await.map(|p| p.display().to_string())
 }
 
-/// Writes a recovery kit to `path` and returns its words, to be shown once: the path must be
+/// Writes a recovery kit to `path` and returns its words, to be shown once, and the ring after:
+/// the path must be
 /// the user's choice in the save dialog (`invalid_input` otherwise), and the user confirms in a
 /// system dialog (`cancelled` when they decline), so a script in the window cannot get the
 /// words of a kit by itself.
@@ -161,12 +162,13 @@ pub async fn backup_create(
     let path = state.grants.take_write(&path)?;
     let count = state.run(|e| Ok(e.keys_overview()?.keys.len())).await?;
     state.confirm(&app, confirmations::write_kit(&state.native, count, &path.display().to_string())).await?;
-    let b = state.run(move |e| e.backup(&path, true)).await?;
+    let (b, overview) = state.run(move |e| Ok((e.backup(&path, true)?, e.keys_overview()?))).await?;
     Ok(BackupCreated {
         file: b.file.display().to_string(),
         words: b.phrase.words().iter().map(|w| w.to_string()).collect(),
         fingerprints: b.fingerprints,
         kit_id: b.kit_id,
+        overview,
     })
 }
 

@@ -800,11 +800,15 @@ export function createMockBackend(overrides: Partial<MockOptions> = {}): MockBac
       fail("backup_create");
       const keys = options.ringKeys.map((k) => ({ ...k, backed_up: true, source: "restored" as const }));
       options.kits[path] = { words: [...options.phrase], keys };
+      // As the engine: a kit is recorded, not verified; keys outside a verified kit make it
+      // out of date until then.
+      options.kitOutOfDate = options.ringKeys.some((k) => !k.backed_up);
       return {
         file: path,
         words: [...options.phrase],
         fingerprints: keys.map((k) => k.fingerprint),
         kit_id: `kit-${Object.keys(options.kits).length}`,
+        overview: overview(),
       };
     },
 

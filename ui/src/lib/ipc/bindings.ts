@@ -297,7 +297,11 @@ fingerprints: Array<string>,
 /**
  * The kit's id.
  */
-kit_id: string, };
+kit_id: string, 
+/**
+ * The ring after the kit was recorded.
+ */
+overview: VaultOverview, };
 export type PhraseCheck = { 
 /**
  * 24 known words with a good checksum.

@@ -101,7 +101,7 @@ export type Vault = Readable<KeyRingState> & {
   cancelJob(jobId: string): Promise<void>;
   /** The save dialog for a new recovery kit (opened by Rust); null when closed. */
   saveKitPath(defaultName: string): Promise<string | null>;
-  /** Writes a recovery kit (after the app's native confirmation) and returns its words, once. */
+  /** Writes a recovery kit (after the app's native confirmation) and returns its words, once; takes the ring it returns. */
   backup(path: string): Promise<BackupCreated>;
   /** Test-restores a kit in memory with its words; marks it verified and takes the ring it returns. */
   verifyBackup(path: string, words: string): Promise<RestoreOutcome>;
@@ -302,7 +302,12 @@ export function createVault(backend: Backend): Vault {
     },
     cancelJob: (jobId) => backend.cancelJob(jobId),
     saveKitPath: (defaultName) => backend.saveFile("kit", defaultName),
-    backup: (path) => backend.backupCreate(path),
+    async backup(path) {
+      // The kit is recorded (not yet verified): the ring returned says so at once.
+      const kit = await backend.backupCreate(path);
+      updateOverview(() => kit.overview);
+      return kit;
+    },
     async verifyBackup(path, words) {
       // The kit's keys are backed up now: the ring returned drops them from the reminder.
       const r = await backend.backupVerify(path, words);
