@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 
-import { appBinary, fixtures, startEnvironment } from './harness.mjs';
+import { appBinary, fixtures, ipcInvoke, startEnvironment } from './harness.mjs';
 import { Session } from './webdriver.mjs';
 
 let env;
@@ -18,13 +18,7 @@ let s;
 let fingerprint;
 
 /** Calls a command as a script in the web view would: `{ ok, v }` or `{ ok: false, e }`. */
-async function invoke(cmd, args = {}) {
-  return s.executeAsync(
-    `const done = arguments[arguments.length - 1];
-     window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then((v) => done({ ok: true, v }), (e) => done({ ok: false, e }));`,
-    [cmd, args],
-  );
-}
+const invoke = (cmd, args = {}) => ipcInvoke(s, cmd, args);
 
 async function refused(cmd, args, kind = 'invalid_input') {
   const r = await invoke(cmd, args);
