@@ -19,8 +19,8 @@ echo "$deb"
 
 # Tauri's bundler compresses the package's files with gzip and has no setting for another
 # (tauri-apps/tauri#9846). dpkg-deb rebuilds it, unchanged, with xz, the compression of Debian's
-# own packages (dpkg reads it since 1.15.6): 16.3 -> about 8 MiB here. Written beside, then
-# renamed over the bundler's file.
+# own packages (dpkg reads it since 1.15.6): 14.0 -> 7.3 MiB here. Written beside, then renamed
+# over the bundler's file.
 repack=$(mktemp -d "$(dirname "$deb")/.repack.XXXXXX")
 trap 'rm -rf "$repack"' EXIT
 dpkg-deb --raw-extract "$deb" "$repack/root"

@@ -148,11 +148,10 @@ pub async fn keys_export_private(
     state.run(move |e| e.export_private_key(&fingerprint, Some(&path), true)).await.map(|p| p.display().to_string())
 }
 
-/// Writes a recovery kit to `path` and returns its words, to be shown once, and the ring after:
-/// the path must be
-/// the user's choice in the save dialog (`invalid_input` otherwise), and the user confirms in a
-/// system dialog (`cancelled` when they decline), so a script in the window cannot get the
-/// words of a kit by itself.
+/// Writes a recovery kit to `path` and returns its words, to be shown once, and the ring after.
+/// The path must be the user's choice in the save dialog (`invalid_input` otherwise), and the
+/// user confirms in a system dialog (`cancelled` when they decline), so a script in the window
+/// cannot get the words of a kit by itself.
 #[tauri::command]
 pub async fn backup_create(
     app: tauri::AppHandle,
